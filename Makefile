@@ -1,0 +1,92 @@
+# frg: non-recursive Makefile, out-of-tree build, automatic header dependencies.
+#   make            build library, driver, tests          make run    default deck
+#   make test       whole test suite                      make bench  benchmarks
+#   make deps       install missing Debian packages       V=1         show commands
+#   BUILD=dir       another build folder                  SANITIZE=1  address+undefined sanitizers
+# A cluster's own PETSc or SUNDIALS: PETSC_DIR/PETSC_ARCH, SUNDIALS_DIR.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+comma    := ,
+BUILD    ?= build
+NP       ?= $(shell nproc 2>/dev/null || echo 1)
+Q        := $(if $(V),,@)
+CC       := mpicc
+PYTHON   := /usr/bin/python3
+
+ifneq ($(PETSC_DIR),)
+export PKG_CONFIG_PATH := $(PETSC_DIR)/$(PETSC_ARCH)/lib/pkgconfig:$(PETSC_DIR)/lib/pkgconfig:$(PKG_CONFIG_PATH)
+endif
+SUNDIALS_INC := $(if $(SUNDIALS_DIR),-I$(SUNDIALS_DIR)/include)
+SUNDIALS_LIB := $(if $(SUNDIALS_DIR),-L$(SUNDIALS_DIR)/lib -Wl$(comma)-rpath$(comma)$(SUNDIALS_DIR)/lib)
+
+# Recursively expanded on purpose: evaluated when a recipe runs, after 'deps' installed pkg-config files.
+PKGS      = PETSc muparser hdf5-openmpi gsl
+CFLAGS_PKG = $(shell pkg-config --cflags $(PKGS))
+LIBS_PKG   = $(shell pkg-config --libs $(PKGS))
+SANFLAGS  := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer)
+OPT       ?= -O3 -march=x86-64-v2
+CFLAGS    := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP -Iinclude $(SUNDIALS_INC) $(SANFLAGS)
+SUNLIBS   := -lsundials_cvode -lsundials_arkode -lsundials_nvecpetsc -lsundials_sunnonlinsolpetscsnes -lsundials_generic
+LDLIBS     = $(SUNDIALS_LIB) $(SUNLIBS) $(LIBS_PKG) -lstdc++ -lm
+
+LIB_SRC   := $(sort $(wildcard src/*/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB       := $(BUILD)/lib/libfrg.a
+BIN       := $(BUILD)/bin/frg
+UNIT_SRC  := $(sort $(wildcard tests/unit/*.c tests/tools/*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps ensure-deps run test bench format clean help
+all: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
+
+help:
+	@sed -n '2,7p' Makefile
+
+# Order-only prerequisite of every compile: installs Debian packages only when something is missing.
+ensure-deps:
+	$(Q)tools/deps.sh ensure
+deps:
+	$(Q)tools/deps.sh ensure
+
+$(BUILD)/obj/%.o: %.c | ensure-deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC  $<")
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/src/frg.o $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+run: all
+	$(Q)tools/run-default.sh $(BUILD) $(NP)
+
+test: all
+	$(Q)BUILD=$(BUILD) tests/run.sh
+
+bench: all
+	$(Q)BUILD=$(BUILD) bench/run.sh
+
+format:
+	$(Q)clang-format -i $(LIB_SRC) src/frg.c $(wildcard include/*.h include/frg/*.h tests/unit/*.c tests/tools/*.c bench/*.c)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,140 @@
+/* frg: public API.
+ *
+ * frg integrates functional renormalization group (FRG) flows of the effective potential on a
+ * field grid decomposed across MPI ranks (PETSc DMDA), with SUNDIALS time steppers.
+ * Every object follows the PETSc lifecycle: Create, SetFromOptions, SetUp, apply, View, Destroy.
+ * Unless stated otherwise, every function is collective on the communicator of its object.
+ */
+#ifndef FRG_H
+#define FRG_H
+
+#include <petscdmda.h>
+#include <petscsnes.h>
+
+#define FRG_VERSION "0.1.0"
+
+/* PETSc 3.18 (Debian 12) predates PETSC_SUCCESS; later versions define it. */
+#if !defined(PETSC_SUCCESS)
+  #define PETSC_SUCCESS 0
+#endif
+
+/* Exit code of a run that stopped on SIGTERM/SIGUSR1 after writing a checkpoint. */
+#define FRG_EXIT_CHECKPOINTED 85
+
+typedef struct _p_FrgGrid       *FrgGrid;
+typedef struct _p_FrgModel      *FrgModel;
+typedef struct _p_FrgOperator   *FrgOperator;
+typedef struct _p_FrgIntegrator *FrgIntegrator;
+typedef struct _p_FrgOutput     *FrgOutput;
+
+/* Boundary rule at one end of the field grid. */
+typedef enum {
+  FRG_BOUNDARY_ODD,        /* u is odd about phi = 0: first cell centred at 0, u_0 = 0, u_{-j} = -u_j */
+  FRG_BOUNDARY_EXTRAPOLATE /* linear extrapolation of the last two cells into the ghost cells */
+} FrgBoundary;
+
+/* ---- grid/ -------------------------------------------------------------------------------- */
+PETSC_EXTERN PetscErrorCode FrgGridCreate(MPI_Comm, FrgGrid *);
+PETSC_EXTERN PetscErrorCode FrgGridSetBoundaries(FrgGrid, FrgBoundary left, FrgBoundary right);
+PETSC_EXTERN PetscErrorCode FrgGridSetSize(FrgGrid, PetscInt cells, PetscReal phi_max);
+PETSC_EXTERN PetscErrorCode FrgGridSetFromOptions(FrgGrid);
+PETSC_EXTERN PetscErrorCode FrgGridSetUp(FrgGrid);
+PETSC_EXTERN PetscErrorCode FrgGridGetDM(FrgGrid, DM *);
+PETSC_EXTERN PetscErrorCode FrgGridGetInfo(FrgGrid, PetscInt *cells, PetscReal *phi_first, PetscReal *spacing);
+PETSC_EXTERN PetscErrorCode FrgGridFillGhosts(FrgGrid, Vec local);
+PETSC_EXTERN PetscErrorCode FrgGridCreateCoordinates(FrgGrid, Vec *phi);
+PETSC_EXTERN PetscErrorCode FrgGridView(FrgGrid, PetscViewer);
+PETSC_EXTERN PetscErrorCode FrgGridDestroy(FrgGrid *);
+
+/* ---- physics/ ----------------------------------------------------------------------------- */
+/* The flux of the conservative flow d_t u = d_phi G at one time, G = c [ g u/(m2 phi + u) + w/(m2 + w) ]
+ * with w = d_phi u (see src/physics/flux.h); the model fills these from the RG time. */
+typedef struct {
+  PetscReal c;         /* prefactor: A_d k^d for the Litim regulator, -(d_t r)/(2 r) in general */
+  PetscReal m2;        /* regulator mass squared r: k^2 for Litim */
+  PetscReal goldstone; /* weight of the Goldstone (advection) term: N - 1 */
+  PetscReal radial;    /* weight of the radial (diffusion) term: 1 */
+} FrgFluxParams;
+
+PETSC_EXTERN PetscErrorCode FrgModelCreate(MPI_Comm, FrgModel *);
+PETSC_EXTERN PetscErrorCode FrgModelSetType(FrgModel, const char type[]);
+PETSC_EXTERN PetscErrorCode FrgModelSetFromOptions(FrgModel);
+PETSC_EXTERN PetscErrorCode FrgModelSetUp(FrgModel);
+PETSC_EXTERN PetscErrorCode FrgModelGetFluxParams(FrgModel, PetscReal t, FrgFluxParams *);
+PETSC_EXTERN PetscErrorCode FrgModelGetScale(FrgModel, PetscReal t, PetscReal *k);
+PETSC_EXTERN PetscErrorCode FrgModelGetBoundaries(FrgModel, FrgBoundary *left, FrgBoundary *right);
+PETSC_EXTERN PetscErrorCode FrgModelGetParameters(FrgModel, PetscReal *N, PetscReal *d, PetscReal *Lambda, PetscReal *t_ir);
+PETSC_EXTERN PetscErrorCode FrgModelPotential(FrgModel, PetscReal phi, PetscReal *U); /* not collective */
+PETSC_EXTERN PetscErrorCode FrgModelInitialCondition(FrgModel, FrgGrid, Vec u);
+PETSC_EXTERN PetscErrorCode FrgModelView(FrgModel, PetscViewer);
+PETSC_EXTERN PetscErrorCode FrgModelDestroy(FrgModel *);
+PETSC_EXTERN PetscErrorCode FrgModelRegister(const char name[], PetscErrorCode (*create)(FrgModel));
+
+/* ---- discretization/ ---------------------------------------------------------------------- */
+PETSC_EXTERN PetscErrorCode FrgOperatorCreate(FrgGrid, FrgModel, FrgOperator *);
+PETSC_EXTERN PetscErrorCode FrgOperatorSetFromOptions(FrgOperator);
+PETSC_EXTERN PetscErrorCode FrgOperatorSetUp(FrgOperator);
+PETSC_EXTERN PetscErrorCode FrgOperatorApply(FrgOperator, PetscReal t, Vec u, Vec f);
+PETSC_EXTERN PetscErrorCode FrgOperatorCreateJacobian(FrgOperator, Mat *);
+PETSC_EXTERN PetscErrorCode FrgOperatorJacobian(FrgOperator, PetscReal t, Vec u, Mat J);
+PETSC_EXTERN PetscErrorCode FrgOperatorGetCounts(FrgOperator, PetscInt *rhs_evals, PetscInt *jac_evals);
+PETSC_EXTERN PetscErrorCode FrgOperatorDestroy(FrgOperator *);
+
+/* ---- integrate/ --------------------------------------------------------------------------- */
+typedef struct {
+  long steps, rhs_evals, jac_evals, newton_iters, linear_iters, nonlinear_fails, error_test_fails;
+  int  order;      /* last method order */
+  double last_step; /* last step size */
+} FrgIntegratorStats;
+
+PETSC_EXTERN PetscErrorCode FrgIntegratorCreate(FrgOperator, FrgIntegrator *);
+PETSC_EXTERN PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator);
+PETSC_EXTERN PetscErrorCode FrgIntegratorSetUp(FrgIntegrator, PetscReal t0, Vec u0);
+PETSC_EXTERN PetscErrorCode FrgIntegratorAdvance(FrgIntegrator, PetscReal tout, Vec u);
+PETSC_EXTERN PetscErrorCode FrgIntegratorGetDerivative(FrgIntegrator, PetscReal t, PetscInt order, Vec dky);
+PETSC_EXTERN PetscErrorCode FrgIntegratorGetStats(FrgIntegrator, FrgIntegratorStats *);
+PETSC_EXTERN PetscErrorCode FrgIntegratorGetType(FrgIntegrator, const char **);
+PETSC_EXTERN PetscErrorCode FrgIntegratorDestroy(FrgIntegrator *);
+
+/* ---- analysis/ ---------------------------------------------------------------------------- */
+#define FRG_OBSERVABLE_COUNT 8
+typedef struct {
+  PetscReal t, k;
+  PetscReal phi0;                   /* outermost minimum of U (0 in the symmetric phase) */
+  PetscReal m2_radial, m2_goldstone; /* U'' and U'/phi at phi0 */
+  PetscReal gamma2, gamma4, gamma6; /* d^n U / d phi^n at phi = 0 */
+} FrgObservables;
+PETSC_EXTERN const char *const FrgObservableNames[FRG_OBSERVABLE_COUNT];
+PETSC_EXTERN PetscErrorCode FrgObservablesCompute(FrgGrid, FrgModel, PetscReal t, Vec u, FrgObservables *);
+PETSC_EXTERN PetscErrorCode FrgObservablesToArray(const FrgObservables *, PetscReal values[]);
+
+/* ---- io/ ---------------------------------------------------------------------------------- */
+PETSC_EXTERN PetscErrorCode FrgOutputCreate(MPI_Comm, FrgOutput *);
+PETSC_EXTERN PetscErrorCode FrgOutputSetFromOptions(FrgOutput);
+PETSC_EXTERN PetscErrorCode FrgOutputOpen(FrgOutput);
+PETSC_EXTERN PetscErrorCode FrgOutputGetName(FrgOutput, const char **);
+PETSC_EXTERN PetscErrorCode FrgOutputGetTimes(FrgOutput, PetscReal t0, PetscReal t_end, PetscInt *count, PetscReal **times);
+PETSC_EXTERN PetscErrorCode FrgOutputWriteGrid(FrgOutput, FrgGrid);
+PETSC_EXTERN PetscErrorCode FrgOutputAppendState(FrgOutput, PetscReal t, Vec u, const FrgObservables *);
+PETSC_EXTERN PetscErrorCode FrgOutputWriteAttributes(FrgOutput, const char group[], const char *names[], const PetscReal values[], PetscInt count);
+PETSC_EXTERN PetscErrorCode FrgOutputWriteStringAttribute(FrgOutput, const char group[], const char name[], const char value[]);
+PETSC_EXTERN PetscErrorCode FrgOutputWriteSummary(FrgOutput, const char *names[], const PetscReal values[], PetscInt count);
+PETSC_EXTERN PetscErrorCode FrgOutputWriteScalars(FrgOutput, const char group[], const char *names[], const PetscReal *columns[], PetscInt columns_count, PetscInt rows);
+PETSC_EXTERN PetscErrorCode FrgOutputClose(FrgOutput, PetscBool success);
+PETSC_EXTERN PetscErrorCode FrgOutputDestroy(FrgOutput *);
+PETSC_EXTERN PetscErrorCode FrgOutputCheckWritable(MPI_Comm, const char path[], const char option[]);
+
+/* ---- driver/ ------------------------------------------------------------------------------ */
+PETSC_EXTERN PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[]);
+PETSC_EXTERN PetscErrorCode FrgFinalize(void);
+PETSC_EXTERN PetscErrorCode FrgTaskRegister(const char name[], PetscErrorCode (*run)(MPI_Comm));
+PETSC_EXTERN PetscErrorCode FrgTaskRegisterAll(void);
+PETSC_EXTERN PetscErrorCode FrgTaskRun(MPI_Comm, const char name[]);
+PETSC_EXTERN PetscErrorCode FrgCheckUnusedOptions(MPI_Comm);
+PETSC_EXTERN PetscErrorCode FrgHelpRequested(PetscBool *);
+PETSC_EXTERN const char    *FrgDeckText(void);
+
+/* The flow task: d-dimensional O(N) LPA flow of u = dU/dphi from the deck (src/driver/flow.c). */
+PETSC_EXTERN PetscErrorCode FrgTaskFlow(MPI_Comm);
+
+#endif

@@ -1,0 +1,58 @@
+/* Private structures shared inside libfrg. Users include only <frg.h>. */
+#ifndef FRG_IMPL_H
+#define FRG_IMPL_H
+
+#include <frg.h>
+#include <frg/flux.h>
+
+#define FRG_NAME_LEN 256
+#define FRG_EXPR_LEN 4096
+
+/* Log events of our own phases (registered in FrgInitialize). */
+PETSC_EXTERN PetscLogEvent FRG_EVENT_RHS, FRG_EVENT_JACOBIAN, FRG_EVENT_OUTPUT, FRG_EVENT_OBSERVABLES;
+PETSC_EXTERN PetscLogStage FRG_STAGE_SETUP, FRG_STAGE_INTEGRATE, FRG_STAGE_OUTPUT;
+
+struct _p_FrgGrid {
+  MPI_Comm    comm;
+  DM          da;
+  PetscInt    cells;
+  PetscReal   phi_max;   /* outer edge of the last cell */
+  PetscReal   phi_first; /* centre of cell 0 */
+  PetscReal   spacing;
+  FrgBoundary left, right;
+  PetscBool   setup;
+};
+
+typedef struct _FrgModelOps *FrgModelOps;
+struct _FrgModelOps {
+  PetscErrorCode (*setfromoptions)(FrgModel);
+  PetscErrorCode (*fluxparams)(FrgModel, PetscReal t, FrgFluxParams *);
+  PetscErrorCode (*scale)(FrgModel, PetscReal t, PetscReal *k);
+  PetscErrorCode (*destroy)(FrgModel);
+};
+
+struct _p_FrgModel {
+  MPI_Comm           comm;
+  char               type[FRG_NAME_LEN];
+  struct _FrgModelOps ops;
+  PetscReal          N, d, Lambda, t_ir;
+  PetscReal          Ad;       /* angular factor 1/((4 pi)^{d/2} Gamma(d/2+1)), set up once */
+  FrgBoundary        left, right;
+  char               potential[FRG_EXPR_LEN];
+  void              *parser;   /* muparser handle */
+  double            *parser_phi;
+  void              *data;     /* type-specific */
+  PetscBool          setup;
+};
+
+struct _p_FrgOperator {
+  FrgGrid   grid;
+  FrgModel  model;
+  Vec       local;     /* ghosted work vector, allocated once */
+  PetscReal *flux;     /* interface fluxes, allocated once: cells + 1 on this rank */
+  PetscReal *dflux;    /* d flux / d u_{j-1..j+2} per interface, 4 per interface */
+  PetscInt  rhs_evals, jac_evals;
+  PetscBool setup;
+};
+
+#endif

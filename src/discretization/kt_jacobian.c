@@ -1,0 +1,88 @@
+/* Analytic Jacobian df/du of the Kurganov-Tadmor right-hand side (include/frg/kt.h), a band of width
+ * 2 on the DMDA matrix. Row i is (dG_{i+1/2} - dG_{i-1/2})/h over the columns i-2..i+2; columns
+ * that fall on physical ghost cells are folded back onto the cells the ghost rule reads
+ * (FrgGridFillGhosts), which stay inside the band. Checked against finite differences in
+ * tests/unit/test_kt.c. */
+#include <frg/impl.h>
+#include <frg/kt.h>
+
+PETSC_INTERN PetscErrorCode FrgOperatorKernelParams(FrgOperator, PetscReal, FrgFluxKernelParams *);
+PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
+
+PetscErrorCode FrgOperatorCreateJacobian(FrgOperator op, Mat *J)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorSetUp(op));
+  PetscCall(DMSetMatType(op->grid->da, MATAIJ));
+  PetscCall(DMCreateMatrix(op->grid->da, J));
+  PetscCall(MatSetOption(*J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Adds value v of column c (a cell index, possibly a ghost) of a row whose band starts at column
+ * i - 2 into band[0..4], applying the ghost rule of the grid end. */
+static inline void FrgFoldColumn(const struct _p_FrgGrid *g, PetscInt i, PetscInt c, PetscReal v, PetscReal band[5])
+{
+  const PetscInt n = g->cells;
+
+  if (c < 0) {
+    if (g->left == FRG_BOUNDARY_ODD) band[-c - i + 2] -= v; /* u_{-j} = -u_j */
+    else { /* u_{-j} = (1+j) u_0 - j u_1 */
+      band[0 - i + 2] += (1 - c) * v;
+      band[1 - i + 2] += c * v;
+    }
+  } else if (c >= n) { /* u_{n-1+j} = (1+j) u_{n-1} - j u_{n-2} */
+    const PetscInt j = c - (n - 1);
+    band[n - 1 - i + 2] += (1 + j) * v;
+    band[n - 2 - i + 2] -= j * v;
+  } else band[c - i + 2] += v;
+}
+
+PetscErrorCode FrgOperatorJacobian(FrgOperator op, PetscReal t, Vec U, Mat J)
+{
+  FrgFluxKernelParams kp = {0, 0, 0, 0};
+  const PetscScalar  *u;
+  PetscInt            xs, xm, first;
+  const PetscReal     h = op->grid->spacing, x0 = op->grid->phi_first, inv_h = 1.0 / h;
+  PetscReal          *dG = op->dflux;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
+  PetscCall(FrgOperatorLocalize(op, U));
+  PetscCall(FrgOperatorKernelParams(op, t, &kp));
+  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAVecGetArrayRead(op->grid->da, op->local, &u));
+  first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
+  for (PetscInt m = first; m <= xm; m++) {
+    const PetscInt j = xs - 1 + m;
+    (void)FrgKTFluxJacobian(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &dG[4 * m]);
+  }
+  PetscCall(DMDAVecRestoreArrayRead(op->grid->da, op->local, &u));
+  PetscCall(MatZeroEntries(J));
+  for (PetscInt m = 0; m < xm; m++) {
+    const PetscInt i = xs + m;
+    PetscReal      band[5] = {0, 0, 0, 0, 0};
+    MatStencil     row = {0}, cols[5];
+    PetscInt       ncols = 0;
+    PetscScalar    vals[5];
+
+    if (!(first && i == 0)) {
+      for (PetscInt c = 0; c < 4; c++) {
+        FrgFoldColumn(op->grid, i, i - 1 + c, dG[4 * (m + 1) + c] * inv_h, band); /* + dG_{i+1/2}/du_{i-1..i+2} */
+        FrgFoldColumn(op->grid, i, i - 2 + c, -dG[4 * m + c] * inv_h, band);     /* - dG_{i-1/2}/du_{i-2..i+1} */
+      }
+    }
+    row.i = i;
+    for (PetscInt c = 0; c < 5; c++) {
+      if (i - 2 + c < 0 || i - 2 + c >= op->grid->cells) continue;
+      cols[ncols].i   = i - 2 + c;
+      vals[ncols++]   = band[c];
+    }
+    PetscCall(MatSetValuesStencil(J, 1, &row, ncols, cols, vals, INSERT_VALUES));
+  }
+  PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+  op->jac_evals++;
+  PetscCall(PetscLogEventEnd(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

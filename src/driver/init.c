@@ -1,0 +1,211 @@
+/* FrgInitialize/FrgFinalize: PETSc start-up with frg's own handling of the deck and of errors.
+ *  - The deck (-options_file FILE, YAML when FILE ends in .yaml/.yml, PETSc format otherwise) is read
+ *    after PetscInitialize, under our error handler, so a missing or malformed deck gives a one-line
+ *    error; the command line is inserted again afterwards, so every key of a deck can be overridden.
+ *  - Errors print one line "frg: error: ..." (once per communicator) instead of PETSc's traceback;
+ *    -frg_traceback restores the traceback.
+ *  - An option that no object used is an error (FrgCheckUnusedOptions), so a typo never runs a default. */
+#include <frg/impl.h>
+#include <errno.h>
+
+PetscLogEvent FRG_EVENT_RHS, FRG_EVENT_JACOBIAN, FRG_EVENT_OUTPUT, FRG_EVENT_OBSERVABLES;
+PetscLogStage FRG_STAGE_SETUP, FRG_STAGE_INTEGRATE, FRG_STAGE_OUTPUT;
+
+static char  frg_deck_path[PETSC_MAX_PATH_LEN];
+static char *frg_deck_text    = NULL;
+static char *frg_command_line = NULL;
+
+const char *FrgDeckText(void)
+{
+  return frg_deck_text ? frg_deck_text : "";
+}
+
+PETSC_INTERN const char *FrgCommandLine(void)
+{
+  return frg_command_line ? frg_command_line : "";
+}
+
+static PetscErrorCode FrgErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  int rank = 0, initialized = 0, finalized = 0;
+
+  if (p != PETSC_ERROR_INITIAL) return n;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized && comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
+  if (rank) return n;
+  if (n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_NOT_CONVERGED) fprintf(stderr, "frg: error: %s\n", mess ? mess : "(no message)");
+  else fprintf(stderr, "frg: error: %s [%s() at %s:%d, PETSc error %d]\n", mess ? mess : "(no message)", fun, file, line, (int)n);
+  fflush(stderr);
+  return n;
+}
+
+/* Options whose value is an expression that may start with '-' ("-potential '-phi^2/2 + phi^4/24'"):
+ * PETSc would read such a value as the next option, so we take the next argument as the value. */
+static const char *const frg_expression_options[] = {"-potential", "-scan_vary", "-field_potential"};
+#define FRG_EXPRESSION_OPTIONS ((int)(sizeof(frg_expression_options) / sizeof(frg_expression_options[0])))
+static const char *frg_expression_values[FRG_EXPRESSION_OPTIONS];
+
+/* Removes "-options_file FILE" (read later, under our error handler) and the expression options
+ * (inserted verbatim later) from argv. */
+static void FrgTakeDeckArgument(int *argc, char ***argv)
+{
+  int out = 1;
+
+  for (int i = 1; i < *argc; i++) {
+    int taken = 0;
+    if (!strcmp((*argv)[i], "-options_file") && i + 1 < *argc) {
+      strncpy(frg_deck_path, (*argv)[i + 1], sizeof(frg_deck_path) - 1);
+      i++;
+      continue;
+    }
+    for (int e = 0; e < FRG_EXPRESSION_OPTIONS && i + 1 < *argc; e++) {
+      if (!strcmp((*argv)[i], frg_expression_options[e])) {
+        frg_expression_values[e] = (*argv)[++i];
+        taken                    = 1;
+        break;
+      }
+    }
+    if (!taken) (*argv)[out++] = (*argv)[i];
+  }
+  *argc = out;
+  (*argv)[out] = NULL;
+}
+
+static PetscErrorCode FrgReadDeck(MPI_Comm comm)
+{
+  PetscMPIInt rank;
+  long        size = 0;
+  int         err  = 0;
+  size_t      len;
+  PetscBool   yaml = PETSC_FALSE, yml = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (!frg_deck_path[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    FILE *fp = fopen(frg_deck_path, "rb");
+    if (!fp) err = errno;
+    else {
+      fseek(fp, 0, SEEK_END);
+      size = ftell(fp);
+      fseek(fp, 0, SEEK_SET);
+      frg_deck_text = (char *)calloc((size_t)size + 1, 1);
+      if (fread(frg_deck_text, 1, (size_t)size, fp) != (size_t)size) err = EIO;
+      fclose(fp);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "-options_file %s cannot be read: %s", frg_deck_path, strerror(err));
+  PetscCallMPI(MPI_Bcast(&size, 1, MPI_LONG, 0, comm));
+  if (rank) frg_deck_text = (char *)calloc((size_t)size + 1, 1);
+  PetscCallMPI(MPI_Bcast(frg_deck_text, (int)size, MPI_CHAR, 0, comm));
+  PetscCall(PetscStrlen(frg_deck_path, &len));
+  PetscCall(PetscStrendswith(frg_deck_path, ".yaml", &yaml));
+  PetscCall(PetscStrendswith(frg_deck_path, ".yml", &yml));
+  if (yaml || yml) PetscCall(PetscOptionsInsertFileYAML(comm, NULL, frg_deck_path, PETSC_TRUE));
+  else PetscCall(PetscOptionsInsertFile(comm, NULL, frg_deck_path, PETSC_TRUE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgRegisterEvents(void)
+{
+  PetscClassId id;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscClassIdRegister("frg", &id));
+  PetscCall(PetscLogEventRegister("FrgRHS", id, &FRG_EVENT_RHS));
+  PetscCall(PetscLogEventRegister("FrgJacobian", id, &FRG_EVENT_JACOBIAN));
+  PetscCall(PetscLogEventRegister("FrgOutput", id, &FRG_EVENT_OUTPUT));
+  PetscCall(PetscLogEventRegister("FrgObservables", id, &FRG_EVENT_OBSERVABLES));
+  PetscCall(PetscLogStageRegister("Setup", &FRG_STAGE_SETUP));
+  PetscCall(PetscLogStageRegister("Integrate", &FRG_STAGE_INTEGRATE));
+  PetscCall(PetscLogStageRegister("Output", &FRG_STAGE_OUTPUT));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void FrgRecordCommandLine(int argc, char **argv)
+{
+  size_t len = 1;
+
+  for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 3;
+  frg_command_line = (char *)calloc(len, 1);
+  for (int i = 0; i < argc; i++) {
+    int quote = strchr(argv[i], ' ') != NULL;
+    if (i) strcat(frg_command_line, " ");
+    if (quote) strcat(frg_command_line, "\"");
+    strcat(frg_command_line, argv[i]);
+    if (quote) strcat(frg_command_line, "\"");
+  }
+}
+
+/* Collective on MPI_COMM_WORLD. */
+PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
+{
+  PetscBool traceback = PETSC_FALSE;
+
+  FrgRecordCommandLine(*argc, *argv);
+  FrgTakeDeckArgument(argc, argv);
+  PetscCall(PetscInitialize(argc, argv, NULL, help));
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-frg_traceback", &traceback, NULL));
+  if (!traceback) PetscCall(PetscPushErrorHandler(FrgErrorHandler, NULL));
+  PetscCall(FrgRegisterEvents());
+  PetscCall(FrgReadDeck(PETSC_COMM_WORLD));
+  /* the command line wins over the deck */
+  PetscCall(PetscOptionsInsert(NULL, argc, argv, NULL));
+  for (int e = 0; e < FRG_EXPRESSION_OPTIONS; e++)
+    if (frg_expression_values[e]) PetscCall(PetscOptionsSetValue(NULL, frg_expression_options[e], frg_expression_values[e]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgFinalize(void)
+{
+  free(frg_deck_text);
+  free(frg_command_line);
+  frg_deck_text    = NULL;
+  frg_command_line = NULL;
+  return PetscFinalize();
+}
+
+PetscErrorCode FrgHelpRequested(PetscBool *help)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasHelp(NULL, help));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Options that PETSc itself reads outside any object (at start-up, at the end, or lazily). */
+static PetscBool FrgOptionIsInfrastructure(const char name[])
+{
+  static const char *prefixes[] = {"log", "malloc", "info", "options_", "help", "frg_traceback", "fp_trap", "on_error", "no_signal_handler", "mpi", "viewer", "check_pointer", "history", "saws", "objects_dump", "memory_view", "use_gpu", "device"};
+
+  for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+    if (!strncmp(name, prefixes[i], strlen(prefixes[i]))) return PETSC_TRUE;
+  return strstr(name, "_view") ? PETSC_TRUE : PETSC_FALSE;
+}
+
+PetscErrorCode FrgCheckUnusedOptions(MPI_Comm comm)
+{
+  PetscInt n;
+  char   **names, **values;
+  char     list[2048] = "";
+  PetscInt bad        = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++) {
+    if (FrgOptionIsInfrastructure(names[i])) continue;
+    if (bad++) PetscCall(PetscStrlcat(list, ", ", sizeof(list)));
+    PetscCall(PetscStrlcat(list, "-", sizeof(list)));
+    PetscCall(PetscStrlcat(list, names[i], sizeof(list)));
+    if (values[i]) {
+      PetscCall(PetscStrlcat(list, " ", sizeof(list)));
+      PetscCall(PetscStrlcat(list, values[i], sizeof(list)));
+    }
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscCheck(!bad, comm, PETSC_ERR_USER_INPUT, "unknown option%s %s: no part of this run uses %s (see -help for the options of -task)", bad > 1 ? "s" : "", list,
+             bad > 1 ? "them" : "it");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

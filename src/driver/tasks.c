@@ -1,0 +1,43 @@
+/* The task registry: -task selects what a run does. Each task is one function of a communicator
+ * that reads its own options, checks for unused ones, runs, and writes its output. */
+#include <frg/impl.h>
+
+static PetscFunctionList FrgTaskList = NULL;
+
+PetscErrorCode FrgTaskRegister(const char name[], PetscErrorCode (*run)(MPI_Comm))
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListAdd(&FrgTaskList, name, run));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgTaskRegisterAll(void)
+{
+  static PetscBool done = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (done) PetscFunctionReturn(PETSC_SUCCESS);
+  done = PETSC_TRUE;
+  PetscCall(FrgTaskRegister("flow", FrgTaskFlow));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgTaskRun(MPI_Comm comm, const char name[])
+{
+  PetscErrorCode (*run)(MPI_Comm) = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgTaskRegisterAll());
+  PetscCall(PetscFunctionListFind(FrgTaskList, name, &run));
+  PetscCheck(run, comm, PETSC_ERR_USER_INPUT, "-task %s is not a known task", name);
+  PetscCall(run(comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_EXTERN PetscErrorCode FrgTaskGetList(PetscFunctionList *list)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgTaskRegisterAll());
+  *list = FrgTaskList;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

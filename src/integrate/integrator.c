@@ -1,0 +1,217 @@
+/* FrgIntegrator: time integration of du/dt = f(t, u) (the FrgOperator) with SUNDIALS, on
+ * N_Vector_Petsc wrappers of the DMDA vectors (no copies per step):
+ *   cvode_bdf   CVODE variable-order BDF (orders 1-5), Newton through SUNNonlinSol_PetscSNES with the
+ *               analytic sparse Jacobian (Ihssen, Sattler, Wink, arXiv 2302.04736 recommend BDF with an
+ *               exact sparse Jacobian for these stiff flows);
+ *   arkode_erk  ARKODE explicit Runge-Kutta (diagnostics and non-stiff cases);
+ *   arkode_ark  ARKODE diagonally implicit Runge-Kutta, same Newton solver as cvode_bdf. */
+#include <frg/integrator.h>
+#include <cvode/cvode.h>
+#include <arkode/arkode_arkstep.h>
+#include <arkode/arkode_erkstep.h>
+#include <nvector/nvector_petsc.h>
+#include <sunnonlinsol/sunnonlinsol_petscsnes.h>
+
+const char *const FrgIntegratorTypes[] = {"cvode_bdf", "arkode_erk", "arkode_ark", "FrgIntegratorType", "FRG_INTEGRATOR_", NULL};
+
+PetscErrorCode FrgIntegratorCreate(FrgOperator op, FrgIntegrator *integrator)
+{
+  FrgIntegrator in;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&in));
+  in->op         = op;
+  in->comm       = op->grid->comm;
+  in->type       = FRG_INTEGRATOR_CVODE_BDF;
+  in->rtol       = 1e-8;
+  in->atol       = 1e-10;
+  in->newton_tol = 0.1;
+  in->max_steps  = 100000;
+  in->order      = 0;
+  in->t_stop     = PETSC_MAX_REAL;
+  in->crate      = 1.0;
+  *integrator    = in;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
+{
+  PetscEnum type = (PetscEnum)in->type;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(in->comm, NULL, "Time integration (SUNDIALS)", "FrgIntegrator");
+  PetscCall(PetscOptionsEnum("-integrator", "Time integrator", "", FrgIntegratorTypes, type, &type, NULL));
+  PetscCall(PetscOptionsReal("-rtol", "Relative tolerance of the local error test", "", in->rtol, &in->rtol, NULL));
+  PetscCall(PetscOptionsReal("-atol", "Absolute tolerance of the local error test", "", in->atol, &in->atol, NULL));
+  PetscCall(PetscOptionsInt("-integrator_max_steps", "Maximum number of steps between two output times", "", in->max_steps, &in->max_steps, NULL));
+  PetscCall(PetscOptionsInt("-integrator_order", "Method order (0: the integrator's default; BDF: maximum order 1-5; ERK/ARK: 2-5)", "", in->order, &in->order, NULL));
+  PetscCall(PetscOptionsReal("-integrator_newton_tol", "Newton convergence: weighted RMS norm of the update, rate-corrected (CVODE's test)", "", in->newton_tol,
+                             &in->newton_tol, NULL));
+  PetscOptionsEnd();
+  in->type = (FrgIntegratorType)type;
+  PetscCheck(in->rtol > 0 && in->rtol < 1, in->comm, PETSC_ERR_USER_INPUT, "-rtol must lie in (0, 1), got %g", (double)in->rtol);
+  PetscCheck(in->atol > 0, in->comm, PETSC_ERR_USER_INPUT, "-atol must be positive, got %g", (double)in->atol);
+  PetscCheck(in->max_steps > 0, in->comm, PETSC_ERR_USER_INPUT, "-integrator_max_steps must be positive, got %" PetscInt_FMT, in->max_steps);
+  PetscCheck(in->order >= 0 && in->order <= 5, in->comm, PETSC_ERR_USER_INPUT, "-integrator_order must lie in [0, 5], got %" PetscInt_FMT, in->order);
+  PetscCheck(in->newton_tol > 0, in->comm, PETSC_ERR_USER_INPUT, "-integrator_newton_tol must be positive, got %g", (double)in->newton_tol);
+  /* The Newton solver reads -snes_*, -ksp_*, -pc_* now, so that the unused-option check sees them. */
+  if (in->type != FRG_INTEGRATOR_ARKODE_ERK) PetscCall(FrgIntegratorNewtonCreate(in));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* SUNDIALS right-hand side: 0 on success, -1 (unrecoverable) after a PETSc error. */
+PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
+{
+  FrgIntegrator in = (FrgIntegrator)ctx;
+
+  return FrgOperatorApply(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot)) ? -1 : 0;
+}
+
+PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() was already called");
+  PetscCall(FrgOperatorSetUp(in->op));
+  PetscCallExternal(SUNContext_Create, (void *)&in->comm, &in->sunctx);
+  PetscCall(VecDuplicate(u0, &in->state));
+  PetscCall(VecCopy(u0, in->state));
+  PetscCall(VecDuplicate(u0, &in->work));
+  in->y = N_VMake_Petsc(in->state, in->sunctx);
+  PetscCheck(in->y, in->comm, PETSC_ERR_LIB, "N_VMake_Petsc failed");
+  in->t = t0;
+  if (in->type == FRG_INTEGRATOR_CVODE_BDF) PetscCall(FrgIntegratorCreateCVODE(in, t0));
+  else PetscCall(FrgIntegratorCreateARKODE(in, t0));
+  in->setup = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Integrates to tout (never beyond: tout is also the stop time) and copies the state into u. */
+PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
+{
+  int       flag = 0;
+  double    t    = in->t;
+  PetscReal k;
+
+  PetscFunctionBeginUser;
+  PetscCheck(in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() must come first");
+  if (tout > in->t) {
+    switch (in->type) {
+    case FRG_INTEGRATOR_CVODE_BDF:
+      FrgCallSUNDIALS(in->comm, CVodeSetStopTime(in->mem, tout));
+      flag = CVode(in->mem, tout, in->y, &t, CV_NORMAL);
+      break;
+    case FRG_INTEGRATOR_ARKODE_ERK:
+      FrgCallSUNDIALS(in->comm, ERKStepSetStopTime(in->mem, tout));
+      flag = ERKStepEvolve(in->mem, tout, in->y, &t, ARK_NORMAL);
+      break;
+    case FRG_INTEGRATOR_ARKODE_ARK:
+      FrgCallSUNDIALS(in->comm, ARKStepSetStopTime(in->mem, tout));
+      flag = ARKStepEvolve(in->mem, tout, in->y, &t, ARK_NORMAL);
+      break;
+    }
+    if (flag < 0) {
+      PetscCall(FrgModelGetScale(in->op->model, t, &k));
+      SETERRQ(in->comm, PETSC_ERR_NOT_CONVERGED,
+              "%s failed at RG time t = %g (k = %g) on the way to t = %g, SUNDIALS flag %d%s. Try a finer -grid_cells, smaller -rtol/-atol, a larger "
+              "-integrator_max_steps, or check that -potential is bounded below",
+              FrgIntegratorTypes[in->type], t, (double)k, (double)tout, flag, flag == -1 ? " (too many steps: raise -integrator_max_steps)" : "");
+    }
+    in->t = t;
+  }
+  PetscCall(VecCopy(in->state, u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Dense output: the order-th derivative in t of the interpolating polynomial at t, within the last step. */
+PetscErrorCode FrgIntegratorGetDerivative(FrgIntegrator in, PetscReal t, PetscInt order, Vec dky)
+{
+  N_Vector out;
+
+  PetscFunctionBeginUser;
+  out = N_VMake_Petsc(dky, in->sunctx);
+  switch (in->type) {
+  case FRG_INTEGRATOR_CVODE_BDF: FrgCallSUNDIALS(in->comm, CVodeGetDky(in->mem, t, (int)order, out)); break;
+  case FRG_INTEGRATOR_ARKODE_ERK: FrgCallSUNDIALS(in->comm, ERKStepGetDky(in->mem, t, (int)order, out)); break;
+  case FRG_INTEGRATOR_ARKODE_ARK: FrgCallSUNDIALS(in->comm, ARKStepGetDky(in->mem, t, (int)order, out)); break;
+  }
+  N_VDestroy(out);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgIntegratorGetType(FrgIntegrator in, const char **type)
+{
+  PetscFunctionBeginUser;
+  *type = FrgIntegratorTypes[in->type];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgIntegratorGetStats(FrgIntegrator in, FrgIntegratorStats *s)
+{
+  long   ncf = 0, netf = 0, nst = 0;
+  int    q   = 0;
+  double h   = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(s, sizeof(*s)));
+  if (!in->setup) PetscFunctionReturn(PETSC_SUCCESS);
+  switch (in->type) {
+  case FRG_INTEGRATOR_CVODE_BDF:
+    FrgCallSUNDIALS(in->comm, CVodeGetNumSteps(in->mem, &nst));
+    FrgCallSUNDIALS(in->comm, CVodeGetNumErrTestFails(in->mem, &netf));
+    FrgCallSUNDIALS(in->comm, CVodeGetNumNonlinSolvConvFails(in->mem, &ncf));
+    FrgCallSUNDIALS(in->comm, CVodeGetLastOrder(in->mem, &q));
+    FrgCallSUNDIALS(in->comm, CVodeGetLastStep(in->mem, &h));
+    break;
+  case FRG_INTEGRATOR_ARKODE_ERK:
+    FrgCallSUNDIALS(in->comm, ERKStepGetNumSteps(in->mem, &nst));
+    FrgCallSUNDIALS(in->comm, ERKStepGetNumErrTestFails(in->mem, &netf));
+    FrgCallSUNDIALS(in->comm, ERKStepGetLastStep(in->mem, &h));
+    break;
+  case FRG_INTEGRATOR_ARKODE_ARK:
+    FrgCallSUNDIALS(in->comm, ARKStepGetNumSteps(in->mem, &nst));
+    FrgCallSUNDIALS(in->comm, ARKStepGetNumErrTestFails(in->mem, &netf));
+    FrgCallSUNDIALS(in->comm, ARKStepGetNumNonlinSolvConvFails(in->mem, &ncf));
+    FrgCallSUNDIALS(in->comm, ARKStepGetLastStep(in->mem, &h));
+    break;
+  }
+  s->steps            = nst;
+  s->newton_iters     = in->newton_iters;
+  s->nonlinear_fails  = ncf;
+  s->error_test_fails = netf;
+  s->order            = q;
+  s->last_step        = h;
+  {
+    PetscInt rhs, jac;
+    PetscCall(FrgOperatorGetCounts(in->op, &rhs, &jac));
+    s->rhs_evals = (long)rhs;
+    s->jac_evals = (long)jac;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgIntegratorDestroy(FrgIntegrator *integrator)
+{
+  FrgIntegrator in = *integrator;
+
+  PetscFunctionBeginUser;
+  if (!in) PetscFunctionReturn(PETSC_SUCCESS);
+  if (in->mem) {
+    if (in->type == FRG_INTEGRATOR_CVODE_BDF) CVodeFree(&in->mem);
+    else if (in->type == FRG_INTEGRATOR_ARKODE_ERK) ERKStepFree(&in->mem);
+    else ARKStepFree(&in->mem);
+  }
+  if (in->nls) SUNNonlinSolFree(in->nls);
+  if (in->y) N_VDestroy(in->y);
+  if (in->ewt) {
+    Vec v = N_VGetVector_Petsc(in->ewt);
+    N_VDestroy(in->ewt);
+    PetscCall(VecDestroy(&v));
+  }
+  PetscCall(SNESDestroy(&in->snes));
+  PetscCall(MatDestroy(&in->A));
+  PetscCall(VecDestroy(&in->state));
+  PetscCall(VecDestroy(&in->work));
+  if (in->sunctx) SUNContext_Free(&in->sunctx);
+  PetscCall(PetscFree(*integrator));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

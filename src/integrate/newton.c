@@ -1,0 +1,109 @@
+/* Newton solver of the implicit integrators: a PETSc SNES handed to SUNDIALS through
+ * SUNNonlinSol_PetscSNES, so that -snes_*, -ksp_* and -pc_* options work.
+ * SUNDIALS poses G(ycor) = ycor - gamma f(t, ypred + ycor) - rhs = 0; the wrapper ignores the
+ * integrator's tolerance, so we supply what SUNDIALS' own Newton would do:
+ *   Jacobian   dG/dycor = I - gamma df/du at u = ypred + ycor (the analytic KT Jacobian);
+ *   test       CVODE's rate-corrected test on the weighted RMS norm of the update,
+ *              del * min(1, crate) <= newton_tol, crate = max(0.3 crate, del/del_prev)
+ *              (Hindmarsh et al., ACM TOMS 31, 363 (2005), and the CVODE user guide).
+ * Defaults: no line search, at most 3 iterations (CVODE's maxcor), direct LU (MUMPS on several ranks). */
+#include <frg/integrator.h>
+#include <cvode/cvode.h>
+#include <arkode/arkode_arkstep.h>
+#include <nvector/nvector_petsc.h>
+
+static PetscErrorCode FrgNewtonSystemData(FrgIntegrator in, PetscReal *t, Vec *ypred, PetscReal *gamma)
+{
+  double   tcur, g, rl1;
+  N_Vector pred, yn, fn, zn1, z, Fi, sdata;
+  void    *user;
+
+  PetscFunctionBeginUser;
+  if (in->type == FRG_INTEGRATOR_CVODE_BDF) {
+    FrgCallSUNDIALS(in->comm, CVodeGetNonlinearSystemData(in->mem, &tcur, &pred, &yn, &fn, &g, &rl1, &zn1, &user));
+  } else {
+    FrgCallSUNDIALS(in->comm, ARKStepGetNonlinearSystemData(in->mem, &tcur, &pred, &z, &Fi, &g, &sdata, &user));
+  }
+  *t     = tcur;
+  *ypred = N_VGetVector_Petsc(pred);
+  *gamma = g;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgNewtonJacobian(SNES snes, Vec ycor, Mat A, Mat P, void *ctx)
+{
+  FrgIntegrator in = (FrgIntegrator)ctx;
+  PetscReal     t, gamma;
+  Vec           ypred;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgNewtonSystemData(in, &t, &ypred, &gamma));
+  PetscCall(VecWAXPY(in->work, 1.0, ypred, ycor));
+  PetscCall(FrgOperatorJacobian(in->op, t, in->work, P));
+  PetscCall(MatScale(P, -gamma));
+  PetscCall(MatShift(P, 1.0));
+  if (A != P) {
+    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgNewtonConverged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm, SNESConvergedReason *reason, void *ctx)
+{
+  FrgIntegrator in = (FrgIntegrator)ctx;
+  Vec           update, weights;
+  PetscInt      n, max_it;
+  PetscReal     del;
+
+  PetscFunctionBeginUser;
+  *reason = SNES_CONVERGED_ITERATING;
+  if (PetscIsInfOrNanReal(fnorm)) {
+    *reason = SNES_DIVERGED_FNORM_NAN;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  if (it == 0) PetscFunctionReturn(PETSC_SUCCESS);
+  in->newton_iters++;
+  if (in->type == FRG_INTEGRATOR_CVODE_BDF) FrgCallSUNDIALS(in->comm, CVodeGetErrWeights(in->mem, in->ewt));
+  else FrgCallSUNDIALS(in->comm, ARKStepGetErrWeights(in->mem, in->ewt));
+  weights = N_VGetVector_Petsc(in->ewt);
+  PetscCall(SNESGetSolutionUpdate(snes, &update));
+  PetscCall(VecPointwiseMult(in->work, update, weights));
+  PetscCall(VecNorm(in->work, NORM_2, &del));
+  PetscCall(VecGetSize(update, &n));
+  del /= PetscSqrtReal((PetscReal)n);
+  if (it > 1) in->crate = PetscMax(0.3 * in->crate, del / in->del_prev);
+  in->del_prev = del;
+  PetscCall(SNESGetTolerances(snes, NULL, NULL, NULL, &max_it, NULL));
+  if (del * PetscMin(1.0, in->crate) <= in->newton_tol) *reason = SNES_CONVERGED_SNORM_RELATIVE;
+  else if (it > 1 && del > 2.0 * in->del_prev * in->crate && in->crate > 1.0) *reason = SNES_DIVERGED_DTOL;
+  else if (it >= max_it) *reason = SNES_DIVERGED_MAX_IT;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator in)
+{
+  KSP         ksp;
+  PC          pc;
+  SNESLineSearch ls;
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  if (in->snes) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallMPI(MPI_Comm_size(in->comm, &size));
+  PetscCall(FrgOperatorCreateJacobian(in->op, &in->A));
+  PetscCall(SNESCreate(in->comm, &in->snes));
+  PetscCall(SNESSetType(in->snes, SNESNEWTONLS));
+  PetscCall(SNESGetLineSearch(in->snes, &ls));
+  PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  PetscCall(SNESSetTolerances(in->snes, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 3, PETSC_DEFAULT));
+  PetscCall(SNESSetJacobian(in->snes, in->A, in->A, FrgNewtonJacobian, in));
+  PetscCall(SNESSetConvergenceTest(in->snes, FrgNewtonConverged, in, NULL));
+  PetscCall(SNESGetKSP(in->snes, &ksp));
+  PetscCall(KSPSetType(ksp, KSPPREONLY));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCLU));
+  if (size > 1) PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  PetscCall(SNESSetFromOptions(in->snes));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

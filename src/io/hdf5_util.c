@@ -1,0 +1,83 @@
+/* Small collective HDF5 helpers: attributes (every rank passes the same value) and 1D columns
+ * (rank 0 writes the data, the others select nothing; creation is collective). */
+#include <frg/output.h>
+
+PETSC_INTERN PetscErrorCode FrgH5OpenGroup(MPI_Comm comm, hid_t file, const char path[], hid_t *group)
+{
+  PetscFunctionBeginUser;
+  if (H5Lexists(file, path, H5P_DEFAULT) > 0) *group = H5Gopen2(file, path, H5P_DEFAULT);
+  else *group = H5Gcreate2(file, path, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(*group >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot open HDF5 group %s", path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgH5WriteAttribute(MPI_Comm comm, hid_t loc, const char name[], hid_t type, const void *value)
+{
+  hid_t space, attr;
+
+  PetscFunctionBeginUser;
+  if (H5Aexists(loc, name) > 0) FrgCallHDF5(comm, H5Adelete(loc, name));
+  space = H5Screate(H5S_SCALAR);
+  attr  = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(attr >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 attribute %s", name);
+  FrgCallHDF5(comm, H5Awrite(attr, type, value));
+  FrgCallHDF5(comm, H5Aclose(attr));
+  FrgCallHDF5(comm, H5Sclose(space));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgH5WriteAttributeReal(MPI_Comm comm, hid_t loc, const char name[], PetscReal value)
+{
+  double v = (double)value;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgH5WriteAttribute(comm, loc, name, H5T_NATIVE_DOUBLE, &v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgH5WriteAttributeInt(MPI_Comm comm, hid_t loc, const char name[], PetscInt value)
+{
+  long long v = (long long)value;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgH5WriteAttribute(comm, loc, name, H5T_NATIVE_LLONG, &v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgH5WriteAttributeString(MPI_Comm comm, hid_t loc, const char name[], const char value[])
+{
+  hid_t type = H5Tcopy(H5T_C_S1);
+
+  PetscFunctionBeginUser;
+  FrgCallHDF5(comm, H5Tset_size(type, strlen(value) + 1));
+  FrgCallHDF5(comm, H5Tset_strpad(type, H5T_STR_NULLTERM));
+  PetscCall(FrgH5WriteAttribute(comm, loc, name, type, value));
+  FrgCallHDF5(comm, H5Tclose(type));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgH5WriteColumn(MPI_Comm comm, hid_t loc, const char name[], const PetscReal *values, PetscInt count)
+{
+  hsize_t     dims = (hsize_t)count;
+  hid_t       space, dset, mem, dxpl;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  space = H5Screate_simple(1, &dims, NULL);
+  dset  = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(dset >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 dataset %s", name);
+  mem = H5Screate_simple(1, &dims, NULL);
+  if (rank) {
+    FrgCallHDF5(comm, H5Sselect_none(space));
+    FrgCallHDF5(comm, H5Sselect_none(mem));
+  }
+  dxpl = H5Pcreate(H5P_DATASET_XFER);
+  FrgCallHDF5(comm, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+  if (count > 0) FrgCallHDF5(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, values));
+  FrgCallHDF5(comm, H5Pclose(dxpl));
+  FrgCallHDF5(comm, H5Sclose(mem));
+  FrgCallHDF5(comm, H5Sclose(space));
+  FrgCallHDF5(comm, H5Dclose(dset));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

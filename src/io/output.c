@@ -1,0 +1,302 @@
+/* FrgOutput: the HDF5 result file, written collectively by all ranks of its communicator.
+ *   /grid/phi              cell centres [cell]
+ *   /flow/t, /flow/k       output times [time]
+ *   /flow/u                u = dU/dphi  [time, cell] (cell averages)
+ *   /observables/<name>    FrgObservableNames per output time
+ *   /summary               attributes: final values and run statistics
+ *   /parameters, /provenance  attributes: resolved parameters, options, deck text, versions
+ * The file is written as NAME.partial and renamed to NAME only by FrgOutputClose(success): a failed
+ * run never leaves a file that looks finished and never touches an existing NAME. */
+#include <frg/output.h>
+#include <errno.h>
+#include <unistd.h>
+
+PetscErrorCode FrgOutputCreate(MPI_Comm comm, FrgOutput *output)
+{
+  FrgOutput out;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&out));
+  out->comm = comm;
+  out->file = H5I_INVALID_HID;
+  PetscCall(PetscStrncpy(out->name, "frg.h5", sizeof(out->name)));
+  *output = out;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputSetFromOptions(FrgOutput out)
+{
+  PetscInt  n = (PetscInt)PETSC_STATIC_ARRAY_LENGTH(out->times);
+  PetscBool set_times;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(out->comm, NULL, "Output (HDF5)", "FrgOutput");
+  PetscCall(PetscOptionsString("-output", "HDF5 result file (written as FILE.partial, renamed on success)", "", out->name, out->name, sizeof(out->name), NULL));
+  PetscCall(PetscOptionsRealArray("-output_times", "Comma-separated RG times at which u and the observables are stored", "", out->times, &n, &set_times));
+  PetscCall(PetscOptionsReal("-output_every", "Store u and the observables every this much RG time (default: t_IR/50)", "", out->every, &out->every, NULL));
+  PetscOptionsEnd();
+  out->ntimes = set_times ? n : 0;
+  PetscCheck(out->name[0], out->comm, PETSC_ERR_USER_INPUT, "-output must name a file");
+  PetscCheck(out->every >= 0, out->comm, PETSC_ERR_USER_INPUT, "-output_every must be positive, got %g", (double)out->every);
+  for (PetscInt i = 0; i < out->ntimes; i++) {
+    PetscCheck(out->times[i] >= 0, out->comm, PETSC_ERR_USER_INPUT, "-output_times must be >= 0, got %g", (double)out->times[i]);
+    PetscCheck(i == 0 || out->times[i] > out->times[i - 1], out->comm, PETSC_ERR_USER_INPUT, "-output_times must increase, got %g after %g", (double)out->times[i],
+               (double)out->times[i - 1]);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputGetName(FrgOutput out, const char **name)
+{
+  PetscFunctionBeginUser;
+  *name = out->name;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The output times in (t0, t_end], always ending with t_end; the caller frees *times. Not collective. */
+PetscErrorCode FrgOutputGetTimes(FrgOutput out, PetscReal t0, PetscReal t_end, PetscInt *count, PetscReal **times)
+{
+  PetscInt n = 0, max;
+
+  PetscFunctionBeginUser;
+  if (out->ntimes) {
+    PetscCheck(out->times[out->ntimes - 1] <= t_end * (1 + 1e-12), out->comm, PETSC_ERR_USER_INPUT, "-output_times %g lies beyond the final time %g",
+               (double)out->times[out->ntimes - 1], (double)t_end);
+    PetscCall(PetscMalloc1(out->ntimes + 1, times));
+    for (PetscInt i = 0; i < out->ntimes; i++)
+      if (out->times[i] > t0) (*times)[n++] = out->times[i];
+  } else {
+    const PetscReal every = out->every > 0 ? out->every : (t_end - t0) / 50;
+    max                   = (PetscInt)PetscCeilReal((t_end - t0) / every * (1 - 1e-12)) + 1;
+    PetscCheck(max <= 1000000, out->comm, PETSC_ERR_USER_INPUT, "-output_every %g gives %" PetscInt_FMT " output times: too many", (double)every, max);
+    PetscCall(PetscMalloc1(max + 1, times));
+    for (PetscInt i = 1; t0 + i * every < t_end * (1 - 1e-12); i++) (*times)[n++] = t0 + i * every;
+  }
+  if (!n || (*times)[n - 1] < t_end) (*times)[n++] = t_end;
+  *count = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective. Fails on every rank, with the option and the reason, if path cannot be created. */
+PetscErrorCode FrgOutputCheckWritable(MPI_Comm comm, const char path[], const char option[])
+{
+  PetscMPIInt rank;
+  int         err = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    FILE *fp = fopen(path, "w");
+    if (!fp) err = errno;
+    else {
+      fclose(fp);
+      unlink(path);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "%s %s cannot be written: %s", option, path, strerror(err));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputOpen(FrgOutput out)
+{
+  hid_t fapl;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(out->partial, sizeof(out->partial), "%s.partial", out->name));
+  PetscCall(FrgOutputCheckWritable(out->comm, out->partial, "-output"));
+  PetscCall(FrgRegisterPartialFile(out->partial));
+  fapl = H5Pcreate(H5P_FILE_ACCESS);
+  FrgCallHDF5(out->comm, H5Pset_fapl_mpio(fapl, out->comm, MPI_INFO_NULL));
+  out->file = H5Fcreate(out->partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  FrgCallHDF5(out->comm, H5Pclose(fapl));
+  PetscCheck(out->file >= 0, out->comm, PETSC_ERR_FILE_OPEN, "-output %s: HDF5 cannot create %s", out->name, out->partial);
+  out->open = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Writes one distributed vector of the grid as row `row` of dataset `name` [rows, cells] (row < 0: 1D). */
+static PetscErrorCode FrgOutputWriteDistributed(FrgOutput out, DM da, hid_t dset, PetscInt row, Vec v)
+{
+  const PetscScalar *x;
+  PetscInt           xs, xm;
+  hid_t              space, mem, dxpl;
+  hsize_t            start[2], count[2];
+  const int          rank2 = row >= 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetCorners(da, &xs, NULL, NULL, &xm, NULL, NULL));
+  start[0] = rank2 ? (hsize_t)row : (hsize_t)xs;
+  count[0] = rank2 ? 1 : (hsize_t)xm;
+  start[1] = (hsize_t)xs;
+  count[1] = (hsize_t)xm;
+  space    = H5Dget_space(dset);
+  FrgCallHDF5(out->comm, H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL));
+  mem  = H5Screate_simple(1, &count[rank2], NULL);
+  dxpl = H5Pcreate(H5P_DATASET_XFER);
+  FrgCallHDF5(out->comm, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+  PetscCall(VecGetArrayRead(v, &x));
+  FrgCallHDF5(out->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, x));
+  PetscCall(VecRestoreArrayRead(v, &x));
+  FrgCallHDF5(out->comm, H5Pclose(dxpl));
+  FrgCallHDF5(out->comm, H5Sclose(mem));
+  FrgCallHDF5(out->comm, H5Sclose(space));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputWriteGrid(FrgOutput out, FrgGrid grid)
+{
+  hid_t   group, space, dset, dcpl;
+  hsize_t dims[2], maxdims[2], chunk[2];
+  Vec     phi;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
+  out->cells = grid->cells;
+  PetscCall(FrgH5OpenGroup(out->comm, out->file, "/grid", &group));
+  dims[0] = (hsize_t)grid->cells;
+  space   = H5Screate_simple(1, dims, NULL);
+  dset    = H5Dcreate2(group, "phi", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(FrgGridCreateCoordinates(grid, &phi));
+  PetscCall(FrgOutputWriteDistributed(out, grid->da, dset, -1, phi));
+  PetscCall(VecDestroy(&phi));
+  PetscCall(FrgH5WriteAttributeString(out->comm, dset, "description", "cell centres of the field grid (field amplitude phi = sigma)"));
+  FrgCallHDF5(out->comm, H5Dclose(dset));
+  FrgCallHDF5(out->comm, H5Sclose(space));
+  PetscCall(FrgH5WriteAttributeReal(out->comm, group, "spacing", grid->spacing));
+  PetscCall(FrgH5WriteAttributeReal(out->comm, group, "phi_max", grid->phi_max));
+  PetscCall(FrgH5WriteAttributeInt(out->comm, group, "cells", grid->cells));
+  FrgCallHDF5(out->comm, H5Gclose(group));
+  /* /flow/u grows by one row per output time */
+  PetscCall(FrgH5OpenGroup(out->comm, out->file, "/flow", &group));
+  dims[0]    = 0;
+  dims[1]    = (hsize_t)grid->cells;
+  maxdims[0] = H5S_UNLIMITED;
+  maxdims[1] = (hsize_t)grid->cells;
+  chunk[0]   = 1;
+  chunk[1]   = (hsize_t)grid->cells;
+  space      = H5Screate_simple(2, dims, maxdims);
+  dcpl       = H5Pcreate(H5P_DATASET_CREATE);
+  FrgCallHDF5(out->comm, H5Pset_chunk(dcpl, 2, chunk));
+  dset = H5Dcreate2(group, "u", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  PetscCheck(dset >= 0, out->comm, PETSC_ERR_FILE_WRITE, "cannot create /flow/u");
+  PetscCall(FrgH5WriteAttributeString(out->comm, dset, "description", "u = dU/dphi, cell averages, [time, cell]; time as in /flow/t"));
+  FrgCallHDF5(out->comm, H5Dclose(dset));
+  FrgCallHDF5(out->comm, H5Pclose(dcpl));
+  FrgCallHDF5(out->comm, H5Sclose(space));
+  FrgCallHDF5(out->comm, H5Gclose(group));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputAppendState(FrgOutput out, PetscReal t, Vec u, const FrgObservables *obs)
+{
+  hid_t     dset;
+  hsize_t   dims[2];
+  DM        dm;
+  PetscReal values[FRG_OBSERVABLE_COUNT];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
+  if (out->records == out->capacity) {
+    out->capacity = PetscMax(64, 2 * out->capacity);
+    for (int c = 0; c < FRG_OBSERVABLE_COUNT; c++) PetscCall(PetscRealloc(sizeof(PetscReal) * out->capacity, &out->columns[c]));
+  }
+  PetscCall(FrgObservablesToArray(obs, values));
+  for (int c = 0; c < FRG_OBSERVABLE_COUNT; c++) out->columns[c][out->records] = values[c];
+  dset    = H5Dopen2(out->file, "/flow/u", H5P_DEFAULT);
+  dims[0] = (hsize_t)out->records + 1;
+  dims[1] = (hsize_t)out->cells;
+  FrgCallHDF5(out->comm, H5Dset_extent(dset, dims));
+  PetscCall(VecGetDM(u, &dm));
+  PetscCheck(dm, out->comm, PETSC_ERR_ARG_WRONG, "the state vector must come from the grid's DMDA");
+  PetscCall(FrgOutputWriteDistributed(out, dm, dset, out->records, u));
+  FrgCallHDF5(out->comm, H5Dclose(dset));
+  out->records++;
+  (void)t;
+  PetscCall(PetscLogEventEnd(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputWriteSummary(FrgOutput out, const char *names[], const PetscReal values[], PetscInt count)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOutputWriteAttributes(out, "/summary", names, values, count));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Real attributes on a group (created if needed); every rank passes the same values. */
+PetscErrorCode FrgOutputWriteAttributes(FrgOutput out, const char path[], const char *names[], const PetscReal values[], PetscInt count)
+{
+  hid_t group;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgH5OpenGroup(out->comm, out->file, path, &group));
+  for (PetscInt i = 0; i < count; i++) PetscCall(FrgH5WriteAttributeReal(out->comm, group, names[i], values[i]));
+  FrgCallHDF5(out->comm, H5Gclose(group));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputWriteStringAttribute(FrgOutput out, const char path[], const char name[], const char value[])
+{
+  hid_t group;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgH5OpenGroup(out->comm, out->file, path, &group));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, name, value));
+  FrgCallHDF5(out->comm, H5Gclose(group));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A table of equal-length columns as datasets group/<name>. */
+PetscErrorCode FrgOutputWriteScalars(FrgOutput out, const char path[], const char *names[], const PetscReal *columns[], PetscInt ncolumns, PetscInt rows)
+{
+  hid_t group;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgH5OpenGroup(out->comm, out->file, path, &group));
+  for (PetscInt c = 0; c < ncolumns; c++) PetscCall(FrgH5WriteColumn(out->comm, group, names[c], columns[c], rows));
+  FrgCallHDF5(out->comm, H5Gclose(group));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputClose(FrgOutput out, PetscBool success)
+{
+  PetscMPIInt rank;
+  int         err = 0;
+
+  PetscFunctionBeginUser;
+  if (!out->open) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallMPI(MPI_Comm_rank(out->comm, &rank));
+  if (success) {
+    const PetscReal *flow[2] = {out->columns[0], out->columns[1]};
+    const char      *names[2] = {"t", "k"};
+    PetscCall(FrgOutputWriteScalars(out, "/flow", names, flow, 2, out->records));
+    PetscCall(FrgOutputWriteScalars(out, "/observables", (const char **)FrgObservableNames, (const PetscReal **)out->columns, FRG_OBSERVABLE_COUNT, out->records));
+    PetscCall(FrgOutputWriteProvenance(out));
+  }
+  FrgCallHDF5(out->comm, H5Fclose(out->file));
+  out->file = H5I_INVALID_HID;
+  out->open = PETSC_FALSE;
+  PetscCallMPI(MPI_Barrier(out->comm));
+  if (!rank) {
+    if (success && rename(out->partial, out->name)) err = errno;
+    if (!success) unlink(out->partial);
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, out->comm));
+  PetscCall(FrgUnregisterPartialFile(out->partial));
+  PetscCheck(!err, out->comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot rename %s: %s", out->name, out->partial, strerror(err));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOutputDestroy(FrgOutput *output)
+{
+  FrgOutput out = *output;
+
+  PetscFunctionBeginUser;
+  if (!out) PetscFunctionReturn(PETSC_SUCCESS);
+  if (out->open) PetscCall(FrgOutputClose(out, PETSC_FALSE));
+  for (int c = 0; c < FRG_OBSERVABLE_COUNT; c++) PetscCall(PetscFree(out->columns[c]));
+  PetscCall(PetscFree(*output));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,75 @@
+/* Provenance of a result file (/provenance attributes): versions of frg, PETSc, SUNDIALS and HDF5,
+ * the number of ranks, the date, the command line, every option in the database and the deck text;
+ * and the registry of partial files removed when a run fails. */
+#include <frg/output.h>
+#include <sundials/sundials_version.h>
+#include <time.h>
+#include <unistd.h>
+
+PETSC_INTERN const char *FrgCommandLine(void);
+
+PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput out)
+{
+  hid_t       group;
+  char        petsc[256], sundials[64], hdf5[64], date[64];
+  char       *options;
+  unsigned    major, minor, release;
+  PetscMPIInt size;
+  time_t      now = time(NULL);
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(out->comm, &size));
+  PetscCall(PetscGetVersion(petsc, sizeof(petsc)));
+  SUNDIALSGetVersion(sundials, (int)sizeof(sundials));
+  H5get_libversion(&major, &minor, &release);
+  PetscCall(PetscSNPrintf(hdf5, sizeof(hdf5), "%u.%u.%u", major, minor, release));
+  /* the date of rank 0, so that every rank writes the same attribute */
+  PetscCallMPI(MPI_Bcast(&now, sizeof(now), MPI_BYTE, 0, out->comm));
+  strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  PetscCall(PetscOptionsGetAll(NULL, &options));
+  PetscCall(FrgH5OpenGroup(out->comm, out->file, "/provenance", &group));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "frg_version", FRG_VERSION));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "petsc_version", petsc));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "sundials_version", sundials));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "hdf5_version", hdf5));
+  PetscCall(FrgH5WriteAttributeInt(out->comm, group, "ranks", size));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "date", date));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "command_line", FrgCommandLine()));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "options", options));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "deck", FrgDeckText()));
+  FrgCallHDF5(out->comm, H5Gclose(group));
+  PetscCall(PetscFree(options));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+#define FRG_MAX_PARTIAL 16
+static char frg_partial[FRG_MAX_PARTIAL][PETSC_MAX_PATH_LEN + 16];
+
+PETSC_INTERN PetscErrorCode FrgRegisterPartialFile(const char path[])
+{
+  PetscFunctionBeginUser;
+  for (int i = 0; i < FRG_MAX_PARTIAL; i++) {
+    if (!frg_partial[i][0]) {
+      PetscCall(PetscStrncpy(frg_partial[i], path, sizeof(frg_partial[i])));
+      break;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgUnregisterPartialFile(const char path[])
+{
+  PetscFunctionBeginUser;
+  for (int i = 0; i < FRG_MAX_PARTIAL; i++)
+    if (!strcmp(frg_partial[i], path)) frg_partial[i][0] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Called by main after a failed task: no partial file survives a failed run. */
+PETSC_EXTERN void FrgRemovePartialFiles(void)
+{
+  for (int i = 0; i < FRG_MAX_PARTIAL; i++) {
+    if (frg_partial[i][0]) unlink(frg_partial[i]); /* every rank that registered it: unlink is idempotent */
+    frg_partial[i][0] = 0;
+  }
+}

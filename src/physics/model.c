@@ -1,0 +1,180 @@
+/* FrgModel: a registry entry selected with -model, giving the flux parameters of the conservative
+ * flow at RG time t, the scale k(t), the boundary rules of the field grid and the UV potential.
+ * Common options live here; each type adds its own in ops.setfromoptions. */
+#include <frg/impl.h>
+
+PETSC_INTERN PetscErrorCode FrgPotentialParse(FrgModel);
+PETSC_INTERN PetscErrorCode FrgPotentialDestroy(FrgModel);
+PETSC_INTERN PetscErrorCode FrgModelCreate_ON(FrgModel);
+
+static PetscFunctionList FrgModelList = NULL;
+
+PetscErrorCode FrgModelRegister(const char name[], PetscErrorCode (*create)(FrgModel))
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListAdd(&FrgModelList, name, create));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgModelRegisterAll(void)
+{
+  static PetscBool done = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (done) PetscFunctionReturn(PETSC_SUCCESS);
+  done = PETSC_TRUE;
+  PetscCall(FrgModelRegister("on", FrgModelCreate_ON));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelCreate(MPI_Comm comm, FrgModel *model)
+{
+  FrgModel m;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgModelRegisterAll());
+  PetscCall(PetscNew(&m));
+  m->comm   = comm;
+  m->N      = 4.0;
+  m->d      = 3.0;
+  m->Lambda = 1.0;
+  m->t_ir   = 5.0;
+  m->left   = FRG_BOUNDARY_ODD;
+  m->right  = FRG_BOUNDARY_EXTRAPOLATE;
+  PetscCall(PetscStrncpy(m->potential, "-phi^2/2 + phi^4/24", sizeof(m->potential)));
+  *model = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelSetType(FrgModel model, const char type[])
+{
+  PetscErrorCode (*create)(FrgModel) = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListFind(FrgModelList, type, &create));
+  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on", type);
+  if (model->ops.destroy) PetscCall(model->ops.destroy(model));
+  PetscCall(PetscMemzero(&model->ops, sizeof(model->ops)));
+  PetscCall(PetscStrncpy(model->type, type, sizeof(model->type)));
+  PetscCall(create(model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelSetFromOptions(FrgModel model)
+{
+  char      type[FRG_NAME_LEN];
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(type, model->type[0] ? model->type : "on", sizeof(type)));
+  PetscOptionsBegin(model->comm, NULL, "Model (physics of the flow)", "FrgModel");
+  PetscCall(PetscOptionsFList("-model", "Model", "FrgModelSetType", FrgModelList, type, type, sizeof(type), &set));
+  PetscCall(PetscOptionsReal("-N", "Number of field components N of the O(N) model (real, >= 0)", "", model->N, &model->N, NULL));
+  PetscCall(PetscOptionsReal("-d", "Space-time dimension d (real, in [0, 4])", "", model->d, &model->d, NULL));
+  PetscCall(PetscOptionsReal("-Lambda", "UV cutoff Lambda: k = Lambda exp(-t)", "", model->Lambda, &model->Lambda, NULL));
+  PetscCall(PetscOptionsReal("-t_ir", "Final RG time t_IR = -ln(k_IR/Lambda)", "", model->t_ir, &model->t_ir, NULL));
+  PetscCall(PetscOptionsString("-potential", "UV potential U_Lambda(phi), a muparser expression in phi (piecewise with ?:)", "", model->potential, model->potential,
+                               sizeof(model->potential), NULL));
+  PetscOptionsEnd();
+  if (!model->type[0] || set) PetscCall(FrgModelSetType(model, type));
+  if (model->ops.setfromoptions) PetscCall(model->ops.setfromoptions(model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelSetUp(FrgModel model)
+{
+  PetscFunctionBeginUser;
+  if (model->setup) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!model->type[0]) PetscCall(FrgModelSetType(model, "on"));
+  PetscCheck(model->N >= 0 && PetscIsNormalReal(model->N + 1), model->comm, PETSC_ERR_USER_INPUT, "-N must be a real number >= 0, got %g", (double)model->N);
+  PetscCheck(model->d >= 0 && model->d <= 4, model->comm, PETSC_ERR_USER_INPUT, "-d must lie in [0, 4], got %g", (double)model->d);
+  PetscCheck(model->Lambda > 0 && PetscIsNormalReal(model->Lambda), model->comm, PETSC_ERR_USER_INPUT, "-Lambda must be a positive number, got %g", (double)model->Lambda);
+  PetscCheck(model->t_ir > 0 && PetscIsNormalReal(model->t_ir), model->comm, PETSC_ERR_USER_INPUT, "-t_ir must be a positive number, got %g", (double)model->t_ir);
+  model->Ad = 1.0 / (PetscPowReal(4.0 * PETSC_PI, 0.5 * model->d) * tgamma(0.5 * model->d + 1.0));
+  PetscCall(FrgPotentialParse(model));
+  model->setup = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Not collective. */
+PetscErrorCode FrgModelGetFluxParams(FrgModel model, PetscReal t, FrgFluxParams *p)
+{
+  PetscFunctionBeginUser;
+  PetscCall(model->ops.fluxparams(model, t, p));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Not collective. */
+PetscErrorCode FrgModelGetScale(FrgModel model, PetscReal t, PetscReal *k)
+{
+  PetscFunctionBeginUser;
+  if (model->ops.scale) PetscCall(model->ops.scale(model, t, k));
+  else *k = model->Lambda * PetscExpReal(-t);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelGetBoundaries(FrgModel model, FrgBoundary *left, FrgBoundary *right)
+{
+  PetscFunctionBeginUser;
+  if (left) *left = model->left;
+  if (right) *right = model->right;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelGetParameters(FrgModel model, PetscReal *N, PetscReal *d, PetscReal *Lambda, PetscReal *t_ir)
+{
+  PetscFunctionBeginUser;
+  if (N) *N = model->N;
+  if (d) *d = model->d;
+  if (Lambda) *Lambda = model->Lambda;
+  if (t_ir) *t_ir = model->t_ir;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Cell averages of u = U': (U(phi + h/2) - U(phi - h/2))/h is exact for any U, smooth or piecewise,
+ * and needs no derivative of the parsed expression. With an odd left end U is even, so it is
+ * evaluated at |phi|, and u_0 = 0. */
+PetscErrorCode FrgModelInitialCondition(FrgModel model, FrgGrid grid, Vec u)
+{
+  PetscScalar *x;
+  PetscInt     xs, xm;
+  PetscReal    phi_first, h, Uleft, Uright;
+  PetscBool    odd = (PetscBool)(grid->left == FRG_BOUNDARY_ODD);
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgGridGetInfo(grid, NULL, &phi_first, &h));
+  PetscCall(DMDAGetCorners(grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAVecGetArray(grid->da, u, &x));
+  for (PetscInt i = xs; i < xs + xm; i++) {
+    const PetscReal a = phi_first + (i - 0.5) * h, b = phi_first + (i + 0.5) * h;
+    if (odd && i == 0) {
+      x[i] = 0.0;
+      continue;
+    }
+    PetscCall(FrgModelPotential(model, odd ? PetscAbsReal(a) : a, &Uleft));
+    PetscCall(FrgModelPotential(model, b, &Uright));
+    x[i] = (Uright - Uleft) / h;
+    PetscCheck(PetscIsNormalReal(x[i]) || x[i] == 0.0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite near phi = %g", model->potential,
+               (double)(a + 0.5 * h));
+  }
+  PetscCall(DMDAVecRestoreArray(grid->da, u, &x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelView(FrgModel model, PetscViewer viewer)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "model: %s, N = %g, d = %g, Lambda = %g, t_IR = %g\n  U_Lambda(phi) = %s\n", model->type, (double)model->N, (double)model->d,
+                                   (double)model->Lambda, (double)model->t_ir, model->potential));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelDestroy(FrgModel *model)
+{
+  PetscFunctionBeginUser;
+  if (!*model) PetscFunctionReturn(PETSC_SUCCESS);
+  if ((*model)->ops.destroy) PetscCall((*model)->ops.destroy(*model));
+  PetscCall(FrgPotentialDestroy(*model));
+  PetscCall(PetscFree(*model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

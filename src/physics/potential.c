@@ -1,0 +1,49 @@
+/* The UV potential U_Lambda(phi), parsed from a user expression with muparser (C API), so that
+ * piecewise potentials work through its ternary operator, e.g. "phi < 1 ? -phi^2/2 : phi^4/24 - 0.5".
+ * The variable is phi (alias sigma). */
+#include <frg/impl.h>
+#include <muParserDLL.h>
+
+/* Not collective: every rank parses the same expression, so every rank reaches the same verdict. */
+PetscErrorCode FrgPotentialParse(FrgModel model)
+{
+  muParserHandle_t parser;
+
+  PetscFunctionBeginUser;
+  PetscCheck(model->potential[0], model->comm, PETSC_ERR_USER_INPUT, "-potential is empty: give the UV potential as an expression in phi");
+  if (!model->parser) {
+    PetscCall(PetscMalloc1(1, &model->parser_phi));
+    parser = mupCreate(muBASETYPE_FLOAT);
+    PetscCheck(parser, model->comm, PETSC_ERR_LIB, "muparser could not create a parser");
+    mupDefineVar(parser, "phi", model->parser_phi);
+    mupDefineVar(parser, "sigma", model->parser_phi);
+    model->parser = parser;
+  }
+  parser = (muParserHandle_t)model->parser;
+  mupSetExpr(parser, model->potential);
+  *model->parser_phi = 0.5;
+  (void)mupEval(parser);
+  PetscCheck(!mupError(parser), model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" cannot be parsed: %s (at position %d)", model->potential, mupGetErrorMsg(parser),
+             (int)mupGetErrorPos(parser));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgModelPotential(FrgModel model, PetscReal phi, PetscReal *U)
+{
+  muParserHandle_t parser = (muParserHandle_t)model->parser;
+
+  PetscFunctionBeginUser;
+  PetscCheck(parser, PETSC_COMM_SELF, PETSC_ERR_ORDER, "FrgModelSetUp() must come before FrgModelPotential()");
+  *model->parser_phi = phi;
+  *U                 = mupEval(parser);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgPotentialDestroy(FrgModel model)
+{
+  PetscFunctionBeginUser;
+  if (model->parser) mupRelease((muParserHandle_t)model->parser);
+  model->parser = NULL;
+  PetscCall(PetscFree(model->parser_phi));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

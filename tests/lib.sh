@@ -1,0 +1,49 @@
+# Helpers for the test cases in tests/cases/*.sh (sourced by tests/run.sh).
+# A test is a shell function named test_<name>; it runs in a fresh temporary folder, and fails by
+# returning nonzero (use `fail "why"`). Everything it prints goes to its log, shown on failure.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+PY=/usr/bin/python3
+
+fail() { echo "FAILED: $*"; return 1; }
+
+# frg_np N [args]: run the frg driver on N ranks.
+frg_np() {
+  local n=$1; shift
+  if [ "$n" -eq 1 ]; then "$FRG" "$@"; else mpirun -n "$n" --oversubscribe "$FRG" "$@"; fi
+}
+frg() { frg_np 1 "$@"; }
+
+# h5attr FILE GROUP NAME: print an attribute of an HDF5 file.
+h5attr() {
+  $PY -c 'import h5py,sys; v=h5py.File(sys.argv[1],"r")[sys.argv[2]].attrs[sys.argv[3]]; print(v.decode() if isinstance(v,bytes) else repr(float(v)) if not isinstance(v,str) else v)' "$1" "$2" "$3"
+}
+
+# close_to NAME VALUE REFERENCE RELTOL: relative comparison with an explicit tolerance.
+close_to() {
+  $PY - "$@" <<'PYEOF'
+import sys
+name, v, ref, tol = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+err = abs(v - ref) / max(abs(ref), 1e-300)
+print(f"{name}: {v:.15g} reference {ref:.15g} relative error {err:.3e} (tolerance {tol:.1e})")
+sys.exit(0 if err <= tol else 1)
+PYEOF
+}
+
+# expect_error PATTERN OUTPUT_FILE CMD...: the command must fail (nonzero exit), print PATTERN on
+# stderr in one line, finish within 60 s (no hang) and leave neither OUTPUT_FILE nor OUTPUT_FILE.partial.
+expect_error() {
+  local pattern=$1 out=$2; shift 2
+  local rc=0
+  timeout 60 "$@" >stdout.log 2>stderr.log || rc=$?
+  cat stderr.log
+  [ "$rc" -ne 0 ] || { fail "exit code 0"; return 1; }
+  [ "$rc" -ne 124 ] || { fail "timed out (hang)"; return 1; }
+  grep -q -- "$pattern" stderr.log || { fail "stderr does not mention '$pattern'"; return 1; }
+  [ "$(grep -c 'frg: error' stderr.log)" -ge 1 ] || { fail "no 'frg: error' line"; return 1; }
+  if [ -n "$out" ]; then
+    [ ! -e "$out" ] || { fail "$out was written"; return 1; }
+    [ ! -e "$out.partial" ] || { fail "$out.partial was left behind"; return 1; }
+  fi
+  return 0
+}
