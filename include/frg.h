@@ -77,6 +77,7 @@ PETSC_EXTERN PetscErrorCode FrgOperatorSetUp(FrgOperator);
 PETSC_EXTERN PetscErrorCode FrgOperatorApply(FrgOperator, PetscReal t, Vec u, Vec f);
 PETSC_EXTERN PetscErrorCode FrgOperatorCreateJacobian(FrgOperator, Mat *);
 PETSC_EXTERN PetscErrorCode FrgOperatorJacobian(FrgOperator, PetscReal t, Vec u, Mat J);
+PETSC_EXTERN PetscErrorCode FrgOperatorIsPhysical(FrgOperator, PetscBool *);
 PETSC_EXTERN PetscErrorCode FrgOperatorGetCounts(FrgOperator, PetscInt *rhs_evals, PetscInt *jac_evals);
 PETSC_EXTERN PetscErrorCode FrgOperatorDestroy(FrgOperator *);
 

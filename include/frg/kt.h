@@ -11,8 +11,11 @@
 
 #include <frg/flux.h>
 
-/* Flux G_{j+1/2} at the interface at phi from the four cell values um1 = u_{j-1} .. up2 = u_{j+2}. */
-static inline double FrgKTFlux(const FrgFluxKernelParams *p, double phi, double h, double um1, double u0, double up1, double up2)
+/* Flux G_{j+1/2} at the interface at phi from the four cell values um1 = u_{j-1} .. up2 = u_{j+2}.
+ * *denominator receives the smallest propagator denominator met (m2 phi + u for the Goldstone term,
+ * m2 + w for the radial one, both scaled to 1/m2): it must stay positive, since the exact flow never
+ * crosses the pole k^2 + U'' = 0 (convexity is restored from above). */
+static inline double FrgKTFlux(const FrgFluxKernelParams *p, double phi, double h, double um1, double u0, double up1, double up2, double *denominator)
 {
   int          which;
   const double sl = FrgMinmod(u0 - um1, up1 - u0, &which), sr = FrgMinmod(up1 - u0, up2 - up1, &which);
@@ -24,7 +27,9 @@ static inline double FrgKTFlux(const FrgFluxKernelParams *p, double phi, double 
     const double Fm = FrgFluxAdvection(p, phi, uminus, &dFm, NULL), Fp = FrgFluxAdvection(p, phi, uplus, &dFp, NULL);
     const double a = fmax(fabs(dFm), fabs(dFp));
     H              = 0.5 * (Fp + Fm) - 0.5 * a * (uplus - uminus);
+    *denominator   = fmin(*denominator, fmin(p->m2 * phi + uminus, p->m2 * phi + uplus) / (p->m2 * phi));
   }
+  *denominator = fmin(*denominator, 1.0 + (up1 - u0) / (h * p->m2));
   return FrgFluxDiffusion(p, (up1 - u0) / h, NULL) - H;
 }
 

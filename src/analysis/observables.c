@@ -1,7 +1,10 @@
 /* FrgObservables: what a user reads off u = U' at one RG time.
  *   phi0            outermost minimum of U: the last cell pair with u_i <= 0 < u_{i+1}, linearly
  *                   interpolated (0 in the symmetric phase);
- *   m2_radial       U''(phi0), m2_goldstone = U'(phi0)/phi0 (both U''(0) in the symmetric phase);
+ *   m2_radial       U''(phi0) from outside the flat region: in the broken phase U'' jumps at phi0 in the
+ *                   IR (the inner side is flat, U'' -> -k^2), so the slopes of cells i+1..i+4 outside
+ *                   are extrapolated linearly back to phi0 (first order in h at the kink);
+ *   m2_goldstone    U'(phi0)/phi0 = 0 (both are U''(0) in the symmetric phase);
  *   gamma2/4/6      d^n U/d phi^n at phi = 0, from the odd polynomial a1 phi + a3 phi^3 + a5 phi^5 + a7 phi^7
  *                   whose cell averages match cells 1..4 (the unknowns are cell averages, so the fit
  *                   adds no O(h^2) error of its own): gamma2 = a1, gamma4 = 3! a3, gamma6 = 5! a5. */
@@ -39,15 +42,12 @@ static void FrgSolveDense(int n, double A[][FRG_FIT_CELLS], double b[])
 }
 
 /* Vertices at phi = 0 from the first cells (odd left end only). */
-static PetscErrorCode FrgObservablesVertices(FrgGrid grid, const PetscScalar *u, PetscInt xs, PetscInt xm, FrgObservables *obs)
+static PetscErrorCode FrgObservablesVertices(FrgGrid grid, const PetscReal all[], FrgObservables *obs)
 {
-  PetscReal first[FRG_FIT_CELLS + 1] = {0}, all[FRG_FIT_CELLS + 1];
-  double    A[FRG_FIT_CELLS][FRG_FIT_CELLS], b[FRG_FIT_CELLS];
+  double       A[FRG_FIT_CELLS][FRG_FIT_CELLS], b[FRG_FIT_CELLS];
   const double h = grid->spacing;
 
   PetscFunctionBeginUser;
-  for (PetscInt i = xs; i < xs + xm && i <= FRG_FIT_CELLS; i++) first[i] = u[i];
-  PetscCall(MPIU_Allreduce(first, all, FRG_FIT_CELLS + 1, MPIU_REAL, MPI_SUM, grid->comm));
   for (int r = 0; r < FRG_FIT_CELLS; r++) {
     const double a = (r + 0.5) * h, c = (r + 1.5) * h;
     for (int m = 0; m < FRG_FIT_CELLS; m++) {
@@ -63,49 +63,71 @@ static PetscErrorCode FrgObservablesVertices(FrgGrid grid, const PetscScalar *u,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode FrgObservablesCompute(FrgGrid grid, FrgModel model, PetscReal t, Vec U, FrgObservables *obs)
+/* Outermost sign change u_i <= 0 < u_{i+1} over all ranks; the global index of i, or -1. */
+static PetscErrorCode FrgObservablesCrossing(FrgGrid grid, Vec U, PetscInt *crossing)
 {
   Vec                local;
   const PetscScalar *u;
-  PetscInt           xs, xm, n = grid->cells, lowest;
-  const PetscReal    h = grid->spacing, x0 = grid->phi_first;
-  struct {
-    double phi;
-    int    rank;
-  } mine = {-PETSC_MAX_REAL, 0}, best;
-  PetscReal   m2 = 0, values[2];
-  PetscMPIInt rank;
+  PetscInt           xs, xm, mine = -1, lowest = grid->left == FRG_BOUNDARY_ODD ? 1 : 0;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscLogEventBegin(FRG_EVENT_OBSERVABLES, 0, 0, 0, 0));
-  PetscCallMPI(MPI_Comm_rank(grid->comm, &rank));
-  PetscCall(PetscMemzero(obs, sizeof(*obs)));
-  obs->t = t;
-  PetscCall(FrgModelGetScale(model, t, &obs->k));
   PetscCall(DMGetLocalVector(grid->da, &local));
   PetscCall(DMGlobalToLocalBegin(grid->da, U, INSERT_VALUES, local));
   PetscCall(DMGlobalToLocalEnd(grid->da, U, INSERT_VALUES, local));
   PetscCall(DMDAGetCorners(grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
   PetscCall(DMDAVecGetArrayRead(grid->da, local, &u));
-  if (grid->left == FRG_BOUNDARY_ODD) PetscCall(FrgObservablesVertices(grid, u, xs, xm, obs));
-  /* outermost sign change u_i <= 0 < u_{i+1}; the pair may straddle two ranks (ghost on the right) */
-  lowest = grid->left == FRG_BOUNDARY_ODD ? 1 : 0;
-  for (PetscInt i = PetscMin(xs + xm, n - 1) - 1; i >= PetscMax(xs, lowest); i--) {
+  for (PetscInt i = PetscMin(xs + xm, grid->cells - 1) - 1; i >= PetscMax(xs, lowest); i--) {
     if (u[i] <= 0 && u[i + 1] > 0) {
-      mine.phi = x0 + i * h - h * u[i] / (u[i + 1] - u[i]);
-      m2       = (u[i + 1] - u[i]) / h;
+      mine = i;
       break;
     }
   }
   PetscCall(DMDAVecRestoreArrayRead(grid->da, local, &u));
   PetscCall(DMRestoreLocalVector(grid->da, &local));
-  mine.rank = rank;
-  PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPI_DOUBLE_INT, MPI_MAXLOC, grid->comm));
-  values[0] = m2;
-  PetscCallMPI(MPI_Bcast(values, 1, MPIU_REAL, (PetscMPIInt)best.rank, grid->comm));
-  if (best.phi > -PETSC_MAX_REAL) {
-    obs->phi0         = best.phi;
-    obs->m2_radial    = values[0];
+  PetscCall(MPIU_Allreduce(&mine, crossing, 1, MPIU_INT, MPI_MAX, grid->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The cells first .. first+count-1 (clipped to the grid) on every rank. */
+static PetscErrorCode FrgObservablesGather(FrgGrid grid, Vec U, PetscInt first, PetscInt count, PetscReal values[])
+{
+  const PetscScalar *u;
+  PetscReal          mine[8] = {0};
+  PetscInt           lo, hi;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetOwnershipRange(U, &lo, &hi));
+  PetscCall(VecGetArrayRead(U, &u));
+  for (PetscInt c = 0; c < count; c++)
+    if (first + c >= lo && first + c < hi) mine[c] = u[first + c - lo];
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(MPIU_Allreduce(mine, values, (PetscMPIInt)count, MPIU_REAL, MPI_SUM, grid->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgObservablesCompute(FrgGrid grid, FrgModel model, PetscReal t, Vec U, FrgObservables *obs)
+{
+  PetscInt        i;
+  PetscReal       v[8];
+  const PetscReal h = grid->spacing, x0 = grid->phi_first;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_OBSERVABLES, 0, 0, 0, 0));
+  PetscCall(PetscMemzero(obs, sizeof(*obs)));
+  obs->t = t;
+  PetscCall(FrgModelGetScale(model, t, &obs->k));
+  if (grid->left == FRG_BOUNDARY_ODD) {
+    PetscCall(FrgObservablesGather(grid, U, 0, FRG_FIT_CELLS + 1, v));
+    PetscCall(FrgObservablesVertices(grid, v, obs));
+  }
+  PetscCall(FrgObservablesCrossing(grid, U, &i));
+  if (i >= 0) {
+    PetscCall(FrgObservablesGather(grid, U, i, 5, v));
+    obs->phi0 = x0 + i * h - h * v[0] / (v[1] - v[0]);
+    if (i + 4 < grid->cells) { /* slopes at phi_{i+1.5}, phi_{i+3.5}, extrapolated back to phi0 */
+      const PetscReal near = (v[2] - v[1]) / h, far = (v[4] - v[3]) / h, x_near = x0 + (i + 1.5) * h;
+      obs->m2_radial = near - (far - near) * (x_near - obs->phi0) / (2 * h);
+    } else obs->m2_radial = (v[1] - v[0]) / h;
     obs->m2_goldstone = 0.0;
   } else {
     obs->phi0         = 0.0;

@@ -69,6 +69,7 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
   PetscInt            xs, xm, first;
   const PetscReal     h = op->grid->spacing, x0 = op->grid->phi_first, inv_h = 1.0 / h;
   PetscReal          *G = op->flux;
+  double              denominator = 1.0;
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_RHS, 0, 0, 0, 0));
@@ -82,15 +83,29 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
   first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
   for (PetscInt m = first; m <= xm; m++) {
     const PetscInt j = xs - 1 + m;
-    G[m]             = FrgKTFlux(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2]);
+    G[m]             = FrgKTFlux(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &denominator);
   }
   for (PetscInt m = 0; m < xm; m++) f[xs + m] = (G[m + 1] - G[m]) * inv_h;
   if (first) f[0] = 0.0;
+  op->local_physical = (PetscBool)(denominator > 0);
   PetscCall(DMDAVecRestoreArray(op->grid->da, F, &f));
   PetscCall(DMDAVecRestoreArrayRead(op->grid->da, op->local, &u));
   op->rhs_evals++;
   PetscCall(PetscLogFlops(40.0 * xm));
   PetscCall(PetscLogEventEnd(FRG_EVENT_RHS, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Whether the last FrgOperatorApply met only positive propagator denominators on every rank:
+ * SUNDIALS then retries a step that crossed the pole with a smaller one. Collective. */
+PetscErrorCode FrgOperatorIsPhysical(FrgOperator op, PetscBool *physical)
+{
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(op->grid->comm, &size));
+  if (size > 1) PetscCall(MPIU_Allreduce(&op->local_physical, physical, 1, MPIU_BOOL, MPI_LAND, op->grid->comm));
+  else *physical = op->local_physical;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -59,12 +59,16 @@ PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* SUNDIALS right-hand side: 0 on success, -1 (unrecoverable) after a PETSc error. */
+/* SUNDIALS right-hand side: 0 on success, -1 (unrecoverable) after a PETSc error, and 1
+ * (recoverable: the step is retried smaller) for a state beyond the propagator pole. */
 PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
 {
   FrgIntegrator in = (FrgIntegrator)ctx;
+  PetscBool     physical;
 
-  return FrgOperatorApply(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot)) ? -1 : 0;
+  if (FrgOperatorApply(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot))) return -1;
+  if (FrgOperatorIsPhysical(in->op, &physical)) return -1;
+  return physical ? 0 : 1;
 }
 
 PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
@@ -79,6 +83,17 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   in->y = N_VMake_Petsc(in->state, in->sunctx);
   PetscCheck(in->y, in->comm, PETSC_ERR_LIB, "N_VMake_Petsc failed");
   in->t = t0;
+  {
+    PetscBool physical;
+    PetscReal k;
+    PetscCall(FrgOperatorApply(in->op, t0, in->state, in->work));
+    PetscCall(FrgOperatorIsPhysical(in->op, &physical));
+    PetscCall(FrgModelGetScale(in->op->model, t0, &k));
+    PetscCheck(physical, in->comm, PETSC_ERR_USER_INPUT,
+               "-potential \"%s\" lies beyond the propagator pole at the start (k = %g): k^2 + U'' or k^2 + U'/phi is <= 0 somewhere on the grid; raise -Lambda above "
+               "the largest negative curvature of the potential",
+               in->op->model->potential, (double)k);
+  }
   if (in->type == FRG_INTEGRATOR_CVODE_BDF) PetscCall(FrgIntegratorCreateCVODE(in, t0));
   else PetscCall(FrgIntegratorCreateARKODE(in, t0));
   in->setup = PETSC_TRUE;
