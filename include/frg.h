@@ -137,5 +137,7 @@ PETSC_EXTERN const char    *FrgDeckText(void);
 
 /* The flow task: d-dimensional O(N) LPA flow of u = dU/dphi from the deck (src/driver/flow.c). */
 PETSC_EXTERN PetscErrorCode FrgTaskFlow(MPI_Comm);
+/* The fixedpoint task: Wilson-Fisher fixed point and critical exponents (src/fixedpoint/task.c). */
+PETSC_EXTERN PetscErrorCode FrgTaskFixedPoint(MPI_Comm);
 
 #endif

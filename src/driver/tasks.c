@@ -19,6 +19,7 @@ PetscErrorCode FrgTaskRegisterAll(void)
   if (done) PetscFunctionReturn(PETSC_SUCCESS);
   done = PETSC_TRUE;
   PetscCall(FrgTaskRegister("flow", FrgTaskFlow));
+  PetscCall(FrgTaskRegister("fixedpoint", FrgTaskFixedPoint));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,0 +1,35 @@
+/* Private PETSc-side declarations of src/fixedpoint (the plain-C kernels are in include/frg/fixedpoint.h). */
+#ifndef FRG_FIXEDPOINT_IMPL_H
+#define FRG_FIXEDPOINT_IMPL_H
+
+#include <frg/impl.h>
+#include <frg/fixedpoint.h>
+
+#define FRG_FIXEDPOINT_MAX_THETA 8
+
+/* A fixed point and its exponents. theta_i are the eigenvalues of minus the stability matrix
+ * (d_t delta = -theta delta, t = ln k), sorted by decreasing real part: theta_1 = 1/nu, theta_2 = -omega. */
+typedef struct {
+  PetscReal nu, omega, eta;
+  PetscReal kappa, lambda;         /* minimum and u''(kappa) in DESIGN.md 2.2 units (rho-tilde) */
+  PetscReal kappa_hat, lambda_hat; /* the same in hat units (rho-hat = rho-tilde / c_d) */
+  PetscReal theta[FRG_FIXEDPOINT_MAX_THETA], theta_imag[FRG_FIXEDPOINT_MAX_THETA];
+  PetscInt  ntheta;
+  PetscReal residual; /* max norm of the discrete fixed-point equation at the solution */
+  PetscInt  iterations;
+  PetscInt  points;   /* grid points, or Taylor order */
+  PetscReal rho_max;  /* hat units */
+  PetscReal *rho, *v; /* grid solution (hat units), owned by the solver */
+} FrgFixedPointResult;
+
+/* The Chebyshev-collocation LPA solver (lpa.c); collective only through the caller's broadcast. */
+typedef struct _n_FrgLpaSolver *FrgLpaSolver;
+PETSC_INTERN PetscErrorCode FrgLpaSolverCreate(MPI_Comm, FrgLpaSolver *);
+PETSC_INTERN PetscErrorCode FrgLpaSolverSetFromOptions(FrgLpaSolver);
+PETSC_INTERN PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver, const FrgFixedPointParams *, FrgFixedPointResult *);
+PETSC_INTERN PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *);
+
+PETSC_INTERN PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *);
+PETSC_INTERN PetscReal      FrgFixedPointCd(PetscReal d);
+
+#endif

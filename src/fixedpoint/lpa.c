@@ -1,0 +1,379 @@
+/* Wilson-Fisher fixed point of the dimensionless LPA flow on a Chebyshev grid, and its exponents.
+ *
+ * Equation (include/frg/fixedpoint.h, the rho-derivative of DESIGN.md 2.2 in hat units):
+ *   0 = -(2 - eta) v + (d - 2 + eta) rho v' + (N - 1) l'(v) v' + l'(v + 2 rho v') (3 v' + 2 rho v''),
+ * for v = u'(rho) on rho in [0, rho_max].
+ * Discretization: Chebyshev-Gauss-Lobatto collocation (Trefethen, Spectral Methods in MATLAB, ch. 6).
+ * The fixed point is analytic in rho, so the error falls exponentially with the number of points: 64
+ * points give 12 digits of nu, where the second-order KT scheme of the time-dependent solver would need
+ * millions of cells. rho-tilde (not phi) is the variable because the equation is then regular at
+ * rho = 0 (the 2 rho v'' term vanishes there, which is the regularity condition: no boundary condition
+ * is imposed at 0), and the large-field behaviour is a simple power.
+ * Outer boundary: for rho -> infinity the flow terms vanish like 1/v and v -> A rho^gamma,
+ * gamma = (2 - eta)/(d - 2 + eta) (Morris, Int. J. Mod. Phys. A 9 (1994) 2411). At rho_max the
+ * equation is imposed with rho v'' replaced by (gamma - 1) v', its asymptotic value: this first-order
+ * condition leaves A free and removes the spurious boundary-layer solutions that a collocated v'' at
+ * the end admits. Perturbations of the outer condition decay inward like exp(-(d-2) W^2 rho / 2): the
+ * digits do not depend on rho_max once rho_max is a few times kappa (tests/cases/fixedpoint.sh).
+ * Solver: Newton (PETSc SNES, backtracking line search, options prefix -fixedpoint_) from the order-2
+ * Taylor fixed point v = lambda_2 (rho - kappa_2), found by bisection from the deck alone; where the
+ * order-2 truncation has no fixed point (e.g. N = 1, d <= 2.5) by continuation in d from d = 3.
+ * Exponents: eigenvalues of the collocation Jacobian (LAPACK dgeev via PETSc). The problem is small and dense
+ * (~100 unknowns), so every rank solves it redundantly and the caller broadcasts rank 0's answer. */
+#include "fixedpoint_impl.h"
+
+struct _n_FrgLpaSolver {
+  MPI_Comm            comm;
+  PetscInt            points; /* n: the grid has n + 1 points */
+  PetscReal           domain; /* rho_max / kappa_2 */
+  PetscReal           rho_max, gamma;
+  PetscReal          *rho, *D1, *D2, *v1, *v2;
+  const FrgFixedPointParams *params;
+  SNES                snes;
+  Mat                 J;
+  Vec                 x, r;
+};
+
+PetscReal FrgFixedPointCd(PetscReal d)
+{
+  return 1.0 / (PetscPowReal(4 * PETSC_PI, 0.5 * d) * PetscExpReal(PetscLGamma(0.5 * d + 1)));
+}
+
+/* Collocation residual; returns 1 when the state leaves the threshold functions' domain. */
+static int FrgLpaResidual(FrgLpaSolver s, const PetscReal v[], PetscReal f[], PetscReal J[])
+{
+  PetscInt m = s->points + 1;
+
+  for (PetscInt i = 0; i < m; i++) {
+    PetscReal a = 0, b = 0;
+    for (PetscInt j = 0; j < m; j++) a += s->D1[i * m + j] * v[j], b += s->D2[i * m + j] * v[j];
+    s->v1[i] = a, s->v2[i] = b;
+  }
+  for (PetscInt i = 0; i < m; i++) {
+    double flow, dflow[3];
+    if (FrgFixedPointFlow(s->params, s->rho[i], v[i], s->v1[i], s->v2[i], &flow, dflow)) return 1;
+    if (f) f[i] = flow;
+    if (J) /* column major */
+      for (PetscInt j = 0; j < m; j++) J[i + j * m] = (i == j ? dflow[0] : 0) + dflow[1] * s->D1[i * m + j] + dflow[2] * s->D2[i * m + j];
+  }
+  return 0;
+}
+
+static PetscErrorCode FrgLpaFunction(SNES snes, Vec x, Vec f, void *ctx)
+{
+  FrgLpaSolver       s = (FrgLpaSolver)ctx;
+  const PetscScalar *v;
+  PetscScalar       *fa;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(x, &v));
+  PetscCall(VecGetArray(f, &fa));
+  if (FrgLpaResidual(s, v, fa, NULL)) PetscCall(SNESSetFunctionDomainError(snes));
+  PetscCall(VecRestoreArray(f, &fa));
+  PetscCall(VecRestoreArrayRead(x, &v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgLpaJacobian(SNES snes, Vec x, Mat A, Mat P, void *ctx)
+{
+  FrgLpaSolver       s = (FrgLpaSolver)ctx;
+  const PetscScalar *v;
+  PetscScalar       *J;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(x, &v));
+  PetscCall(MatDenseGetArray(P, &J));
+  if (FrgLpaResidual(s, v, NULL, J)) PetscCall(SNESSetJacobianDomainError(snes));
+  PetscCall(MatDenseRestoreArray(P, &J));
+  PetscCall(VecRestoreArrayRead(x, &v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgLpaSolverCreate(MPI_Comm comm, FrgLpaSolver *solver)
+{
+  FrgLpaSolver s;
+  SNESLineSearch ls;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&s));
+  s->comm   = comm;
+  s->points = 64;
+  s->domain = 8;
+  PetscCall(SNESCreate(PETSC_COMM_SELF, &s->snes));
+  PetscCall(SNESSetOptionsPrefix(s->snes, "fixedpoint_"));
+  PetscCall(SNESSetTolerances(s->snes, 1e-13, 1e-14, 1e-15, 60, 1000));
+  PetscCall(SNESGetLineSearch(s->snes, &ls));
+  PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBT));
+  *solver = s;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgLpaSolverSetFromOptions(FrgLpaSolver s)
+{
+  KSP ksp;
+  PC  pc;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(s->comm, NULL, "Fixed point on the Chebyshev grid", "FrgFixedPoint");
+  PetscCall(PetscOptionsInt("-fixedpoint_points", "Chebyshev intervals n of the fixed-point grid (n + 1 points)", "", s->points, &s->points, NULL));
+  PetscCall(PetscOptionsReal("-fixedpoint_domain", "Outer end rho_max of the grid in units of the order-2 Taylor minimum kappa_2", "", s->domain, &s->domain, NULL));
+  PetscOptionsEnd();
+  PetscCheck(s->points >= 8 && s->points <= 1000, s->comm, PETSC_ERR_USER_INPUT, "-fixedpoint_points must be in [8, 1000], got %" PetscInt_FMT, s->points);
+  PetscCheck(s->domain >= 1.5 && s->domain <= 1000, s->comm, PETSC_ERR_USER_INPUT, "-fixedpoint_domain must be in [1.5, 1000], got %g", (double)s->domain);
+  PetscCall(SNESGetKSP(s->snes, &ksp));
+  PetscCall(KSPSetType(ksp, KSPPREONLY));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCLU));
+  PetscCall(SNESSetFromOptions(s->snes));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgLpaSolverSetUpGrid(FrgLpaSolver s, PetscReal rho_max)
+{
+  PetscInt m = s->points + 1;
+
+  PetscFunctionBeginUser;
+  s->rho_max = rho_max;
+  PetscCall(PetscFree5(s->rho, s->D1, s->D2, s->v1, s->v2));
+  PetscCall(PetscMalloc5(m, &s->rho, m * m, &s->D1, m * m, &s->D2, m, &s->v1, m, &s->v2));
+  FrgChebyshevPoints((int)s->points, rho_max, s->rho, s->D1);
+  for (PetscInt i = 0; i < m; i++)
+    for (PetscInt j = 0; j < m; j++) {
+      PetscReal sum = 0;
+      for (PetscInt k = 0; k < m; k++) sum += s->D1[i * m + k] * s->D1[k * m + j];
+      s->D2[i * m + j] = sum;
+    }
+  if (!s->x) {
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, m, &s->x));
+    PetscCall(VecDuplicate(s->x, &s->r));
+    PetscCall(MatCreateSeqDense(PETSC_COMM_SELF, m, m, NULL, &s->J));
+    PetscCall(SNESSetFunction(s->snes, s->r, FrgLpaFunction, s));
+    PetscCall(SNESSetJacobian(s->snes, s->J, s->J, FrgLpaJacobian, s));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The outer boundary row: rho v'' -> (gamma - 1) v' at rho_max (see the banner). */
+static void FrgLpaSetOuterRow(FrgLpaSolver s)
+{
+  PetscInt m = s->points + 1, last = s->points;
+
+  s->gamma = (2 - s->params->eta) / (s->params->d - 2 + s->params->eta);
+  for (PetscInt j = 0; j < m; j++) s->D2[last * m + j] = (s->gamma - 1) / s->rho[last] * s->D1[last * m + j];
+}
+
+/* Newton at the current parameters from the current x; *converged says whether it met the tolerance. */
+static PetscErrorCode FrgLpaNewton(FrgLpaSolver s, PetscBool *converged, PetscReal *residual, PetscInt *iterations)
+{
+  SNESConvergedReason reason;
+  PetscReal           norm;
+
+  PetscFunctionBeginUser;
+  FrgLpaSetOuterRow(s);
+  PetscCall(SNESSolve(s->snes, NULL, s->x));
+  PetscCall(SNESGetConvergedReason(s->snes, &reason));
+  PetscCall(SNESGetIterationNumber(s->snes, iterations));
+  {
+    const PetscScalar *v;
+    PetscScalar       *f;
+    int                outside;
+    PetscCall(VecGetArrayRead(s->x, &v));
+    PetscCall(VecGetArray(s->r, &f));
+    outside = FrgLpaResidual(s, v, f, NULL);
+    PetscCall(VecRestoreArray(s->r, &f));
+    PetscCall(VecRestoreArrayRead(s->x, &v));
+    PetscCall(VecNorm(s->r, NORM_INFINITY, &norm));
+    *residual = outside || PetscIsInfOrNanReal(norm) ? PETSC_INFINITY : norm;
+  }
+  /* Newton often ends on a line-search stall at round-off level: judge by the residual itself */
+  PetscCall(VecNorm(s->x, NORM_INFINITY, &norm));
+  *converged = (PetscBool)(*residual < 1e-10 * PetscMax(1, norm));
+  (void)reason;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Barycentric interpolation of values f on the Chebyshev points (Berrut, Trefethen, SIAM Rev. 46 (2004) 501) */
+static PetscReal FrgLpaInterpolate(FrgLpaSolver s, const PetscReal f[], PetscReal rho)
+{
+  PetscReal num = 0, den = 0;
+
+  for (PetscInt j = 0; j <= s->points; j++) {
+    PetscReal w = ((j % 2) ? -1.0 : 1.0) * ((j == 0 || j == s->points) ? 0.5 : 1.0);
+    if (rho == s->rho[j]) return f[j];
+    num += w * f[j] / (rho - s->rho[j]);
+    den += w / (rho - s->rho[j]);
+  }
+  return num / den;
+}
+
+/* kappa: the zero of v (Newton on the interpolant, from the bracketing grid interval); lambda = v'(kappa) */
+static PetscErrorCode FrgLpaMinimum(FrgLpaSolver s, const PetscReal v[], FrgFixedPointResult *res)
+{
+  PetscInt  i;
+  PetscReal rho;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k <= s->points; k++) {
+    PetscReal a = 0;
+    for (PetscInt j = 0; j <= s->points; j++) a += s->D1[k * (s->points + 1) + j] * v[j];
+    s->v1[k] = a;
+  }
+  for (i = 0; i < s->points && !(v[i] < 0 && v[i + 1] >= 0); i++);
+  if (i == s->points) { /* symmetric fixed point: the minimum sits at rho = 0 */
+    res->kappa_hat = 0, res->lambda_hat = s->v1[0];
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  rho = s->rho[i] - v[i] * (s->rho[i + 1] - s->rho[i]) / (v[i + 1] - v[i]);
+  for (PetscInt it = 0; it < 50; it++) {
+    PetscReal step = FrgLpaInterpolate(s, v, rho) / FrgLpaInterpolate(s, s->v1, rho);
+    rho -= step;
+    if (PetscAbsReal(step) < 1e-15 * rho) break;
+  }
+  res->kappa_hat  = rho;
+  res->lambda_hat = FrgLpaInterpolate(s, s->v1, rho);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Seed at the current params: v = lambda_2 (rho - kappa_2). Returns found = false without a seed. */
+static PetscErrorCode FrgLpaSeed(FrgLpaSolver s, PetscBool *found, PetscReal *kappa2)
+{
+  double       kappa, lambda;
+  PetscScalar *x;
+
+  PetscFunctionBeginUser;
+  *found = (PetscBool)!FrgFixedPointOrder2Seed(s->params, &kappa, &lambda);
+  if (!*found) PetscFunctionReturn(PETSC_SUCCESS);
+  *kappa2 = kappa;
+  PetscCall(FrgLpaSolverSetUpGrid(s, s->domain * kappa));
+  PetscCall(VecGetArray(s->x, &x));
+  for (PetscInt i = 0; i <= s->points; i++) x[i] = lambda * (s->rho[i] - kappa);
+  PetscCall(VecRestoreArray(s->x, &x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Continuation in d from d = 3, where the order-2 seed exists, to the target d (step halving on failure). */
+static PetscErrorCode FrgLpaContinueInDimension(FrgLpaSolver s, const FrgFixedPointParams *target, PetscBool *converged, PetscReal *residual, PetscInt *iterations)
+{
+  FrgFixedPointParams p = *target;
+  PetscReal           d = 3, step, kappa2;
+  PetscBool           found;
+
+  PetscFunctionBeginUser;
+  p.d       = d;
+  s->params = &p;
+  PetscCall(FrgLpaSeed(s, &found, &kappa2));
+  *converged = PETSC_FALSE;
+  if (!found) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgLpaNewton(s, converged, residual, iterations));
+  step = 0.05 * (target->d > d ? 1 : -1);
+  while (*converged && d != target->d && PetscAbsReal(step) > 1e-4) {
+    Vec       save;
+    PetscReal next = PetscAbsReal(target->d - d) < PetscAbsReal(step) ? target->d : d + step;
+    PetscCall(VecDuplicate(s->x, &save));
+    PetscCall(VecCopy(s->x, save));
+    p.d = next;
+    PetscCall(FrgLpaNewton(s, converged, residual, iterations));
+    if (*converged) d = next;
+    else {
+      PetscCall(VecCopy(save, s->x));
+      step *= 0.5;
+      *converged = PETSC_TRUE;
+    }
+    PetscCall(VecDestroy(&save));
+  }
+  *converged = (PetscBool)(*converged && d == target->d);
+  s->params  = target;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver s, const FrgFixedPointParams *params, FrgFixedPointResult *res)
+{
+  PetscBool          found, converged = PETSC_FALSE;
+  PetscReal          kappa2, residual = PETSC_INFINITY, *J;
+  PetscInt           iterations = 0, m;
+  const PetscScalar *v;
+
+  PetscFunctionBeginUser;
+  s->params = params;
+  PetscCall(FrgLpaSeed(s, &found, &kappa2));
+  if (found) PetscCall(FrgLpaNewton(s, &converged, &residual, &iterations));
+  if (!converged) PetscCall(FrgLpaContinueInDimension(s, params, &converged, &residual, &iterations));
+  PetscCheck(converged, s->comm, PETSC_ERR_NOT_CONVERGED,
+             "no Wilson-Fisher fixed point found for N = %g, d = %g (Newton residual reached %.3e after %" PetscInt_FMT
+             " iterations): the fixed point exists for 2 < d < 4; try a larger -fixedpoint_domain or -fixedpoint_points, or -fixedpoint_snes_monitor",
+             (double)params->N, (double)params->d, (double)residual, iterations);
+  m = s->points + 1;
+  PetscCall(PetscMalloc1(m * m, &J));
+  PetscCall(VecGetArrayRead(s->x, &v));
+  FrgLpaResidual(s, v, NULL, J);
+  PetscCall(FrgLpaMinimum(s, v, res));
+  PetscCall(FrgFixedPointEigenvalues(s->comm, m, J, res));
+  PetscCall(PetscFree2(res->rho, res->v));
+  PetscCall(PetscMalloc2(m, &res->rho, m, &res->v));
+  PetscCall(PetscArraycpy(res->rho, s->rho, m));
+  PetscCall(PetscArraycpy(res->v, v, m));
+  PetscCall(VecRestoreArrayRead(s->x, &v));
+  PetscCall(PetscFree(J));
+  res->residual = residual, res->iterations = iterations, res->points = s->points, res->rho_max = s->rho_max;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *solver)
+{
+  FrgLpaSolver s = *solver;
+
+  PetscFunctionBeginUser;
+  if (!s) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(SNESDestroy(&s->snes));
+  PetscCall(MatDestroy(&s->J));
+  PetscCall(VecDestroy(&s->x));
+  PetscCall(VecDestroy(&s->r));
+  PetscCall(PetscFree5(s->rho, s->D1, s->D2, s->v1, s->v2));
+  PetscCall(PetscFree(s));
+  *solver = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Eigenvalues of the (column-major) stability matrix J through KSPComputeEigenvaluesExplicitly (LAPACK
+ * dgeev inside PETSc, so no direct LAPACK link is needed); theta = -eigenvalue, sorted by decreasing real
+ * part. nu = 1/theta_1, omega = -theta_2. */
+PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *res)
+{
+  Mat        A;
+  KSP        ksp;
+  PC         pc;
+  PetscReal *wr, *wi;
+  PetscInt  *order;
+
+  PetscFunctionBeginUser;
+  PetscCall(MatCreateSeqDense(PETSC_COMM_SELF, n, n, NULL, &A));
+  {
+    PetscScalar *a;
+    PetscCall(MatDenseGetArray(A, &a));
+    PetscCall(PetscArraycpy(a, J, n * n));
+    PetscCall(MatDenseRestoreArray(A, &a));
+  }
+  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(KSPCreate(PETSC_COMM_SELF, &ksp));
+  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCNONE));
+  PetscCall(KSPSetUp(ksp));
+  PetscCall(PetscMalloc3(n, &wr, n, &wi, n, &order));
+  PetscCall(KSPComputeEigenvaluesExplicitly(ksp, n, wr, wi));
+  for (PetscInt i = 0; i < n; i++) wr[i] = -wr[i], wi[i] = -wi[i], order[i] = i;
+  for (PetscInt i = 1; i < n; i++) /* insertion sort by decreasing theta */
+    for (PetscInt j = i; j > 0 && wr[order[j]] > wr[order[j - 1]]; j--) {
+      PetscInt t = order[j];
+      order[j] = order[j - 1], order[j - 1] = t;
+    }
+  res->ntheta = PetscMin(n, FRG_FIXEDPOINT_MAX_THETA);
+  for (PetscInt i = 0; i < res->ntheta; i++) res->theta[i] = wr[order[i]], res->theta_imag[i] = wi[order[i]];
+  res->nu    = 1 / res->theta[0];
+  res->omega = n > 1 ? -res->theta[1] : 0;
+  PetscCall(PetscFree3(wr, wi, order));
+  PetscCall(KSPDestroy(&ksp));
+  PetscCall(MatDestroy(&A));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,123 @@
+# Fixed points and critical exponents (-task fixedpoint, src/fixedpoint).
+# References: nu(N=1) = 0.649561773880, omega = 0.655745939193: Bervillier, Juttner, Litim,
+# Nucl. Phys. B 783 (2007) 213 (LPA, Litim regulator, d = 3). N = 2, 3, 4: Litim, Nucl. Phys. B 631
+# (2002) 128, table 1 (four digits), and, to 1e-9, an independent numpy collocation solver below.
+
+fp_summary() { h5attr "$1" /summary "$2"; }
+
+test_fixedpoint_ising_nu_9_digits() {
+  frg -task fixedpoint -N 1 -d 3 -output fp.h5 >out.log || return 1
+  cat out.log
+  close_to nu "$(fp_summary fp.h5 nu)" 0.649561773880 1e-10 || return 1
+  close_to omega "$(fp_summary fp.h5 omega)" 0.655745939193 1e-9 || return 1
+  grep -q "nu  *0.6495617738" out.log || fail "stdout table lacks nu"
+}
+
+# Grid size and domain size do not change the reported digits.
+test_fixedpoint_grid_and_domain_independence() {
+  local nus="" oms=""
+  for g in "40 6" "64 8" "96 12" "128 20"; do
+    set -- $g
+    frg -task fixedpoint -fixedpoint_points "$1" -fixedpoint_domain "$2" -output "fp_$1.h5" >/dev/null || return 1
+    nus="$nus $(fp_summary "fp_$1.h5" nu)"; oms="$oms $(fp_summary "fp_$1.h5" omega)"
+  done
+  echo "nu:$nus"; echo "omega:$oms"
+  $PY - $nus $oms <<'PYEOF' || return 1
+import sys
+v = [float(x) for x in sys.argv[1:]]
+nu, om = v[:4], v[4:]
+spread_nu = (max(nu) - min(nu)) / nu[0]; spread_om = (max(om) - min(om)) / om[0]
+print(f"relative spread nu {spread_nu:.2e} (tolerance 1e-11), omega {spread_om:.2e} (tolerance 1e-9)")
+sys.exit(0 if spread_nu < 1e-11 and spread_om < 1e-9 and all(abs(x - 0.649561773880) < 1e-11 for x in nu) else 1)
+PYEOF
+}
+
+# Independent check for N = 2, 3, 4: a separate numpy Chebyshev solver (different grid and domain,
+# its own Jacobian, seeded with Litim's four-digit values) must agree to 1e-9; Litim 2002 to 1e-4.
+test_fixedpoint_on_234() {
+  for N in 2 3 4; do
+    frg -task fixedpoint -N $N -output fp$N.h5 >/dev/null || return 1
+  done
+  $PY - "$(fp_summary fp2.h5 nu)" "$(fp_summary fp3.h5 nu)" "$(fp_summary fp4.h5 nu)" \
+        "$(fp_summary fp2.h5 omega)" "$(fp_summary fp3.h5 omega)" "$(fp_summary fp4.h5 omega)" <<'PYEOF'
+import sys, numpy as np
+ours = [float(x) for x in sys.argv[1:]]
+litim = {2: (0.7082, 0.6712), 3: (0.7611, 0.6998), 4: (0.8043, 0.7338)}  # NPB 631 (2002) 128
+def cheb(n, L):
+    x = np.cos(np.pi * np.arange(n + 1) / n); c = np.r_[2, np.ones(n - 1), 2] * (-1.0) ** np.arange(n + 1)
+    X = np.tile(x, (n + 1, 1)).T; D = np.outer(c, 1 / c) / (X - X.T + np.eye(n + 1)); D -= np.diag(D.sum(1))
+    return L * (1 - x) / 2, -2 / L * D
+def solve(N, d=3.0, n=90, L=None):
+    kap = (N + 2) / (d - 2) * 0.9                      # rough minimum in rho-hat units
+    L = 7 * kap if L is None else L
+    r, D1 = cheb(n, L); D2 = D1 @ D1; g = 2 / (d - 2); D2[-1] = (g - 1) / r[-1] * D1[-1]
+    def FJ(v):
+        v1, v2 = D1 @ v, D2 @ v; W = 1 + v + 2 * r * v1; A = 3 * v1 + 2 * r * v2
+        F = -2 * v + (d - 2) * r * v1 - (N - 1) * v1 / (1 + v) ** 2 - A / W ** 2
+        J = (-2 * np.eye(n + 1) + (d - 2) * r[:, None] * D1 - (N - 1) * (D1 / ((1 + v) ** 2)[:, None] - np.diag(2 * v1 / (1 + v) ** 3))
+             - (3 * D1 + 2 * r[:, None] * D2) / (W ** 2)[:, None] + (2 * A / W ** 3)[:, None] * (np.eye(n + 1) + 2 * r[:, None] * D1))
+        return F, J
+    v = 0.12 * (r - 1.8 * (N + 2) / 3)                  # crude straight line through the minimum
+    for _ in range(100):
+        F, J = FJ(v); dv = np.linalg.solve(J, -F); lam = 1.0
+        while lam > 1e-6:
+            w = v + lam * dv
+            if np.all(1 + w > 0) and np.all(1 + w + 2 * r * (D1 @ w) > 0) and np.linalg.norm(FJ(w)[0]) < np.linalg.norm(F): break
+            lam /= 2
+        v = w
+        if np.linalg.norm(FJ(v)[0]) < 1e-11: break
+    th = np.sort(-np.linalg.eigvals(FJ(v)[1]).real)[::-1]
+    return 1 / th[0], -th[1]
+ok = True
+for i, N in enumerate((2, 3, 4)):
+    nu, om = solve(N)
+    e1, e2 = abs(ours[i] - nu) / nu, abs(ours[3 + i] - om) / om
+    l1, l2 = abs(ours[i] - litim[N][0]), abs(ours[3 + i] - litim[N][1])
+    print(f"N={N}: nu {ours[i]:.12f} numpy {nu:.12f} rel {e1:.1e}; omega {ours[3+i]:.12f} numpy {om:.12f} rel {e2:.1e}; |Litim 2002| {l1:.1e} {l2:.1e}")
+    ok &= e1 < 1e-9 and e2 < 1e-8 and l1 < 1e-4 and l2 < 1e-4
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
+# N -> infinity: nu = 1/(d - 2) = 1 and omega = 4 - d = 1 in d = 3, with O(1/N) corrections.
+test_fixedpoint_large_n() {
+  frg -task fixedpoint -N 1000 -output fp.h5 >/dev/null || return 1
+  close_to nu "$(fp_summary fp.h5 nu)" 1 2e-3 || return 1
+  close_to omega "$(fp_summary fp.h5 omega)" 1 2e-3 || return 1
+  $PY -c "import sys; sys.exit(0 if float(sys.argv[1]) < 1 else 1)" "$(fp_summary fp.h5 nu)" || fail "nu(N=1000) should lie below 1"
+}
+
+test_fixedpoint_rank_invariance() {
+  for n in 1 2 3; do frg_np $n -task fixedpoint -N 2 -output fp$n.h5 >/dev/null || return 1; done
+  for n in 2 3; do
+    for a in nu omega kappa lambda theta_3; do
+      close_to "$a ranks=$n" "$(fp_summary fp$n.h5 $a)" "$(fp_summary fp1.h5 $a)" 1e-14 || return 1
+    done
+  done
+}
+
+test_fixedpoint_deck_speed() {
+  frg -options_file "$INPUTS/fixedpoint/ising_lpa.yaml" >out.log || return 1
+  close_to nu "$(fp_summary ising_lpa.h5 nu)" 0.649561773880 1e-10 || return 1
+  $PY -c "import sys; w=float(sys.argv[1]); print('wall', w, 's (limit 2 s)'); sys.exit(0 if w < 2 else 1)" "$(fp_summary ising_lpa.h5 wall_seconds)"
+}
+
+# d = 2.5 needs the continuation in d (the order-2 seed has no fixed point there): the answer must not
+# depend on the grid.
+test_fixedpoint_d25_continuation() {
+  frg -options_file "$INPUTS/fixedpoint/ising_d2.5.yaml" >/dev/null || return 1
+  frg -options_file "$INPUTS/fixedpoint/ising_d2.5.yaml" -fixedpoint_points 96 -fixedpoint_domain 12 -output b.h5 >/dev/null || return 1
+  close_to "nu(d=2.5)" "$(fp_summary ising_d2.5.h5 nu)" "$(fp_summary b.h5 nu)" 1e-10 || return 1
+  $PY -c "import sys; v=float(sys.argv[1]); sys.exit(0 if 0.65 < v < 1 else 1)" "$(fp_summary b.h5 nu)" || fail "nu(d=2.5) must lie between its d=3 value and 1/(d-2)"
+}
+
+test_fixedpoint_bad_input() {
+  expect_error "-d must lie in (2, 4)" fp.h5 "$FRG" -task fixedpoint -d 2 -output fp.h5 || return 1
+  expect_error "-taylor_order must be in \[2, 12\], got 13" fp.h5 "$FRG" -task fixedpoint -truncation taylor -taylor_order 13 -output fp.h5 || return 1
+  expect_error "for -regulator" fp.h5 "$FRG" -task fixedpoint -regulator gaussian -output fp.h5 || return 1
+  expect_error "for -truncation" fp.h5 "$FRG" -task fixedpoint -truncation lpa2 -output fp.h5 || return 1
+  expect_error "-fixedpoint_points must be" fp.h5 "$FRG" -task fixedpoint -fixedpoint_points 3 -output fp.h5 || return 1
+  # a Newton run cut short stands for a failed search: reported with the residual, no number printed
+  expect_error "no Wilson-Fisher fixed point found.*residual reached" fp.h5 "$FRG" -task fixedpoint -fixedpoint_snes_max_it 1 -output fp.h5 || return 1
+  ! grep -q "nu " stdout.log || fail "a number was printed although no fixed point was found"
+}
