@@ -36,6 +36,8 @@ struct _p_FrgIntegrator {
     PetscCheck(frg_flag_ >= 0, comm, PETSC_ERR_LIB, "SUNDIALS call %s failed with flag %d", #call, frg_flag_); \
   } while (0)
 
+PETSC_INTERN PetscErrorCode FrgNVectorUseReproducibleNorms(N_Vector);
+PETSC_INTERN PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *norm);
 PETSC_INTERN int            FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx);
 PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorCreateCVODE(FrgIntegrator, PetscReal t0);

@@ -1,0 +1,91 @@
+/* Rank-independent norms for the adaptive integrators.
+ *
+ * CVODE and ARKODE decide step sizes, orders and acceptance from weighted RMS norms. With the stock
+ * N_Vector_Petsc these are MPI sums whose rounding depends on the decomposition, so a run on 2 ranks
+ * takes a different step sequence than on 1 rank and ends up different at the tolerance level.
+ * Here the sum is exact: every term t_i = (x_i w_i)^2 is rounded to an integer multiple of a
+ * power-of-two quantum q set by the global maximum M (a MAX reduction, exact), so that the integer
+ * sum cannot overflow int64; integer addition is associative, so the int64 MPI sum is the same for
+ * any number of ranks and any order. The terms keep 62 - ceil(log2(n + 1)) bits relative to M (about
+ * 1e-13 for a million cells): far more than step control needs. (The idea of summing pre-rounded terms
+ * exactly is that of reproducible summation, Demmel & Nguyen, ARITH 2013.) */
+#include <frg/integrator.h>
+#include <nvector/nvector_petsc.h>
+
+static PetscErrorCode FrgReproducibleSumSquares(Vec x, Vec w, Vec mask, PetscReal *sum)
+{
+  const PetscScalar *a, *b, *m = NULL;
+  PetscInt           n, N;
+  PetscReal          local_max = 0, max;
+  long long          local_sum = 0, total;
+  int                exponent, bits;
+  MPI_Comm           comm;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscObjectGetComm((PetscObject)x, &comm));
+  PetscCall(VecGetLocalSize(x, &n));
+  PetscCall(VecGetSize(x, &N));
+  PetscCall(VecGetArrayRead(x, &a));
+  PetscCall(VecGetArrayRead(w, &b));
+  if (mask) PetscCall(VecGetArrayRead(mask, &m));
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscReal t = (a[i] * b[i]) * (a[i] * b[i]);
+    if (!m || m[i] > 0) local_max = PetscMax(local_max, PetscIsNanReal(t) ? PETSC_INFINITY : t);
+  }
+  PetscCall(MPIU_Allreduce(&local_max, &max, 1, MPIU_REAL, MPI_MAX, comm));
+  if (max == 0 || !PetscIsNormalReal(max)) {
+    *sum = max == 0 ? 0.0 : PETSC_INFINITY;
+  } else {
+    (void)frexp(max, &exponent); /* max < 2^exponent */
+    bits = 62 - (int)PetscCeilReal(PetscLog2Real((PetscReal)N + 1));
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscReal t = (a[i] * b[i]) * (a[i] * b[i]);
+      if (!m || m[i] > 0) local_sum += llrint(ldexp(t, bits - exponent));
+    }
+    PetscCallMPI(MPI_Allreduce(&local_sum, &total, 1, MPI_LONG_LONG, MPI_SUM, comm));
+    *sum = ldexp((double)total, exponent - bits);
+  }
+  if (mask) PetscCall(VecRestoreArrayRead(mask, &m));
+  PetscCall(VecRestoreArrayRead(w, &b));
+  PetscCall(VecRestoreArrayRead(x, &a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* sqrt( sum_i (x_i w_i)^2 / N ), the same bits on any number of ranks. Collective. */
+PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *norm)
+{
+  PetscInt N;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetSize(x, &N));
+  PetscCall(FrgReproducibleSumSquares(x, w, NULL, norm));
+  *norm = PetscSqrtReal(*norm / (PetscReal)N);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static double FrgNVWrmsNorm(N_Vector x, N_Vector w)
+{
+  PetscReal norm;
+
+  if (FrgReproducibleWrmsNorm(N_VGetVector_Petsc(x), N_VGetVector_Petsc(w), &norm)) return NAN;
+  return norm;
+}
+
+static double FrgNVWrmsNormMask(N_Vector x, N_Vector w, N_Vector id)
+{
+  PetscReal sum;
+  PetscInt  N;
+
+  if (FrgReproducibleSumSquares(N_VGetVector_Petsc(x), N_VGetVector_Petsc(w), N_VGetVector_Petsc(id), &sum)) return NAN;
+  if (VecGetSize(N_VGetVector_Petsc(x), &N)) return NAN;
+  return PetscSqrtReal(sum / (PetscReal)N);
+}
+
+/* Installs the reproducible norms on a vector; SUNDIALS' clones inherit them. Not collective. */
+PETSC_INTERN PetscErrorCode FrgNVectorUseReproducibleNorms(N_Vector v)
+{
+  PetscFunctionBeginUser;
+  v->ops->nvwrmsnorm     = FrgNVWrmsNorm;
+  v->ops->nvwrmsnormmask = FrgNVWrmsNormMask;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
