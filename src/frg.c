@@ -5,6 +5,7 @@
 
 PETSC_EXTERN void           FrgRemovePartialFiles(void);
 PETSC_EXTERN PetscErrorCode FrgTaskGetList(PetscFunctionList *);
+PETSC_EXTERN int            FrgExitStatus(void); /* 0, or FRG_EXIT_CHECKPOINTED after a signal (src/io/checkpoint.c) */
 
 static const char help[] = "frg: functional renormalization group flows on a distributed field grid.\n"
                            "Usage: frg -options_file DECK.yaml [-option value ...]; every key of a deck can be overridden on the command line.\n"
@@ -37,5 +38,5 @@ int main(int argc, char **argv)
     PetscInitialized(&initialized);
     if (initialized) (void)FrgFinalize();
   }
-  return ierr ? 1 : 0;
+  return ierr ? 1 : FrgExitStatus();
 }

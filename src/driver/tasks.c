@@ -1,6 +1,7 @@
 /* The task registry: -task selects what a run does. Each task is one function of a communicator
  * that reads its own options, checks for unused ones, runs, and writes its output. */
 #include <frg/impl.h>
+#include <frg/scan.h>
 
 static PetscFunctionList FrgTaskList = NULL;
 
@@ -19,6 +20,7 @@ PetscErrorCode FrgTaskRegisterAll(void)
   if (done) PetscFunctionReturn(PETSC_SUCCESS);
   done = PETSC_TRUE;
   PetscCall(FrgTaskRegister("flow", FrgTaskFlow));
+  PetscCall(FrgTaskRegister("scan", FrgTaskScan));
   PetscCall(FrgTaskRegister("fixedpoint", FrgTaskFixedPoint));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,0 +1,208 @@
+/* The scan journal OUTPUT.journal: an append-only text file with one line per finished point,
+ *   # frg scan journal v1 hash=<16 hex digits> points=<n> results=<names>
+ *   <point>\t<status>\t<result 1>\t...\t<result n>\t<message>
+ * Each line is written with one write() under an exclusive flock and fsync'ed before the next point
+ * starts, so a kill -9 loses at most the line being written; a torn last line (no newline) is cut off
+ * when the journal is opened again. Several processes (the group leaders of one job, or the jobs of
+ * an array) append to the same journal. The hash identifies the scan: a journal of another scan is
+ * refused and never modified. Only group leaders touch the file; errors are raised on the world
+ * communicator by the collective callers. */
+#define _DEFAULT_SOURCE /* flock, ftruncate */
+#include <frg/scan_impl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Reads the whole file; the caller frees *text. Returns 0 or errno. */
+static int FrgScanSlurp(int fd, char **text, size_t *size)
+{
+  struct stat st;
+  ssize_t     got = 0;
+
+  if (fstat(fd, &st)) return errno;
+  *size = (size_t)st.st_size;
+  *text = (char *)malloc(*size + 1);
+  if (!*text) return ENOMEM;
+  while ((size_t)got < *size) {
+    ssize_t n = pread(fd, *text + got, *size - (size_t)got, got);
+    if (n <= 0) {
+      free(*text);
+      return n < 0 ? errno : EIO;
+    }
+    got += n;
+  }
+  (*text)[*size] = 0;
+  return 0;
+}
+
+/* Rank-local: creates the header, or checks it and cuts a torn last line. 0, errno, or -1 (other scan). */
+static int FrgScanJournalPrepare(FrgScan *scan, int fd, char found[], size_t found_len)
+{
+  char   header[4096], *text = NULL, *newline;
+  size_t size, len;
+  int    err;
+
+  len = (size_t)snprintf(header, sizeof(header), "# frg scan journal v1 hash=%s points=%lld results=", scan->hash_text, (long long)scan->spec.points);
+  for (PetscInt r = 0; r < scan->nresults; r++) len += (size_t)snprintf(header + len, sizeof(header) - len, "%s%s", r ? "," : "", scan->result_names[r]);
+  len += (size_t)snprintf(header + len, sizeof(header) - len, "\n");
+  if ((err = FrgScanSlurp(fd, &text, &size))) return err;
+  if (!size) {
+    err = write(fd, header, len) == (ssize_t)len && !fsync(fd) ? 0 : errno;
+  } else if (strncmp(text, header, len)) {
+    newline = strchr(text, '\n');
+    snprintf(found, found_len, "%.*s", newline ? (int)(newline - text) : (int)PetscMin(size, 200), text);
+    err = -1;
+  } else if (text[size - 1] != '\n') {
+    /* a torn line from a killed run: cut it (the point runs again) */
+    newline = strrchr(text, '\n');
+    err     = ftruncate(fd, (off_t)(newline - text + 1)) ? errno : 0;
+  }
+  free(text);
+  return err;
+}
+
+/* Collective on world: rank 0 creates or checks the journal first, then every group leader opens it. */
+PetscErrorCode FrgScanJournalOpen(FrgScan *scan)
+{
+  int  err = 0;
+  char found[256] = "";
+
+  PetscFunctionBeginUser;
+  scan->journal_fd = -1;
+  if (!scan->world_rank) {
+    int fd = open(scan->journal, O_RDWR | O_CREAT | O_APPEND, 0644);
+    if (fd < 0) err = errno;
+    else {
+      if (flock(fd, LOCK_EX)) err = errno;
+      else err = FrgScanJournalPrepare(scan, fd, found, sizeof(found));
+      flock(fd, LOCK_UN);
+      close(fd);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, scan->world));
+  PetscCallMPI(MPI_Bcast(found, sizeof(found), MPI_CHAR, 0, scan->world));
+  PetscCheck(err != -1, scan->world, PETSC_ERR_USER_INPUT,
+             "-output %s: its journal %s belongs to a different scan (its header is \"%s\", this scan has hash=%s): nothing was changed; remove the journal or choose another -output",
+             scan->output, scan->journal, found, scan->hash_text);
+  PetscCheck(!err, scan->world, PETSC_ERR_FILE_OPEN, "-output %s: the scan journal %s cannot be opened: %s", scan->output, scan->journal, strerror(err));
+  if (!scan->group_rank) {
+    scan->journal_fd = open(scan->journal, O_WRONLY | O_APPEND);
+    if (scan->journal_fd < 0) err = errno;
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_INT, MPI_MAX, scan->world));
+  PetscCheck(!err, scan->world, PETSC_ERR_FILE_OPEN, "-output %s: the scan journal %s cannot be opened for appending", scan->output, scan->journal);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Not collective: a group leader records one finished point (one write, then fsync). */
+PetscErrorCode FrgScanJournalAppend(FrgScan *scan, PetscInt point, int status, const PetscReal values[], const char message[])
+{
+  char   line[FRG_SCAN_MESSAGE_LEN + 64 * FRG_SCAN_MAX_RESULTS];
+  size_t len;
+  int    ok;
+
+  PetscFunctionBeginUser;
+  len = (size_t)snprintf(line, sizeof(line), "%lld\t%d", (long long)point, status);
+  for (PetscInt r = 0; r < scan->nresults; r++) len += (size_t)snprintf(line + len, sizeof(line) - len, "\t%.17g", (double)values[r]);
+  len += (size_t)snprintf(line + len, sizeof(line) - len, "\t");
+  for (const char *c = message; *c && len < sizeof(line) - 2; c++) line[len++] = (*c == '\t' || *c == '\n' || *c == '\r') ? ' ' : *c;
+  line[len++] = '\n';
+  ok = !flock(scan->journal_fd, LOCK_EX);
+  ok = ok && write(scan->journal_fd, line, len) == (ssize_t)len && !fsync(scan->journal_fd);
+  flock(scan->journal_fd, LOCK_UN);
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-output %s: cannot append to the scan journal %s: %s", scan->output, scan->journal, strerror(errno));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanRowsReserve(FrgScanRows *rows, PetscInt count, PetscInt nresults)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc4(PetscMax(count, 1), &rows->point, PetscMax(count, 1), &rows->status, PetscMax(count, 1) * nresults, &rows->values, PetscMax(count, 1), &rows->message));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: parses the rows of the journal text; a point seen twice keeps its first row. */
+static PetscErrorCode FrgScanJournalParse(FrgScan *scan, char *text, FrgScanRows *rows)
+{
+  PetscInt lines = 0;
+  char    *line, *next;
+  char    *seen;
+
+  PetscFunctionBeginUser;
+  for (char *c = text; *c; c++) lines += *c == '\n';
+  PetscCall(FrgScanRowsReserve(rows, lines, scan->nresults));
+  PetscCall(PetscCalloc1(scan->spec.points, &seen));
+  for (line = text; line && *line; line = next) {
+    char     *field, *end;
+    PetscInt  r = rows->count, point;
+    next = strchr(line, '\n');
+    if (!next) break; /* torn line */
+    *next++ = 0;
+    if (line[0] == '#') continue;
+    point = (PetscInt)strtoll(line, &end, 10);
+    if (end == line || point < 0 || point >= scan->spec.points || seen[point]) continue;
+    seen[point]    = 1;
+    rows->point[r] = point;
+    rows->status[r] = (PetscReal)strtol(end + 1, &field, 10);
+    for (PetscInt k = 0; k < scan->nresults; k++) rows->values[r * scan->nresults + k] = (PetscReal)strtod(field + 1, &field);
+    PetscCall(PetscStrncpy(rows->message[r], *field ? field + 1 : "", FRG_SCAN_MESSAGE_LEN));
+    rows->count++;
+  }
+  PetscCall(PetscFree(seen));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective on world: rank 0 reads the finished rows, every rank gets a copy. */
+PetscErrorCode FrgScanJournalRead(FrgScan *scan, FrgScanRows *rows)
+{
+  char    *text = NULL;
+  size_t   size = 0;
+  int      err  = 0;
+  PetscInt count;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(rows, sizeof(*rows)));
+  if (!scan->world_rank) {
+    int fd = open(scan->journal, O_RDONLY);
+    if (fd < 0) err = errno;
+    else {
+      flock(fd, LOCK_SH);
+      err = FrgScanSlurp(fd, &text, &size);
+      flock(fd, LOCK_UN);
+      close(fd);
+    }
+    if (!err) PetscCall(FrgScanJournalParse(scan, text, rows));
+    free(text);
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, scan->world));
+  PetscCheck(!err, scan->world, PETSC_ERR_FILE_OPEN, "-output %s: the scan journal %s cannot be read: %s", scan->output, scan->journal, strerror(err));
+  count = rows->count;
+  PetscCallMPI(MPI_Bcast(&count, 1, MPIU_INT, 0, scan->world));
+  if (scan->world_rank) {
+    PetscCall(FrgScanRowsReserve(rows, count, scan->nresults));
+    rows->count = count;
+  }
+  PetscCallMPI(MPI_Bcast(rows->point, (PetscMPIInt)count, MPIU_INT, 0, scan->world));
+  PetscCallMPI(MPI_Bcast(rows->status, (PetscMPIInt)count, MPIU_REAL, 0, scan->world));
+  PetscCallMPI(MPI_Bcast(rows->values, (PetscMPIInt)(count * scan->nresults), MPIU_REAL, 0, scan->world));
+  PetscCallMPI(MPI_Bcast(rows->message, (PetscMPIInt)(count * FRG_SCAN_MESSAGE_LEN), MPI_CHAR, 0, scan->world));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgScanRowsDestroy(FrgScanRows *rows)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree4(rows->point, rows->status, rows->values, rows->message));
+  rows->count = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgScanJournalClose(FrgScan *scan)
+{
+  PetscFunctionBeginUser;
+  if (scan->journal_fd >= 0) close(scan->journal_fd);
+  scan->journal_fd = -1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,301 @@
+/* Task "scan": many flows (or bisections of flows) over a grid of options, into one results table.
+ *
+ *   frg -task scan -options_file deck.yaml -scan_vary "N=1,2,3,4; d=linspace(2.5,3.5,11)" -output scan.h5
+ *
+ * MPI_COMM_WORLD is split into groups of -scan_group_size ranks; each point runs on one group with
+ * the grid decomposed across it. Points are handed out dynamically: every group leader takes the next
+ * unfinished point from a shared counter (MPI_Fetch_and_op on a window of rank 0), so long points near
+ * a critical surface do not stall the others and no master rank sits idle.
+ *
+ * Finished points go to the journal OUTPUT.journal (src/scan/journal.c) at once; the table
+ * (src/scan/table.c) is written from the journal when every point is finished. Running the same scan
+ * again (after a crash, kill -9, a time limit or SIGTERM/SIGUSR1, which stop it with exit code 85)
+ * runs only the points missing from the journal. -scan_shard i -scan_shards n lets n independent jobs
+ * (a job array) share one scan: job i runs the missing points with index = i mod n; the job that
+ * finishes the last point writes the table. */
+#include <frg/scan_impl.h>
+
+PETSC_INTERN const char *const FrgScanFlowResults[], *const FrgScanBisectResults[];
+PETSC_INTERN const PetscInt    FrgScanFlowResultCount, FrgScanBisectResultCount;
+PETSC_INTERN PetscErrorCode    FrgScanSetPoint(const FrgScan *, PetscInt, const char[]);
+PETSC_INTERN PetscErrorCode    FrgScanFlow(const FrgScan *, MPI_Comm, PetscBool, FrgFlowResult *, PetscBool *, char[]);
+PETSC_INTERN PetscErrorCode    FrgScanRunPoint(const FrgScan *, PetscInt, PetscReal[], PetscBool *, char[]);
+PETSC_INTERN PetscBool         FrgScanIsPlaceholder(const FrgScan *, const char[]);
+
+static unsigned long long FrgHashAdd(unsigned long long h, const char text[])
+{
+  for (const unsigned char *c = (const unsigned char *)text; *c; c++) h = (h ^ *c) * 1099511628211ULL;
+  return (h ^ 0xff) * 1099511628211ULL; /* separator, so that "ab","c" differs from "a","bc" */
+}
+
+/* Command-line options that do not change the results of a scan: a resumed run may change them. */
+static PetscBool FrgScanOptionIsRunControl(const char arg[])
+{
+  static const char *names[] = {"-scan_group_size", "-scan_shard", "-scan_shards", "-scan_progress", "-log_view", "-frg_traceback", "-malloc_debug", "-options_left"};
+
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (!strcmp(arg, names[i])) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* The identity of a scan: FNV-1a of the deck, the command-line options that affect results, the
+ * scan specification and -potential. */
+static PetscErrorCode FrgScanHash(FrgScan *scan)
+{
+  int                argc;
+  char             **args;
+  unsigned long long h = 14695981039346656037ULL;
+  char               range[128];
+
+  PetscFunctionBeginUser;
+  h = FrgHashAdd(h, "frg scan v1");
+  h = FrgHashAdd(h, FrgDeckText());
+  PetscCall(PetscGetArgs(&argc, &args));
+  for (int i = 1; i < argc; i++) {
+    if (FrgScanOptionIsRunControl(args[i])) {
+      if (i + 1 < argc && args[i + 1][0] != '-') i++;
+      continue;
+    }
+    h = FrgHashAdd(h, args[i]);
+  }
+  PetscCall(PetscSNPrintf(range, sizeof(range), "%.17g,%.17g,%.17g,%.17g", (double)scan->bisect_range[0], (double)scan->bisect_range[1], (double)scan->bisect_tol, (double)scan->bisect_phi0));
+  h = FrgHashAdd(h, scan->vary);
+  h = FrgHashAdd(h, scan->zip);
+  h = FrgHashAdd(h, scan->bisect);
+  h = FrgHashAdd(h, range);
+  h = FrgHashAdd(h, scan->potential);
+  scan->hash = h;
+  PetscCall(PetscSNPrintf(scan->hash_text, sizeof(scan->hash_text), "%016llx", h));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
+{
+  PetscInt  n = 2;
+  PetscBool set_range = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(scan->output, "scan.h5", sizeof(scan->output)));
+  scan->bisect_tol = 1e-10;
+  scan->shards     = 1;
+  scan->progress   = PETSC_TRUE;
+  PetscOptionsBegin(scan->world, NULL, "Scan task", "FrgScan");
+  PetscCall(PetscOptionsString("-scan_vary", "Cartesian product of axes \"NAME=v1,v2,...; NAME=linspace(a,b,n); NAME=logspace(a,b,n)\"", "", scan->vary, scan->vary, sizeof(scan->vary), NULL));
+  PetscCall(PetscOptionsString("-scan_zip", "Lists of equal length taken together \"NAME=v1,v2; NAME=w1,w2\" (combined with -scan_vary)", "", scan->zip, scan->zip, sizeof(scan->zip), NULL));
+  PetscCall(PetscOptionsInt("-scan_group_size", "Ranks per scan point (must divide the number of ranks)", "", *group_size, group_size, NULL));
+  PetscCall(PetscOptionsString("-output", "HDF5 results table (/scan/<column>); its journal is OUTPUT.journal", "", scan->output, scan->output, sizeof(scan->output), NULL));
+  PetscCall(PetscOptionsString("-scan_csv", "CSV copy of the table (default: OUTPUT with .csv for .h5)", "", scan->csv, scan->csv, sizeof(scan->csv), NULL));
+  PetscCall(PetscOptionsString("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", "", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
+  PetscCall(PetscOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", "", scan->bisect_range, &n, &set_range));
+  PetscCall(PetscOptionsReal("-scan_bisect_tol", "Bisect until the bracket is shorter than this", "", scan->bisect_tol, &scan->bisect_tol, NULL));
+  PetscCall(PetscOptionsReal("-scan_bisect_phi0", "Broken phase: phi0(t_IR) above this", "", scan->bisect_phi0, &scan->bisect_phi0, NULL));
+  PetscCall(PetscOptionsInt("-scan_shard", "This job runs the points with index = shard mod shards (job arrays)", "", scan->shard, &scan->shard, NULL));
+  PetscCall(PetscOptionsInt("-scan_shards", "Number of jobs sharing this scan", "", scan->shards, &scan->shards, NULL));
+  PetscCall(PetscOptionsBool("-scan_progress", "Print one line per finished point", "", scan->progress, &scan->progress, NULL));
+  PetscOptionsEnd();
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-potential", scan->potential, sizeof(scan->potential), NULL));
+  if (scan->bisect[0] == '-') PetscCall(PetscStrncpy(scan->bisect, scan->bisect + 1, sizeof(scan->bisect)));
+  PetscCheck(!scan->bisect[0] || (set_range && n == 2 && scan->bisect_range[0] < scan->bisect_range[1]), scan->world, PETSC_ERR_USER_INPUT,
+             "-scan_bisect %s needs -scan_bisect_range a,b with a < b", scan->bisect);
+  PetscCheck(scan->bisect_tol > 0, scan->world, PETSC_ERR_USER_INPUT, "-scan_bisect_tol must be positive, got %g", (double)scan->bisect_tol);
+  PetscCheck(scan->shards >= 1 && scan->shard >= 0 && scan->shard < scan->shards, scan->world, PETSC_ERR_USER_INPUT, "-scan_shard must lie in [0, -scan_shards), got %" PetscInt_FMT " of %" PetscInt_FMT,
+             scan->shard, scan->shards);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
+{
+  PetscInt group_size = 1;
+  size_t   len;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(scan, sizeof(*scan)));
+  scan->world      = world;
+  scan->group      = MPI_COMM_NULL;
+  scan->journal_fd = -1;
+  PetscCallMPI(MPI_Comm_rank(world, &scan->world_rank));
+  PetscCallMPI(MPI_Comm_size(world, &scan->world_size));
+  PetscCall(FrgScanReadOptions(scan, &group_size));
+  PetscCheck(group_size >= 1 && scan->world_size % group_size == 0, world, PETSC_ERR_USER_INPUT, "-scan_group_size must divide the number of ranks %d, got %" PetscInt_FMT, scan->world_size, group_size);
+  scan->group_id = scan->world_rank / (PetscMPIInt)group_size;
+  PetscCallMPI(MPI_Comm_split(world, scan->group_id, scan->world_rank, &scan->group));
+  PetscCallMPI(MPI_Comm_rank(scan->group, &scan->group_rank));
+  PetscCallMPI(MPI_Comm_size(scan->group, &scan->group_size));
+  PetscCall(FrgScanSpecParse(world, scan->vary, scan->zip, &scan->spec));
+  scan->result_names = scan->bisect[0] ? FrgScanBisectResults : FrgScanFlowResults;
+  scan->nresults     = scan->bisect[0] ? FrgScanBisectResultCount : FrgScanFlowResultCount;
+  PetscCall(PetscSNPrintf(scan->journal, sizeof(scan->journal), "%s.journal", scan->output));
+  if (!scan->csv[0]) {
+    PetscCall(PetscStrncpy(scan->csv, scan->output, sizeof(scan->csv)));
+    PetscCall(PetscStrlen(scan->csv, &len));
+    if (len > 3 && !strcmp(scan->csv + len - 3, ".h5")) scan->csv[len - 3] = 0;
+    PetscCall(PetscStrlcat(scan->csv, ".csv", sizeof(scan->csv)));
+  }
+  PetscCall(FrgScanHash(scan));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective on world: builds the flow of point 0 on each group (without integrating) so that bad
+ * options fail before any point runs, checks that every scanned name is an option the flow reads
+ * or a ${NAME} placeholder, and that no option of the deck goes unused. */
+static PetscErrorCode FrgScanValidate(FrgScan *scan)
+{
+  FrgFlowResult r;
+  PetscBool     ok, used;
+  char          message[FRG_SCAN_MESSAGE_LEN], low[64];
+
+  PetscFunctionBeginUser;
+  if (scan->bisect[0]) PetscCall(PetscSNPrintf(low, sizeof(low), "%.17g", (double)scan->bisect_range[0]));
+  PetscCall(FrgScanSetPoint(scan, 0, scan->bisect[0] ? low : NULL));
+  PetscCall(FrgScanFlow(scan, scan->group, PETSC_FALSE, &r, &ok, message));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPIU_BOOL, MPI_LAND, scan->world));
+  PetscCallMPI(MPI_Bcast(message, sizeof(message), MPI_CHAR, 0, scan->world));
+  PetscCheck(ok, scan->world, PETSC_ERR_USER_INPUT, "%s (with the options of scan point 0)", message);
+  for (PetscInt a = 0; a <= scan->spec.naxes; a++) {
+    const char *name = a < scan->spec.naxes ? scan->spec.axes[a].name : scan->bisect;
+    if (!name[0] || FrgScanIsPlaceholder(scan, name)) continue;
+    PetscCall(PetscOptionsUsed(NULL, name, &used)); /* the database stores names without the dash */
+    PetscCheck(used, scan->world, PETSC_ERR_USER_INPUT, "%s: %s is neither an option of the flow nor a placeholder ${%s} in -potential", a < scan->spec.naxes ? (a < scan->spec.nvary ? "-scan_vary" : "-scan_zip") : "-scan_bisect", name, name);
+  }
+  PetscCall(FrgCheckUnusedOptions(scan->world));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The points this job still has to run (every rank computes the same list). */
+static PetscErrorCode FrgScanTodo(FrgScan *scan, const FrgScanRows *rows, PetscInt *count, PetscInt **todo)
+{
+  char *done;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(scan->spec.points, &done));
+  PetscCall(PetscMalloc1(PetscMax(scan->spec.points, 1), todo));
+  for (PetscInt r = 0; r < rows->count; r++) done[rows->point[r]] = 1;
+  *count = 0;
+  for (PetscInt p = 0; p < scan->spec.points; p++)
+    if (!done[p] && p % scan->shards == scan->shard) (*todo)[(*count)++] = p;
+  PetscCall(PetscFree(done));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanReport(const FrgScan *scan, PetscInt p, PetscBool ok, const PetscReal values[], const char message[])
+{
+  char line[1024];
+  int  len;
+
+  PetscFunctionBeginUser;
+  if (!scan->progress || scan->group_rank) PetscFunctionReturn(PETSC_SUCCESS);
+  len = snprintf(line, sizeof(line), "[frg scan] point %lld/%lld", (long long)p, (long long)scan->spec.points);
+  for (PetscInt a = 0; a < scan->spec.naxes && len < (int)sizeof(line); a++) len += snprintf(line + len, sizeof(line) - (size_t)len, " %s=%s", scan->spec.axes[a].name, FrgScanSpecValue(&scan->spec, p, a));
+  if (len < (int)sizeof(line)) {
+    if (ok) snprintf(line + len, sizeof(line) - (size_t)len, ": %s = %.12g (%.3f s)\n", scan->result_names[0], (double)values[0], (double)values[scan->nresults - 1]);
+    else snprintf(line + len, sizeof(line) - (size_t)len, ": failed: %s\n", message);
+  }
+  fputs(line, stdout);
+  fflush(stdout);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective on world: runs the todo points; *stopped if a signal asked to stop. */
+static PetscErrorCode FrgScanSchedule(FrgScan *scan, PetscInt count, const PetscInt todo[], PetscBool *stopped)
+{
+  MPI_Win   win;
+  long     *counter, claim[2];
+  const long one = 1;
+  PetscReal values[FRG_SCAN_MAX_RESULTS];
+  PetscBool ok;
+  char      message[FRG_SCAN_MESSAGE_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Win_allocate(scan->world_rank ? 0 : (MPI_Aint)sizeof(long), sizeof(long), MPI_INFO_NULL, scan->world, &counter, &win));
+  if (!scan->world_rank) *counter = 0;
+  PetscCallMPI(MPI_Barrier(scan->world));
+  *stopped = PETSC_FALSE;
+  for (;;) {
+    if (!scan->group_rank) { /* claim[0]: next index into todo, claim[1]: stop on a signal */
+      claim[1] = FrgSignalPendingLocal() ? 1 : 0;
+      if (!claim[1]) {
+        PetscCallMPI(MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win));
+        PetscCallMPI(MPI_Fetch_and_op(&one, &claim[0], MPI_LONG, 0, 0, MPI_SUM, win));
+        PetscCallMPI(MPI_Win_unlock(0, win));
+      }
+    }
+    PetscCallMPI(MPI_Bcast(claim, 2, MPI_LONG, 0, scan->group));
+    if (claim[1]) *stopped = PETSC_TRUE;
+    if (claim[1] || claim[0] >= count) break;
+    PetscCall(FrgScanRunPoint(scan, todo[claim[0]], values, &ok, message));
+    if (!scan->group_rank) PetscCall(FrgScanJournalAppend(scan, todo[claim[0]], ok ? 0 : 1, values, message));
+    PetscCall(FrgScanReport(scan, todo[claim[0]], ok, values, message));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, stopped, 1, MPIU_BOOL, MPI_LOR, scan->world));
+  PetscCallMPI(MPI_Win_free(&win));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanRun(FrgScan *scan)
+{
+  FrgScanRows rows;
+  PetscInt   *todo, count = 0;
+  PetscBool   stopped;
+  double      start = MPI_Wtime();
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgSignalInstall());
+  PetscCall(FrgScanCheckExistingOutput(scan));
+  PetscCall(FrgScanJournalOpen(scan));
+  PetscCall(FrgScanJournalRead(scan, &rows));
+  PetscCall(FrgScanTodo(scan, &rows, &count, &todo));
+  PetscCall(PetscPrintf(scan->world, "[frg scan] %" PetscInt_FMT " points (hash %s), %" PetscInt_FMT " finished before, %" PetscInt_FMT " to run here on %d group%s of %d rank%s\n", scan->spec.points,
+                        scan->hash_text, rows.count, count, scan->world_size / scan->group_size, scan->world_size / scan->group_size > 1 ? "s" : "", scan->group_size, scan->group_size > 1 ? "s" : ""));
+  PetscCall(FrgScanRowsDestroy(&rows));
+  PetscCall(FrgScanSchedule(scan, count, todo, &stopped));
+  PetscCall(PetscFree(todo));
+  PetscCall(FrgScanJournalRead(scan, &rows));
+  if (stopped) {
+    PetscCall(PetscPrintf(scan->world, "[frg scan] signal received: stopped with %" PetscInt_FMT " of %" PetscInt_FMT " points in %s; run the same command again to resume (exit code %d)\n", rows.count,
+                          scan->spec.points, scan->journal, FRG_EXIT_CHECKPOINTED));
+    FrgSetExitStatus(FRG_EXIT_CHECKPOINTED);
+  } else if (rows.count < scan->spec.points) {
+    PetscCall(PetscPrintf(scan->world, "[frg scan] shard %" PetscInt_FMT " of %" PetscInt_FMT " done; %" PetscInt_FMT " of %" PetscInt_FMT " points finished: the job that finishes the last one writes %s\n", scan->shard,
+                          scan->shards, rows.count, scan->spec.points, scan->output));
+  } else {
+    PetscInt failed = 0;
+    for (PetscInt r = 0; r < rows.count; r++) failed += rows.status[r] != 0;
+    PetscCall(FrgScanWriteTable(scan, &rows));
+    PetscCall(PetscPrintf(scan->world, "[frg scan] %" PetscInt_FMT " points (%" PetscInt_FMT " failed) in %s and %s; %.3f s\n", rows.count, failed, scan->output, scan->csv, MPI_Wtime() - start));
+  }
+  PetscCall(FrgScanRowsDestroy(&rows));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanDestroy(FrgScan *scan)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgScanJournalClose(scan));
+  PetscCall(FrgScanSpecDestroy(&scan->spec));
+  if (scan->group != MPI_COMM_NULL) PetscCallMPI(MPI_Comm_free(&scan->group));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective on world. */
+PetscErrorCode FrgTaskScan(MPI_Comm world)
+{
+  FrgScan   scan;
+  PetscBool help;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgHelpRequested(&help));
+  if (help) {
+    /* list the scan's options and the flow's (those of point 0) */
+    FrgFlowResult r;
+    PetscCall(PetscMemzero(&scan, sizeof(scan)));
+    scan.world = world;
+    PetscCall(FrgScanReadOptions(&scan, &(PetscInt){1}));
+    PetscCall(FrgFlowSolve(world, PETSC_FALSE, &r));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(FrgScanCreate(world, &scan));
+  PetscCall(FrgScanValidate(&scan));
+  PetscCall(FrgScanRun(&scan));
+  PetscCall(FrgScanDestroy(&scan));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

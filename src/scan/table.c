@@ -1,0 +1,243 @@
+/* The results table of a scan, written once every point is finished, from the journal:
+ *   -output FILE (HDF5)  /scan/point, /scan/<axis> (numbers, or strings when a value is not a number),
+ *                        /scan/<result>, /scan/status (0 ok, 1 failed), /scan/message (strings);
+ *                        /scan attributes hash, vary, zip, bisect, points; /provenance as for a flow
+ *   -scan_csv FILE       the same table as CSV (default: the output name with .csv for .h5)
+ * Rows are in point order (the order of FrgScanSpecValue). Both files are written as FILE.partial
+ * and renamed, so an existing table is only ever replaced by a complete one of the same scan. */
+#include <frg/output.h>
+#include <frg/scan_impl.h>
+#include <errno.h>
+#include <unistd.h>
+
+/* Collective: fails if -output exists and is not the table of this scan (nothing is overwritten). */
+PetscErrorCode FrgScanCheckExistingOutput(FrgScan *scan)
+{
+  int  verdict = 0; /* 0: absent or same scan, 1: not a scan table, 2: another scan */
+  char found[64] = "";
+
+  PetscFunctionBeginUser;
+  if (!scan->world_rank && !access(scan->output, F_OK)) {
+    hid_t file, attr, type;
+    H5E_BEGIN_TRY
+    {
+      file = H5Fopen(scan->output, H5F_ACC_RDONLY, H5P_DEFAULT);
+      attr = file >= 0 ? H5Aopen_by_name(file, "/scan", "hash", H5P_DEFAULT, H5P_DEFAULT) : -1;
+    }
+    H5E_END_TRY;
+    verdict = 1;
+    if (attr >= 0) {
+      type = H5Aget_type(attr);
+      if (H5Tget_class(type) == H5T_STRING && H5Tget_size(type) < sizeof(found) && H5Aread(attr, type, found) >= 0) verdict = strcmp(found, scan->hash_text) ? 2 : 0;
+      H5Tclose(type);
+      H5Aclose(attr);
+    }
+    if (file >= 0) H5Fclose(file);
+  }
+  PetscCallMPI(MPI_Bcast(&verdict, 1, MPI_INT, 0, scan->world));
+  PetscCallMPI(MPI_Bcast(found, sizeof(found), MPI_CHAR, 0, scan->world));
+  PetscCheck(verdict != 1, scan->world, PETSC_ERR_USER_INPUT, "-output %s exists and is not a scan table: nothing was changed; remove it or choose another -output", scan->output);
+  PetscCheck(verdict != 2, scan->world, PETSC_ERR_USER_INPUT, "-output %s holds the results of a different scan (hash=%s, this scan has hash=%s): nothing was changed; remove it or choose another -output",
+             scan->output, found, scan->hash_text);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective: a dataset of fixed-length strings, written by rank 0. */
+static PetscErrorCode FrgScanWriteStrings(MPI_Comm comm, hid_t group, const char name[], PetscInt count, const char *(*get)(void *, PetscInt), void *ctx)
+{
+  size_t      width = 1;
+  char       *buffer;
+  hsize_t     dims = (hsize_t)count;
+  hid_t       type = H5Tcopy(H5T_C_S1), space, mem, dset, dxpl;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  for (PetscInt i = 0; i < count; i++) width = PetscMax(width, strlen(get(ctx, i)) + 1);
+  PetscCall(PetscCalloc1(width * PetscMax(count, 1), &buffer));
+  for (PetscInt i = 0; i < count; i++) memcpy(buffer + i * width, get(ctx, i), strlen(get(ctx, i)));
+  FrgCallHDF5(comm, H5Tset_size(type, width));
+  FrgCallHDF5(comm, H5Tset_strpad(type, H5T_STR_NULLTERM));
+  space = H5Screate_simple(1, &dims, NULL);
+  mem   = H5Screate_simple(1, &dims, NULL);
+  dset  = H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(dset >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 dataset %s", name);
+  if (rank) {
+    FrgCallHDF5(comm, H5Sselect_none(space));
+    FrgCallHDF5(comm, H5Sselect_none(mem));
+  }
+  dxpl = H5Pcreate(H5P_DATASET_XFER);
+  FrgCallHDF5(comm, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+  if (count > 0) FrgCallHDF5(comm, H5Dwrite(dset, type, mem, space, dxpl, buffer));
+  FrgCallHDF5(comm, H5Pclose(dxpl));
+  FrgCallHDF5(comm, H5Dclose(dset));
+  FrgCallHDF5(comm, H5Sclose(mem));
+  FrgCallHDF5(comm, H5Sclose(space));
+  FrgCallHDF5(comm, H5Tclose(type));
+  PetscCall(PetscFree(buffer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+typedef struct {
+  const FrgScan     *scan;
+  const FrgScanRows *rows;
+  const PetscInt    *order; /* row of each point */
+  PetscInt           axis;
+} FrgScanColumn;
+
+static const char *FrgScanAxisValue(void *ctx, PetscInt i)
+{
+  FrgScanColumn *c = (FrgScanColumn *)ctx;
+  return FrgScanSpecValue(&c->scan->spec, i, c->axis);
+}
+
+static const char *FrgScanMessage(void *ctx, PetscInt i)
+{
+  FrgScanColumn *c = (FrgScanColumn *)ctx;
+  return c->rows->message[c->order[i]];
+}
+
+/* A column of axis values: numbers when every value is one, else strings. */
+static PetscErrorCode FrgScanWriteAxis(FrgScanColumn *c, hid_t group, PetscReal *work)
+{
+  const FrgScanAxis *axis = &c->scan->spec.axes[c->axis];
+  PetscBool          numeric = PETSC_TRUE;
+  PetscInt           n       = c->scan->spec.points;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < axis->count && numeric; i++) {
+    char *end;
+    (void)strtod(axis->values[i], &end);
+    numeric = (PetscBool)(end != axis->values[i] && !*end);
+  }
+  if (numeric) {
+    for (PetscInt i = 0; i < n; i++) work[i] = strtod(FrgScanAxisValue(c, i), NULL);
+    PetscCall(FrgH5WriteColumn(c->scan->world, group, axis->name, work, n));
+  } else PetscCall(FrgScanWriteStrings(c->scan->world, group, axis->name, n, FrgScanAxisValue, c));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanWriteAttributes(const FrgScan *scan, hid_t group)
+{
+  MPI_Comm comm = scan->world;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgH5WriteAttributeString(comm, group, "hash", scan->hash_text));
+  PetscCall(FrgH5WriteAttributeString(comm, group, "vary", scan->vary));
+  PetscCall(FrgH5WriteAttributeString(comm, group, "zip", scan->zip));
+  PetscCall(FrgH5WriteAttributeString(comm, group, "bisect", scan->bisect));
+  PetscCall(FrgH5WriteAttributeInt(comm, group, "points", scan->spec.points));
+  PetscCall(FrgH5WriteAttributeString(comm, group, "description",
+                                      "one row per scan point; status 0 = ok, 1 = failed (see message); results of failed points are NaN; bisection: critical = midpoint of [critical_low, critical_high]"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanWriteHDF5(FrgScan *scan, FrgScanColumn *c, hid_t file)
+{
+  hid_t      group;
+  PetscInt   n = scan->spec.points;
+  PetscReal *work;
+  FrgOutput  out;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(PetscMax(n, 1), &work));
+  PetscCall(FrgH5OpenGroup(scan->world, file, "/scan", &group));
+  for (PetscInt i = 0; i < n; i++) work[i] = (PetscReal)i;
+  PetscCall(FrgH5WriteColumn(scan->world, group, "point", work, n));
+  for (c->axis = 0; c->axis < scan->spec.naxes; c->axis++) PetscCall(FrgScanWriteAxis(c, group, work));
+  for (PetscInt r = 0; r < scan->nresults; r++) {
+    for (PetscInt i = 0; i < n; i++) work[i] = c->rows->values[c->order[i] * scan->nresults + r];
+    PetscCall(FrgH5WriteColumn(scan->world, group, scan->result_names[r], work, n));
+  }
+  for (PetscInt i = 0; i < n; i++) work[i] = c->rows->status[c->order[i]];
+  PetscCall(FrgH5WriteColumn(scan->world, group, "status", work, n));
+  PetscCall(FrgScanWriteStrings(scan->world, group, "message", n, FrgScanMessage, c));
+  PetscCall(FrgScanWriteAttributes(scan, group));
+  FrgCallHDF5(scan->world, H5Gclose(group));
+  /* the provenance of a flow file, through a FrgOutput that borrows our file handle */
+  PetscCall(FrgOutputCreate(scan->world, &out));
+  out->file = file;
+  PetscCall(FrgOutputWriteProvenance(out));
+  out->file = H5I_INVALID_HID;
+  PetscCall(FrgOutputDestroy(&out));
+  PetscCall(PetscFree(work));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void FrgScanCSVField(FILE *fp, const char text[])
+{
+  fputc('"', fp);
+  for (const char *c = text; *c; c++) {
+    if (*c == '"') fputc('"', fp);
+    fputc(*c, fp);
+  }
+  fputc('"', fp);
+}
+
+/* Rank 0: the CSV table. Returns 0 or errno. */
+static int FrgScanWriteCSV(const FrgScan *scan, const FrgScanColumn *c, const char path[])
+{
+  FILE *fp = fopen(path, "w");
+  int   err;
+
+  if (!fp) return errno;
+  fprintf(fp, "point");
+  for (PetscInt a = 0; a < scan->spec.naxes; a++) fprintf(fp, ",%s", scan->spec.axes[a].name);
+  for (PetscInt r = 0; r < scan->nresults; r++) fprintf(fp, ",%s", scan->result_names[r]);
+  fprintf(fp, ",status,message\n");
+  for (PetscInt i = 0; i < scan->spec.points; i++) {
+    const PetscInt row = c->order[i];
+    fprintf(fp, "%lld", (long long)i);
+    for (PetscInt a = 0; a < scan->spec.naxes; a++) {
+      fputc(',', fp);
+      FrgScanCSVField(fp, FrgScanSpecValue(&scan->spec, i, a));
+    }
+    for (PetscInt r = 0; r < scan->nresults; r++) fprintf(fp, ",%.17g", (double)c->rows->values[row * scan->nresults + r]);
+    fprintf(fp, ",%d,", (int)c->rows->status[row]);
+    FrgScanCSVField(fp, c->rows->message[row]);
+    fputc('\n', fp);
+  }
+  err = ferror(fp) ? EIO : 0;
+  if (fclose(fp)) err = errno;
+  return err;
+}
+
+/* Collective on world. rows holds every point exactly once. */
+PetscErrorCode FrgScanWriteTable(FrgScan *scan, const FrgScanRows *rows)
+{
+  FrgScanColumn c = {scan, rows, NULL, 0};
+  PetscInt     *order;
+  char          partial[PETSC_MAX_PATH_LEN + 16];
+  hid_t         fapl, file;
+  int           err = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(PetscMax(scan->spec.points, 1), &order));
+  for (PetscInt r = 0; r < rows->count; r++) order[rows->point[r]] = r;
+  c.order = order;
+  PetscCall(PetscSNPrintf(partial, sizeof(partial), "%s.partial", scan->output));
+  PetscCall(FrgOutputCheckWritable(scan->world, partial, "-output"));
+  PetscCall(FrgRegisterPartialFile(partial));
+  fapl = H5Pcreate(H5P_FILE_ACCESS);
+  FrgCallHDF5(scan->world, H5Pset_fapl_mpio(fapl, scan->world, MPI_INFO_NULL));
+  file = H5Fcreate(partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  FrgCallHDF5(scan->world, H5Pclose(fapl));
+  PetscCheck(file >= 0, scan->world, PETSC_ERR_FILE_OPEN, "-output %s: HDF5 cannot create %s", scan->output, partial);
+  PetscCall(FrgScanWriteHDF5(scan, &c, file));
+  FrgCallHDF5(scan->world, H5Fclose(file));
+  PetscCallMPI(MPI_Barrier(scan->world));
+  if (!scan->world_rank) {
+    char csv_partial[PETSC_MAX_PATH_LEN + 16];
+    snprintf(csv_partial, sizeof(csv_partial), "%s.partial", scan->csv);
+    err = FrgScanWriteCSV(scan, &c, csv_partial);
+    if (!err && rename(csv_partial, scan->csv)) err = errno;
+    if (!err && rename(partial, scan->output)) err = errno;
+    if (err) unlink(csv_partial);
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, scan->world));
+  if (err && !scan->world_rank) unlink(partial);
+  PetscCall(FrgUnregisterPartialFile(partial));
+  PetscCheck(!err, scan->world, PETSC_ERR_FILE_WRITE, "-output %s / -scan_csv %s cannot be written: %s", scan->output, scan->csv, strerror(err));
+  PetscCall(PetscFree(order));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
