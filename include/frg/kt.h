@@ -3,13 +3,36 @@
  * For d_t u + d_phi F(u) = d_phi P(d_phi u) the semi-discrete scheme is
  *     du_i/dt = (G_{i+1/2} - G_{i-1/2}) / h,    G = P(w) - H,  w = (u_{j+1} - u_j)/h,
  *     H = [F(u+) + F(u-)]/2 - a (u+ - u-)/2,   a = max(|F'(u-)|, |F'(u+)|),
- *     u- = u_j + s_j/2,  u+ = u_{j+1} - s_{j+1}/2,  s_j = minmod(u_j - u_{j-1}, u_{j+1} - u_j).
+ *     u- = u_j + s_j/2,  u+ = u_{j+1} - s_{j+1}/2.
+ * The reconstructed quantity is the Goldstone propagator denominator q = m2 phi + u (the pole
+ * distance) rather than u: they differ by a linear function, so the scheme stays second order, and
+ * minmod keeps q+- between neighbouring cell averages, so the interface denominators stay positive
+ * whenever the cells are (with u itself, an interface could cross the pole k^2 + u/phi = 0 in the
+ * broken phase while no cell does). In terms of u the slope is
+ *     s_j = minmod(u_j - u_{j-1} + m2 h, u_{j+1} - u_j + m2 h) - m2 h,
+ * evaluated without cancellation (FrgMinmodShifted); without a Goldstone term the shift is 0.
  * The Jacobian variant returns dG/du_{j-1}, ..., dG/du_{j+2}: minmod and max are piecewise linear,
  * so the derivative of the branch taken is exact almost everywhere. */
 #ifndef FRG_KT_H
 #define FRG_KT_H
 
 #include <frg/flux.h>
+
+/* minmod(left + shift, right + shift) - shift, computed without forming left + shift (shift = m2 h
+ * is 1e22 at Lambda = 1e12): when both shifted slopes are positive the smaller is left or right
+ * itself, when both are negative the larger, otherwise the q-slope is 0. *which as in FrgMinmod. */
+static inline double FrgMinmodShifted(double left, double right, double shift, int *which)
+{
+  const double ql = left + shift, qr = right + shift; /* signs only */
+
+  if ((ql > 0 && qr > 0) || (ql < 0 && qr < 0)) {
+    const int pick_left = ql > 0 ? left <= right : left >= right;
+    *which              = pick_left ? -1 : 1;
+    return pick_left ? left : right;
+  }
+  *which = 0;
+  return -shift;
+}
 
 /* Flux G_{j+1/2} at the interface at phi from the four cell values um1 = u_{j-1} .. up2 = u_{j+2}.
  * *denominator receives the smallest propagator denominator met (m2 phi + u for the Goldstone term,
@@ -18,7 +41,8 @@
 static inline double FrgKTFlux(const FrgFluxKernelParams *p, double phi, double h, double um1, double u0, double up1, double up2, double *denominator)
 {
   int          which;
-  const double sl = FrgMinmod(u0 - um1, up1 - u0, &which), sr = FrgMinmod(up1 - u0, up2 - up1, &which);
+  const double shift = p->goldstone != 0.0 ? p->m2 * h : 0.0;
+  const double sl = FrgMinmodShifted(u0 - um1, up1 - u0, shift, &which), sr = FrgMinmodShifted(up1 - u0, up2 - up1, shift, &which);
   const double uminus = u0 + 0.5 * sl, uplus = up1 - 0.5 * sr;
   double       H = 0.0;
 
@@ -37,7 +61,8 @@ static inline double FrgKTFlux(const FrgFluxKernelParams *p, double phi, double 
 static inline double FrgKTFluxJacobian(const FrgFluxKernelParams *p, double phi, double h, double um1, double u0, double up1, double up2, double dG[4])
 {
   int          wl, wr;
-  const double sl = FrgMinmod(u0 - um1, up1 - u0, &wl), sr = FrgMinmod(up1 - u0, up2 - up1, &wr);
+  const double shift = p->goldstone != 0.0 ? p->m2 * h : 0.0;
+  const double sl = FrgMinmodShifted(u0 - um1, up1 - u0, shift, &wl), sr = FrgMinmodShifted(up1 - u0, up2 - up1, shift, &wr);
   const double uminus = u0 + 0.5 * sl, uplus = up1 - 0.5 * sr;
   /* d u-/d u_{j-1..j+2} and d u+/d u_{j-1..j+2} through the branch minmod took */
   const double dum[4] = {wl < 0 ? -0.5 : 0.0, 1.0 + (wl < 0 ? 0.5 : 0.0) - (wl > 0 ? 0.5 : 0.0), wl > 0 ? 0.5 : 0.0, 0.0};
