@@ -3,6 +3,8 @@
 #include <frg/impl.h>
 #include <frg/scan.h>
 
+PETSC_EXTERN PetscErrorCode FrgTaskSample(MPI_Comm); /* src/diffusion/sample.c */
+
 static PetscFunctionList FrgTaskList = NULL;
 
 PetscErrorCode FrgTaskRegister(const char name[], PetscErrorCode (*run)(MPI_Comm))
@@ -20,6 +22,7 @@ PetscErrorCode FrgTaskRegisterAll(void)
   if (done) PetscFunctionReturn(PETSC_SUCCESS);
   done = PETSC_TRUE;
   PetscCall(FrgTaskRegister("flow", FrgTaskFlow));
+  PetscCall(FrgTaskRegister("sample", FrgTaskSample));
   PetscCall(FrgTaskRegister("scan", FrgTaskScan));
   PetscCall(FrgTaskRegister("fixedpoint", FrgTaskFixedPoint));
   PetscFunctionReturn(PETSC_SUCCESS);

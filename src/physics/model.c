@@ -6,6 +6,7 @@
 PETSC_INTERN PetscErrorCode FrgPotentialParse(FrgModel);
 PETSC_INTERN PetscErrorCode FrgPotentialDestroy(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_ON(FrgModel);
+PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel);
 
 static PetscFunctionList FrgModelList = NULL;
 
@@ -24,6 +25,7 @@ static PetscErrorCode FrgModelRegisterAll(void)
   if (done) PetscFunctionReturn(PETSC_SUCCESS);
   done = PETSC_TRUE;
   PetscCall(FrgModelRegister("on", FrgModelCreate_ON));
+  PetscCall(FrgModelRegister("field", FrgModelCreate_Field));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -52,7 +54,7 @@ PetscErrorCode FrgModelSetType(FrgModel model, const char type[])
 
   PetscFunctionBeginUser;
   PetscCall(PetscFunctionListFind(FrgModelList, type, &create));
-  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on", type);
+  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field", type);
   if (model->ops.destroy) PetscCall(model->ops.destroy(model));
   PetscCall(PetscMemzero(&model->ops, sizeof(model->ops)));
   PetscCall(PetscStrncpy(model->type, type, sizeof(model->type)));

@@ -1,0 +1,174 @@
+/* The comparison report of task "sample": stdout and HDF5 /comparison, plus /samples and the flow.
+ *   exact           moments and vertices of p_0 = e^{-S}/Z by quadrature (src/diffusion/metrics.c); the
+ *                   vertices at the mean from the cumulants k_n of phi (Legendre transform of W(j) = ln Z(j)):
+ *                   Gamma2 = 1/k2, Gamma3 = -k3/k2^3, Gamma4 = -k4/k2^4 + 3 k3^2/k2^5;
+ *   FRG             Gamma2..4 at the IR minimum of Gamma (u = 0) from a degree-6 polynomial whose cell
+ *                   averages match the 7 cells around it (src/diffusion/vertices.c);
+ *   samples         moments with standard errors sqrt(var(phi^k)/n); W1 and KS to the exact target beside
+ *                   the i.i.d. floor: the mean (and spread) over -sample_floor_replicas sets of n exact
+ *                   samples drawn by inverse CDF with the same Philox generator (another stream);
+ *                   mode weight P(phi < phi_b), phi_b the lowest interior minimum of p_0 (the mean if
+ *                   p_0 is unimodal), with its binomial standard error;
+ *   score           p_s-weighted error of the table's score against the exact Tweedie score at
+ *                   -score_check_s, and the Moreau-envelope identity (src/diffusion/checks.c);
+ *   OT map (pf samplers) the probability-flow map x(s_max) -> x(s_min) against the exact monotone map
+ *                   F_0^{-1}(F_{s_max}(x)) for the first 1000 particles.
+ * All statistics are computed on rank 0 from the samples gathered in global particle order, so they
+ * are identical on any number of ranks. */
+#include "report.h"
+#include <stdlib.h>
+
+static int FrgCompareReal(const void *a, const void *b)
+{
+  const double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* W1 and KS of n exact i.i.d. samples (inverse CDF), mean and standard deviation over replicas. */
+static PetscErrorCode FrgSampleFloor(FrgSampleTask *st, PetscReal *y, FrgComparison *c)
+{
+  double w1[64], ks[64], sw = 0, sk = 0, qw = 0, qk = 0;
+  const int R = (int)PetscMin(st->floor_replicas, 64);
+
+  PetscFunctionBeginUser;
+  for (int r = 0; r < R; r++) {
+    for (PetscInt i = 0; i < st->count; i++) {
+      double v[2];
+      FrgRandomUniform2((uint64_t)st->seed, (uint64_t)i, (uint32_t)r, 2u, v);
+      y[i] = FrgTargetQuantile(&st->target, v[0]);
+    }
+    qsort(y, (size_t)st->count, sizeof(double), FrgCompareReal);
+    FrgTargetDistances(&st->target, y, st->count, &w1[r], &ks[r]);
+    sw += w1[r];
+    sk += ks[r];
+  }
+  sw /= R;
+  sk /= R;
+  for (int r = 0; r < R; r++) {
+    qw += (w1[r] - sw) * (w1[r] - sw);
+    qk += (ks[r] - sk) * (ks[r] - sk);
+  }
+  c->w1_floor    = sw;
+  c->ks_floor    = sk;
+  c->w1_floor_sd = R > 1 ? PetscSqrtReal(qw / (R - 1)) : 0;
+  c->ks_floor_sd = R > 1 ? PetscSqrtReal(qk / (R - 1)) : 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void FrgSampleMoments(const FrgSampleTask *st, const PetscReal *x, FrgComparison *c)
+{
+  double s1 = 0, s2 = 0, s4 = 0, s8 = 0, below = 0;
+  const double n = (double)st->count;
+
+  for (PetscInt i = 0; i < st->count; i++) {
+    const double p2 = x[i] * x[i];
+    s1 += x[i];
+    s2 += p2;
+    s4 += p2 * p2;
+    s8 += p2 * p2 * p2 * p2;
+    below += x[i] < c->mode_split;
+  }
+  c->sample_mean        = s1 / n;
+  c->sample_mean_se     = PetscSqrtReal(PetscMax(s2 / n - c->sample_mean * c->sample_mean, 0) / n);
+  c->sample_phi2        = s2 / n;
+  c->sample_phi2_se     = PetscSqrtReal(PetscMax(s4 / n - c->sample_phi2 * c->sample_phi2, 0) / n);
+  c->sample_phi4        = s4 / n;
+  c->sample_phi4_se     = PetscSqrtReal(PetscMax(s8 / n - c->sample_phi4 * c->sample_phi4, 0) / n);
+  c->mode_weight_sample = below / n;
+  c->mode_weight_se     = PetscSqrtReal(c->mode_weight_exact * (1 - c->mode_weight_exact) / n);
+}
+
+/* phi_b: the interior minimum of p_0 with the largest mass on its smaller side; the mean if none. */
+static void FrgTargetModeSplit(const FrgTarget *t, double mean, double *split, double *weight)
+{
+  double best = -1;
+
+  *split = mean;
+  for (int i = 1; i < t->n - 1; i++) {
+    if (t->p[i] < t->p[i - 1] && t->p[i] <= t->p[i + 1] && t->p[i] > 1e-12) {
+      const double mass = PetscMin(t->cdf[i], 1 - t->cdf[i]);
+      if (mass > best) best = mass, *split = t->phi[i];
+    }
+  }
+  *weight = FrgTargetCDF(t, *split);
+}
+
+static void FrgExactVertices(const FrgTarget *t, FrgComparison *c)
+{
+  const double m = FrgTargetMoment(t, 0, 1), k2 = FrgTargetMoment(t, m, 2), k3 = FrgTargetMoment(t, m, 3), k4 = FrgTargetMoment(t, m, 4) - 3 * k2 * k2;
+
+  c->exact_mean   = m;
+  c->exact_phi2   = FrgTargetMoment(t, 0, 2);
+  c->exact_phi4   = FrgTargetMoment(t, 0, 4);
+  c->exact_gamma2 = 1 / k2;
+  c->exact_gamma3 = -k3 / (k2 * k2 * k2);
+  c->exact_gamma4 = -k4 / (k2 * k2 * k2 * k2) + 3 * k3 * k3 / (k2 * k2 * k2 * k2 * k2);
+}
+
+/* The exact monotone map against the probability-flow map, first min(n, 1000) particles. */
+static void FrgSampleTransportMap(const FrgSampleTask *st, const PetscReal *start, const PetscReal *end, FrgComparison *c, PetscReal *exact, PetscInt *m)
+{
+  double sum = 0, worst = 0;
+
+  *m = PetscMin(st->count, 1000);
+  for (PetscInt i = 0; i < *m; i++) {
+    const double F = FrgTargetSmoothedCDF(&st->target, start[i], st->s_max);
+    exact[i]       = FrgTargetQuantile(&st->target, PetscMin(PetscMax(F, 1e-300), 1 - 1e-16));
+    sum += (end[i] - exact[i]) * (end[i] - exact[i]);
+    worst = PetscMax(worst, PetscAbsReal(end[i] - exact[i]));
+  }
+  c->ot_rms = PetscSqrtReal(sum / *m);
+  c->ot_max = worst;
+}
+
+/* Rank 0: every statistic from the gathered samples. */
+static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscReal *start, FrgComparison *c, FrgReportArrays *arrays)
+{
+  PetscReal *sorted;
+
+  PetscFunctionBeginUser;
+  FrgExactVertices(&st->target, c);
+  FrgTargetModeSplit(&st->target, c->exact_mean, &c->mode_split, &c->mode_weight_exact);
+  FrgSampleMoments(st, all, c);
+  if (st->sampler != FRG_SAMPLER_EM) FrgSampleTransportMap(st, start, all, c, arrays->ot_exact, &arrays->ot_count);
+  PetscCall(PetscMalloc1(st->count, &sorted));
+  PetscCall(PetscArraycpy(sorted, all, st->count));
+  qsort(sorted, (size_t)st->count, sizeof(double), FrgCompareReal);
+  FrgTargetDistances(&st->target, sorted, st->count, &c->w1, &c->ks);
+  PetscCall(FrgSampleFloor(st, sorted, c));
+  PetscCall(PetscFree(sorted));
+  PetscCall(FrgSampleScoreChecks(st, arrays));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgSampleReport(FrgSampleTask *st)
+{
+  PetscMPIInt     rank, size, *counts = NULL, *displs = NULL;
+  PetscReal      *all = NULL, *start = NULL;
+  FrgComparison   c;
+  FrgReportArrays arrays;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&c, sizeof(c)));
+  PetscCall(PetscMemzero(&arrays, sizeof(arrays)));
+  PetscCallMPI(MPI_Comm_rank(st->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(st->comm, &size));
+  PetscCall(PetscMalloc2(size, &counts, size, &displs));
+  for (PetscMPIInt r = 0; r < size; r++) {
+    counts[r] = (PetscMPIInt)(st->count / size + (r < st->count % size ? 1 : 0));
+    displs[r] = (PetscMPIInt)(r * (st->count / size) + PetscMin(r, st->count % size));
+  }
+  if (!rank) PetscCall(PetscMalloc2(st->count, &all, st->count, &start));
+  PetscCallMPI(MPI_Gatherv(st->x, (PetscMPIInt)st->local, MPIU_REAL, all, counts, displs, MPIU_REAL, 0, st->comm));
+  PetscCallMPI(MPI_Gatherv(st->x_start, (PetscMPIInt)st->local, MPIU_REAL, start, counts, displs, MPIU_REAL, 0, st->comm));
+  PetscCall(FrgScoreFlowVertices(&st->flow, &c));
+  if (!rank) PetscCall(FrgSampleCompare(st, all, start, &c, &arrays));
+  PetscCallMPI(MPI_Bcast(&c, sizeof(c), MPI_BYTE, 0, st->comm));
+  PetscCallMPI(MPI_Bcast(&arrays, sizeof(arrays), MPI_BYTE, 0, st->comm));
+  PetscCall(FrgSampleTiming(st, &c));
+  PetscCall(FrgSamplePrint(st, &c, &arrays));
+  PetscCall(FrgSampleWrite(st, &c, &arrays, start, all));
+  PetscCall(PetscFree2(counts, displs));
+  if (!rank) PetscCall(PetscFree2(all, start));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

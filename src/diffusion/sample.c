@@ -1,0 +1,195 @@
+/* Task "sample": draws samples of the target e^{-S} of -model field with the exact score from the flow
+ * (DESIGN.md 2.3) by reverse-time diffusion, and compares them with the exact answer.
+ *   1. one flow over the whole noise range gives the O(1) score table (src/diffusion/score.c);
+ *   2. particles are spread over all ranks (contiguous blocks of the global index); their random
+ *      numbers come from Philox keyed by (-sample_seed, particle index, step), so the samples do not
+ *      depend on the number of ranks;
+ *   3. the start at s_max is the Laplace approximation of p_{s_max} read off the flow's own score
+ *      there: mean m where S(m, s_max) = 0 and variance -1/S'(m) (p_{s_max} is Gaussian up to
+ *      O(kappa_4/s_max^2)); then -sampler em|heun|pf_ode down to s_min (include/frg/diffusion.h);
+ *   4. the comparison report (src/diffusion/report.c) and /samples in HDF5. */
+#include "sampler.h"
+
+const char *const FrgSamplerTypes[]  = {"em", "heun", "pf_ode", "FrgSampler", "FRG_SAMPLER_", NULL};
+const char *const FrgScheduleTypes[] = {"geometric", "edm", "FrgSchedule", "FRG_SCHEDULE_", NULL};
+
+static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
+{
+  PetscEnum sampler = (PetscEnum)st->sampler, schedule = (PetscEnum)st->schedule;
+  PetscInt  n       = (PetscInt)PETSC_STATIC_ARRAY_LENGTH(st->check_s);
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(st->comm, NULL, "Sampling with the score from the flow", "FrgSample");
+  PetscCall(PetscOptionsInt("-sample_count", "Number of samples (spread over all ranks)", "", st->count, &st->count, NULL));
+  PetscCall(PetscOptionsEnum("-sampler", "Sampler: reverse SDE (em), probability-flow ODE by Heun (heun) or adaptive RK3(2) (pf_ode)", "", FrgSamplerTypes, sampler, &sampler, NULL));
+  PetscCall(PetscOptionsInt("-sample_steps", "Steps of the em and heun samplers", "", st->steps, &st->steps, NULL));
+  PetscCall(PetscOptionsEnum("-sample_schedule", "Noise schedule of the em and heun samplers", "", FrgScheduleTypes, schedule, &schedule, NULL));
+  PetscCall(PetscOptionsReal("-sample_s_max", "Largest noise variance s (start of sampling)", "", st->s_max, &st->s_max, NULL));
+  PetscCall(PetscOptionsReal("-sample_s_min", "Smallest noise variance s (end of sampling)", "", st->s_min, &st->s_min, NULL));
+  PetscCall(PetscOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", "", st->seed, &st->seed, NULL));
+  PetscCall(PetscOptionsReal("-sample_rtol", "Relative tolerance of the adaptive pf_ode sampler", "", st->rtol, &st->rtol, NULL));
+  PetscCall(PetscOptionsInt("-sample_floor_replicas", "Replicas of exact i.i.d. samples (inverse CDF) that estimate the W1/KS floor", "", st->floor_replicas,
+                            &st->floor_replicas, NULL));
+  PetscCall(PetscOptionsInt("-target_quadrature_nodes", "Simpson nodes of the exact target on [-grid_phi_max, grid_phi_max]", "", st->nodes, &st->nodes, NULL));
+  PetscCall(PetscOptionsRealArray("-score_check_s", "Noise levels at which the score is compared with the exact Tweedie score", "", st->check_s, &n, &set));
+  PetscOptionsEnd();
+  if (set) st->ncheck = n;
+  st->sampler  = (FrgSampler)sampler;
+  st->schedule = (FrgSchedule)schedule;
+  PetscCheck(st->count > 0, st->comm, PETSC_ERR_USER_INPUT, "-sample_count must be positive, got %" PetscInt_FMT, st->count);
+  PetscCheck(st->steps > 0, st->comm, PETSC_ERR_USER_INPUT, "-sample_steps must be positive, got %" PetscInt_FMT, st->steps);
+  PetscCheck(st->rtol > 0 && st->rtol < 1, st->comm, PETSC_ERR_USER_INPUT, "-sample_rtol must lie in (0, 1), got %g", (double)st->rtol);
+  PetscCheck(st->seed >= 0, st->comm, PETSC_ERR_USER_INPUT, "-sample_seed must be >= 0, got %" PetscInt_FMT, st->seed);
+  PetscCheck(st->floor_replicas >= 1, st->comm, PETSC_ERR_USER_INPUT, "-sample_floor_replicas must be >= 1, got %" PetscInt_FMT, st->floor_replicas);
+  for (PetscInt i = 0; i < st->ncheck; i++)
+    PetscCheck(st->check_s[i] >= st->s_min && st->check_s[i] <= st->s_max && (i == 0 || st->check_s[i] > st->check_s[i - 1]), st->comm, PETSC_ERR_USER_INPUT,
+               "-score_check_s must increase and lie in [-sample_s_min, -sample_s_max] = [%g, %g], got %g", (double)st->s_min, (double)st->s_max,
+               (double)st->check_s[i]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgSampleCreate(MPI_Comm comm, FrgSampleTask *st)
+{
+  PetscMPIInt rank, size;
+  PetscInt    ncheck = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(st, sizeof(*st)));
+  st->comm           = comm;
+  st->count          = 10000;
+  st->steps          = 64;
+  st->sampler        = FRG_SAMPLER_HEUN;
+  st->schedule       = FRG_SCHEDULE_EDM;
+  st->s_max          = 1e3;
+  st->s_min          = 1e-4;
+  st->seed           = 1;
+  st->rtol           = 1e-6;
+  st->floor_replicas = 8;
+  st->nodes          = 20001;
+  PetscCall(FrgScoreFlowCreate(comm, &st->flow));
+  PetscCall(FrgOutputCreate(comm, &st->output));
+  PetscCall(FrgOutputSetFromOptions(st->output));
+  PetscCall(FrgSampleSetFromOptions(st));
+  if (!st->ncheck)
+    for (PetscReal s = 1e-2; s <= 1e2 * (1 + 1e-9); s *= 10)
+      if (s >= st->s_min && s <= st->s_max) st->check_s[ncheck++] = s, st->ncheck = ncheck;
+  PetscCall(FrgScoreFlowSetRange(&st->flow, st->s_min, st->s_max, "-sample_s_min", "-sample_s_max"));
+  PetscCall(FrgScoreFlowSetSnapshots(&st->flow, st->ncheck, st->check_s));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  st->local = st->count / size + (rank < st->count % size ? 1 : 0);
+  st->first = rank * (st->count / size) + PetscMin(rank, st->count % size);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgSampleDestroy(FrgSampleTask *st)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgScoreFlowDestroy(&st->flow));
+  PetscCall(FrgOutputDestroy(&st->output));
+  PetscCall(FrgTargetDestroy(&st->target));
+  PetscCall(PetscFree2(st->x, st->x_start));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Laplace approximation of p_{s_max} from the flow's score: Newton on S(m) = 0 with a centred
+ * difference for S'. Identical on every rank (the table is). Not collective. */
+static PetscErrorCode FrgSamplePrior(FrgSampleTask *st)
+{
+  const FrgScoreTable *t = &st->flow.table;
+  const PetscReal      s = st->s_max, delta = 1e-3 * PetscSqrtReal(s);
+  PetscReal            m = 0.0, slope = -1.0 / s;
+
+  PetscFunctionBeginUser;
+  for (int it = 0; it < 50; it++) {
+    const PetscReal S = FrgScoreTableLookup(t, m, s), step = -S / slope;
+    slope = (FrgScoreTableLookup(t, m + delta, s) - FrgScoreTableLookup(t, m - delta, s)) / (2 * delta);
+    PetscCheck(slope < 0, st->comm, PETSC_ERR_NOT_CONVERGED, "the score at -sample_s_max = %g is not decreasing near x = %g: raise -sample_s_max", (double)s, (double)m);
+    m += -S / slope;
+    if (PetscAbsReal(step) < 1e-14 * (1 + PetscAbsReal(m))) break;
+  }
+  st->prior_mean     = m;
+  st->prior_variance = -1.0 / slope;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
+{
+  const FrgScoreTable *t = &st->flow.table;
+  const uint64_t       seed = (uint64_t)st->seed;
+  const int            K = (int)st->steps;
+  PetscReal           *x = st->x;
+
+  *evaluations = 0;
+  if (st->sampler == FRG_SAMPLER_PF_ODE) {
+    for (PetscInt i = 0; i < st->local; i++) {
+      const int n = FrgIntegratePFODE(t, PetscSqrtReal(st->s_max), PetscSqrtReal(st->s_min), st->rtol, 1e-3 * st->rtol, 100000, &x[i]);
+      *evaluations += 3 * (n < 0 ? -n : n) + 1;
+      if (n < 0) st->pf_failures++;
+    }
+    return;
+  }
+  for (int k = 0; k < K; k++) {
+    const double        s0 = FrgScheduleVariance(st->schedule, st->s_max, st->s_min, K, k), s1 = FrgScheduleVariance(st->schedule, st->s_max, st->s_min, K, k + 1);
+    const FrgScoreLevel L0 = FrgScoreTableLevel(t, s0), L1 = FrgScoreTableLevel(t, s1);
+    if (st->sampler == FRG_SAMPLER_EM) {
+      for (PetscInt i = 0; i < st->local; i++) {
+        double z[2];
+        FrgRandomNormal2(seed, (uint64_t)(st->first + i), (uint32_t)(k + 1), 1u, z);
+        x[i] = FrgStepEM(t, &L0, s0, s1, x[i], z[0]);
+      }
+    } else {
+      for (PetscInt i = 0; i < st->local; i++) x[i] = FrgStepHeun(t, &L0, &L1, sqrt(s0), sqrt(s1), x[i]);
+    }
+  }
+  *evaluations = (long)st->local * K * (st->sampler == FRG_SAMPLER_HEUN ? 2 : 1);
+}
+
+static PetscErrorCode FrgSampleDraw(FrgSampleTask *st)
+{
+  double start;
+  long   evaluations;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgSamplePrior(st));
+  PetscCall(PetscMalloc2(PetscMax(st->local, 1), &st->x, PetscMax(st->local, 1), &st->x_start));
+  for (PetscInt i = 0; i < st->local; i++) {
+    double z[2];
+    FrgRandomNormal2((uint64_t)st->seed, (uint64_t)(st->first + i), 0u, 0u, z);
+    st->x[i] = st->x_start[i] = st->prior_mean + PetscSqrtReal(st->prior_variance) * z[0];
+  }
+  PetscCallMPI(MPI_Barrier(st->comm));
+  start = MPI_Wtime();
+  FrgSampleLoop(st, &evaluations);
+  st->seconds_local = MPI_Wtime() - start;
+  st->evaluations   = evaluations;
+  PetscCallMPI(MPI_Allreduce(&st->seconds_local, &st->seconds, 1, MPI_DOUBLE, MPI_MAX, st->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &st->pf_failures, 1, MPIU_INT, MPI_SUM, st->comm));
+  PetscCheck(!st->pf_failures, st->comm, PETSC_ERR_NOT_CONVERGED, "-sampler pf_ode: %" PetscInt_FMT " particles needed more than 100000 steps: loosen -sample_rtol",
+             st->pf_failures);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgTaskSample(MPI_Comm comm)
+{
+  FrgSampleTask st;
+  PetscBool     help;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));
+  PetscCall(FrgSampleCreate(comm, &st));
+  PetscCall(PetscLogStagePop());
+  PetscCall(FrgHelpRequested(&help));
+  if (!help) {
+    PetscCall(FrgCheckUnusedOptions(comm));
+    PetscCall(FrgTargetCreate(st.flow.model, st.flow.phi_max, st.nodes, &st.target));
+    PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
+    PetscCall(FrgScoreFlowSolve(&st.flow));
+    PetscCall(FrgSampleDraw(&st));
+    PetscCall(PetscLogStagePop());
+    PetscCall(FrgSampleReport(&st));
+  }
+  PetscCall(FrgSampleDestroy(&st));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,180 @@
+/* The score from the flow (DESIGN.md 2.3): integrates the zero-dimensional Wetterich flow of -model
+ * field once, from the UV (s = 1/Lambda^2, Gamma = S) through the whole noise range of the sampler to
+ * t_IR, stops exactly at table levels uniform in tau = ln s (the integrator's stop time: no
+ * re-integration), and turns each stored state into one level of the O(1) score table
+ * (src/diffusion/score_table.c). With r = k^2, k = Lambda e^{-t}: s = 1/r = e^{2t}/Lambda^2, so
+ * tau = 2t - 2 ln Lambda and du/dtau = (du/dt)/2, du/dt from the FrgOperator itself. */
+#include "sampler.h"
+
+PetscReal FrgScoreFlowNoise(const FrgScoreFlow *sf, PetscReal t)
+{
+  return PetscExpReal(2.0 * t) / (sf->Lambda * sf->Lambda);
+}
+
+static PetscReal FrgScoreFlowTime(const FrgScoreFlow *sf, PetscReal s)
+{
+  return 0.5 * PetscLogReal(s) + PetscLogReal(sf->Lambda);
+}
+
+PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
+{
+  FrgBoundary left, right;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(sf, sizeof(*sf)));
+  sf->comm   = comm;
+  sf->levels = 241;
+  sf->points = 2048;
+  PetscCall(FrgModelCreate(comm, &sf->model));
+  PetscCall(FrgModelSetFromOptions(sf->model));
+  PetscCall(FrgGridCreate(PETSC_COMM_SELF, &sf->grid));
+  PetscCall(FrgModelGetBoundaries(sf->model, &left, &right));
+  PetscCall(FrgGridSetBoundaries(sf->grid, left, right));
+  PetscCall(FrgGridSetFromOptions(sf->grid));
+  PetscOptionsBegin(comm, NULL, "Score from the flow (diffusion view)", "FrgScoreFlow");
+  PetscCall(PetscOptionsInt("-score_levels", "Stored noise levels of the score table, uniform in ln s over [-sample_s_min, -sample_s_max]", "", sf->levels, &sf->levels, NULL));
+  PetscCall(PetscOptionsInt("-score_table_points", "Points of the uniform x-grid of the score table per noise level", "", sf->points, &sf->points, NULL));
+  PetscOptionsEnd();
+  PetscCheck(sf->levels >= 2, comm, PETSC_ERR_USER_INPUT, "-score_levels must be >= 2, got %" PetscInt_FMT, sf->levels);
+  PetscCheck(sf->points >= 4, comm, PETSC_ERR_USER_INPUT, "-score_table_points must be >= 4, got %" PetscInt_FMT, sf->points);
+  PetscCheck(!strcmp(sf->model->type, "field"), comm, PETSC_ERR_USER_INPUT, "-task sample needs -model field (one real field in zero dimensions), got -model %s",
+             sf->model->type);
+  PetscCall(FrgOperatorCreate(sf->grid, sf->model, &sf->op));
+  PetscCall(FrgOperatorSetFromOptions(sf->op));
+  PetscCall(FrgModelSetUp(sf->model));
+  PetscCall(FrgGridSetUp(sf->grid));
+  PetscCall(FrgOperatorSetUp(sf->op));
+  PetscCall(FrgIntegratorCreate(sf->op, &sf->integrator));
+  PetscCall(FrgIntegratorSetFromOptions(sf->integrator));
+  PetscCall(FrgGridGetInfo(sf->grid, &sf->cells, &sf->phi_first, &sf->h));
+  PetscCall(FrgModelGetParameters(sf->model, NULL, NULL, &sf->Lambda, &sf->t_ir));
+  sf->phi_max = sf->grid->phi_max;
+  sf->s_uv    = FrgScoreFlowNoise(sf, 0.0);
+  sf->s_ir    = FrgScoreFlowNoise(sf, sf->t_ir);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The table covers [s_lo, s_hi], which must lie inside the flow's noise range. */
+PetscErrorCode FrgScoreFlowSetRange(FrgScoreFlow *sf, PetscReal s_lo, PetscReal s_hi, const char option_lo[], const char option_hi[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(s_lo > 0 && PetscIsNormalReal(s_lo), sf->comm, PETSC_ERR_USER_INPUT, "%s must be a positive number, got %g", option_lo, (double)s_lo);
+  PetscCheck(s_hi > s_lo && PetscIsNormalReal(s_hi), sf->comm, PETSC_ERR_USER_INPUT, "%s must be larger than %s = %g, got %g", option_hi, option_lo, (double)s_lo,
+             (double)s_hi);
+  PetscCheck(s_lo >= sf->s_uv * (1 + 1e-12), sf->comm, PETSC_ERR_USER_INPUT,
+             "%s = %g lies outside the computed flow, which starts at s = 1/Lambda^2 = %g: raise %s or -Lambda", option_lo, (double)s_lo, (double)sf->s_uv, option_lo);
+  PetscCheck(s_hi <= sf->s_ir * (1 - 1e-12), sf->comm, PETSC_ERR_USER_INPUT,
+             "%s = %g lies outside the computed flow, which ends at s = exp(2 t_IR)/Lambda^2 = %g: lower %s or raise -t_ir", option_hi, (double)s_hi, (double)sf->s_ir,
+             option_hi);
+  sf->s_lo = s_lo;
+  sf->s_hi = s_hi;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* States at these noise levels (increasing, inside the flow) are kept in u_snap. Not collective. */
+PetscErrorCode FrgScoreFlowSetSnapshots(FrgScoreFlow *sf, PetscInt n, const PetscReal s[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(n <= 16, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "at most 16 snapshots");
+  for (PetscInt i = 0; i < n; i++) sf->snap_s[i] = s[i];
+  sf->nsnap = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScoreFlowAllocate(FrgScoreFlow *sf)
+{
+  FrgScoreTable *t = &sf->table;
+
+  PetscFunctionBeginUser;
+  t->levels   = (int)sf->levels;
+  t->points   = (int)sf->points;
+  t->tau0     = PetscLogReal(sf->s_lo);
+  t->dtau     = (PetscLogReal(sf->s_hi) - t->tau0) / (sf->levels - 1);
+  t->inv_dtau = 1.0 / t->dtau;
+  PetscCall(PetscMalloc4(sf->levels, &t->x0, sf->levels, &t->dx, sf->levels, &t->inv_dx, 3 * sf->levels * sf->points, &t->node));
+  PetscCall(PetscMalloc3(sf->levels * sf->cells, &sf->u_levels, sf->cells, &sf->u_ir, PetscMax(sf->nsnap, 1) * sf->cells, &sf->u_snap));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One table level from the state u at RG time t (f is work space for du/dt). */
+static PetscErrorCode FrgScoreFlowStoreLevel(FrgScoreFlow *sf, PetscInt l, PetscReal t, Vec u, Vec f, PetscReal *work)
+{
+  const PetscScalar *ua, *fa;
+  PetscReal         *ut = work + 6 * sf->cells, s = FrgScoreFlowNoise(sf, t), clip = sf->phi_max + 12.0 * PetscSqrtReal(s);
+  FrgScoreTable     *tb = &sf->table;
+  int                bad;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorApply(sf->op, t, u, f));
+  PetscCall(VecGetArrayRead(u, &ua));
+  PetscCall(VecGetArrayRead(f, &fa));
+  for (PetscInt i = 0; i < sf->cells; i++) {
+    sf->u_levels[l * sf->cells + i] = ua[i];
+    ut[i]                            = 0.5 * fa[i];
+  }
+  bad = FrgScoreLevelBuild((int)sf->cells, sf->phi_first, sf->h, ua, ut, s, -clip, clip, (int)sf->points, work, &tb->x0[l], &tb->dx[l], tb->node + 3 * l * sf->points);
+  PetscCall(VecRestoreArrayRead(f, &fa));
+  PetscCall(VecRestoreArrayRead(u, &ua));
+  PetscCheck(!bad, sf->comm, PETSC_ERR_NOT_CONVERGED,
+             "the flow lost monotonicity of x(phi) = phi + s u at s = %g, phi = %g: refine -grid_cells or tighten -rtol", (double)s,
+             (double)(sf->phi_first + (bad - 1) * sf->h));
+  tb->inv_dx[l] = 1.0 / tb->dx[l];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScoreFlowCopy(Vec u, PetscInt n, PetscReal *copy)
+{
+  const PetscScalar *ua;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(u, &ua));
+  for (PetscInt i = 0; i < n; i++) copy[i] = ua[i];
+  PetscCall(VecRestoreArrayRead(u, &ua));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective on sf->comm only through the final consistency check: the flow itself is per rank. */
+PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
+{
+  Vec        u, f;
+  DM         da;
+  PetscReal *work;
+  double     start = MPI_Wtime();
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgScoreFlowAllocate(sf));
+  PetscCall(PetscMalloc1(7 * sf->cells, &work));
+  PetscCall(FrgGridGetDM(sf->grid, &da));
+  PetscCall(DMCreateGlobalVector(da, &u));
+  PetscCall(VecDuplicate(u, &f));
+  PetscCall(FrgModelInitialCondition(sf->model, sf->grid, u));
+  PetscCall(FrgIntegratorSetUp(sf->integrator, 0.0, u));
+  for (PetscInt l = 0, k = 0; l <= sf->levels; l++) {
+    const PetscReal t = l < sf->levels ? FrgScoreFlowTime(sf, PetscExpReal(sf->table.tau0 + l * sf->table.dtau)) : sf->t_ir;
+    for (; k < sf->nsnap && FrgScoreFlowTime(sf, sf->snap_s[k]) <= t; k++) {
+      PetscCall(FrgIntegratorAdvance(sf->integrator, FrgScoreFlowTime(sf, sf->snap_s[k]), u));
+      PetscCall(FrgScoreFlowCopy(u, sf->cells, sf->u_snap + k * sf->cells));
+    }
+    PetscCall(FrgIntegratorAdvance(sf->integrator, t, u));
+    if (l < sf->levels) PetscCall(FrgScoreFlowStoreLevel(sf, l, t, u, f, work));
+  }
+  PetscCall(FrgScoreFlowCopy(u, sf->cells, sf->u_ir));
+  PetscCall(FrgIntegratorGetStats(sf->integrator, &sf->stats));
+  sf->seconds = MPI_Wtime() - start;
+  PetscCall(VecDestroy(&u));
+  PetscCall(VecDestroy(&f));
+  PetscCall(PetscFree(work));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgScoreFlowDestroy(FrgScoreFlow *sf)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgIntegratorDestroy(&sf->integrator));
+  PetscCall(FrgOperatorDestroy(&sf->op));
+  PetscCall(FrgGridDestroy(&sf->grid));
+  PetscCall(FrgModelDestroy(&sf->model));
+  PetscCall(PetscFree4(sf->table.x0, sf->table.dx, sf->table.inv_dx, sf->table.node));
+  PetscCall(PetscFree3(sf->u_levels, sf->u_ir, sf->u_snap));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

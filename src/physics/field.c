@@ -1,0 +1,47 @@
+/* Model "field": one real field phi on [-phi_max, phi_max] without any symmetry, in zero dimensions,
+ * with the mass-like regulator r = k^2, k = Lambda e^{-t}. The exact 0D Wetterich flow (DESIGN.md 2.1
+ * with N = 1, no Goldstone term; Koenigstein et al., PRD 106, 065012 (2022)) for u = Gamma':
+ *     d_t u = d_phi [ 1/2 d_t r / (r + d_phi u) ],   d_t r = -2 r,
+ * i.e. the general flux of include/frg/flux.h with c = -(d_t r)/(2 r) = 1, m2 = r, goldstone = 0.
+ * Read with the noise variance s = 1/r = e^{2t}/Lambda^2, this is the forward noising process of a
+ * variance-exploding diffusion (DESIGN.md 2.3): u(phi) is the score -d ln p_s at x = phi + s u(phi).
+ * Both ends of the grid extrapolate linearly, so the cells tile [-phi_max, phi_max] and any potential
+ * (e.g. an asymmetric double well) is allowed. The model is zero-dimensional: -d and -N, when given,
+ * must be 0 and 1. */
+#include <frg/impl.h>
+
+static PetscErrorCode FrgModelFluxParams_Field(FrgModel model, PetscReal t, FrgFluxParams *p)
+{
+  const PetscReal k = model->Lambda * PetscExpReal(-t);
+
+  PetscFunctionBeginUser;
+  p->c         = 1.0;
+  p->m2        = k * k;
+  p->goldstone = 0.0;
+  p->radial    = 1.0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgModelSetFromOptions_Field(FrgModel model)
+{
+  PetscBool set_d, set_N;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-d", &set_d));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-N", &set_N));
+  PetscCheck(!set_d || model->d == 0.0, model->comm, PETSC_ERR_USER_INPUT, "-d must be 0 for -model field (a zero-dimensional field), got %g", (double)model->d);
+  PetscCheck(!set_N || model->N == 1.0, model->comm, PETSC_ERR_USER_INPUT, "-N must be 1 for -model field (one real field), got %g", (double)model->N);
+  model->d = 0.0;
+  model->N = 1.0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel model)
+{
+  PetscFunctionBeginUser;
+  model->ops.fluxparams     = FrgModelFluxParams_Field;
+  model->ops.setfromoptions = FrgModelSetFromOptions_Field;
+  model->left               = FRG_BOUNDARY_EXTRAPOLATE;
+  model->right              = FRG_BOUNDARY_EXTRAPOLATE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
