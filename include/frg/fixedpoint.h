@@ -25,7 +25,7 @@ typedef struct {
   double           d, alpha;
   double           pole;      /* l is analytic for w > -pole: pole = min_y (y + p(y)) */
   int              tabulated; /* 0: analytic (Litim) */
-  int              panels, degree, derivatives;
+  int              panels, degree, derivatives, with_eta;
   double           s_lo, s_hi; /* tables in s = ln(w + pole) */
   double          *coefficients; /* [kind][derivative][panel][degree + 1], Chebyshev coefficients */
 } FrgThreshold;
@@ -33,7 +33,8 @@ typedef struct {
 /* Threshold kinds: the regulator's own scale derivative, and the eta part (LPA'). */
 typedef enum { FRG_THRESHOLD_FLOW = 0, FRG_THRESHOLD_ETA = 1 } FrgThresholdKind;
 
-int    FrgThresholdInit(FrgThreshold *, FrgRegulatorType, double d, double alpha, int derivatives); /* 0 on success */
+/* Tabulates l^(j), j = 0..derivatives (and the eta kind when with_eta); 0 on success */
+int    FrgThresholdInit(FrgThreshold *, FrgRegulatorType, double d, double alpha, int derivatives, int with_eta);
 void   FrgThresholdFree(FrgThreshold *);
 /* l_kind^(j)(w), j = 0..nder, into out[]; returns 0, or 1 when w is outside the tabulated range. */
 int    FrgThresholdEval(const FrgThreshold *, FrgThresholdKind, double w, int nder, double out[]);
@@ -59,5 +60,12 @@ void FrgChebyshevPoints(int n, double rho_max, double rho[], double D1[]);
 /* The order-2 Taylor fixed point (kappa, lambda) in hat units, by bisection in m = 2 kappa lambda;
  * returns 0 on success, 1 when the order-2 truncation has no Wilson-Fisher fixed point. */
 int FrgFixedPointOrder2Seed(const FrgFixedPointParams *, double *kappa, double *lambda);
+
+/* Taylor truncation of order n (src/fixedpoint/taylor.c): y = (kappa, a_1, ..., a_{n-1}) in hat units,
+ * v = sum_j a_j (rho - kappa)^j. Beta functions, their Jacobian (column major, n x n), and the fixed
+ * point found from the order-2 seed by continuation in the order. All return 0 on success. */
+int FrgTaylorBeta(const FrgFixedPointParams *, int order, const double y[], double beta[]);
+int FrgTaylorJacobian(const FrgFixedPointParams *, int order, const double y[], double J[]);
+int FrgTaylorFixedPoint(const FrgFixedPointParams *, int order, double y[], double *residual, int *iterations);
 
 #endif

@@ -129,6 +129,22 @@ static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixed
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Taylor truncation: fixed point of the beta functions and the eigenvalues of their Jacobian. */
+static PetscErrorCode FrgTaylorSolve(FrgFixedPointTask *task, const FrgFixedPointParams *params, FrgFixedPointResult *res)
+{
+  int       order = (int)task->taylor_order, iterations;
+  double    y[16], J[256], residual;
+
+  PetscFunctionBeginUser;
+  PetscCheck(!FrgTaylorFixedPoint(params, order, y, &residual, &iterations), task->comm, PETSC_ERR_NOT_CONVERGED,
+             "no Wilson-Fisher fixed point found in the Taylor truncation of order %d for N = %g, d = %g (residual reached %.3e): try a lower -taylor_order, or -truncation lpa", order,
+             (double)params->N, (double)params->d, residual);
+  PetscCheck(!FrgTaylorJacobian(params, order, y, J), task->comm, PETSC_ERR_NOT_CONVERGED, "the stability matrix of the Taylor truncation of order %d could not be formed", order);
+  PetscCall(FrgFixedPointEigenvalues(task->comm, order, J, res));
+  res->kappa_hat = y[0], res->lambda_hat = y[1], res->residual = residual, res->iterations = iterations, res->points = order;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
 {
   FrgFixedPointResult res;
@@ -139,10 +155,11 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&res, sizeof(res)));
-  PetscCheck(!FrgThresholdInit(&threshold, task->regulator, task->d, task->alpha, derivatives), task->comm, PETSC_ERR_LIB, "tabulating the %s threshold functions failed",
+  PetscCheck(!FrgThresholdInit(&threshold, task->regulator, task->d, task->alpha, derivatives, 0), task->comm, PETSC_ERR_LIB, "tabulating the %s threshold functions failed",
              FrgRegulatorTypeNames[task->regulator]);
   params.N = task->N, params.d = task->d, params.eta = 0, params.threshold = &threshold;
   if (task->truncation == FRG_TRUNCATION_LPA) PetscCall(FrgLpaSolverSolve(task->lpa, &params, &res));
+  else PetscCall(FrgTaylorSolve(task, &params, &res));
   FrgThresholdFree(&threshold);
   PetscCall(FrgFixedPointBroadcast(task->comm, &res));
   res.kappa  = res.kappa_hat * FrgFixedPointCd(task->d);

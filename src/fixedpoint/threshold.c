@@ -6,7 +6,7 @@
  * Phys. Rev. D 64 (2001) 105007). Regulators: exponential p = y/(e^y - 1), mass-exponential
  * p = alpha e^(-y).
  * Litim is analytic. The others are integrated once by GSL adaptive quadrature (qagiu, relative
- * tolerance 1e-14) at Chebyshev points of panels in s = ln(w + pole) and evaluated by Clenshaw
+ * tolerance 1e-13) at Chebyshev points of panels in s = ln(w + pole) and evaluated by Clenshaw
  * summation: l is analytic in w for w > -pole, and the logarithmic variable resolves both the
  * (branch-point or pole) behaviour near w = -pole and the 1/w decay at large w with uniform panels. */
 #include <frg/fixedpoint.h>
@@ -68,10 +68,17 @@ int FrgThresholdQuadrature(const FrgThreshold *t, FrgThresholdKind kind, double 
     return 0;
   }
   if (!(w > -t->pole)) return 1;
-  ws     = gsl_integration_workspace_alloc(2000);
-  old    = gsl_set_error_handler_off();
-  status = gsl_integration_qagiu(&f, 0.0, 0.0, 1e-14, 2000, ws, value, &error);
-  if (status == GSL_EROUND || status == GSL_EMAXITER) status = fabs(error) <= 1e-12 * fabs(*value) ? 0 : status; /* round-off limited at the tolerance asked */
+  /* [0, 1] by qags (the endpoint singularity y^(d/2-1) is extrapolated away), [1, inf) by qagiu */
+  ws  = gsl_integration_workspace_alloc(1000);
+  old = gsl_set_error_handler_off();
+  {
+    double v1, e1, v2, e2;
+    int    s1 = gsl_integration_qags(&f, 0.0, 1.0, 0.0, 1e-13, 1000, ws, &v1, &e1);
+    int    s2 = gsl_integration_qagiu(&f, 1.0, 0.0, 1e-13, 1000, ws, &v2, &e2);
+    *value    = v1 + v2;
+    error     = e1 + e2;
+    status    = (s1 || s2) && !(error <= 1e-13 * fabs(*value)); /* round-off limited at the tolerance asked: accept */
+  }
   gsl_set_error_handler(old);
   gsl_integration_workspace_free(ws);
   return status ? 1 : 0;
@@ -101,10 +108,10 @@ static int FrgTablePanel(FrgThreshold *t, FrgThresholdKind kind, int j, int pane
   return 0;
 }
 
-int FrgThresholdInit(FrgThreshold *t, FrgRegulatorType type, double d, double alpha, int derivatives)
+int FrgThresholdInit(FrgThreshold *t, FrgRegulatorType type, double d, double alpha, int derivatives, int with_eta)
 {
   t->type = type, t->d = d, t->alpha = alpha, t->coefficients = NULL, t->tabulated = 0;
-  t->derivatives = derivatives;
+  t->derivatives = derivatives, t->with_eta = with_eta;
   if (type == FRG_REGULATOR_LITIM) {
     t->pole = 1;
     return 0;
@@ -114,7 +121,7 @@ int FrgThresholdInit(FrgThreshold *t, FrgRegulatorType type, double d, double al
   t->tabulated = 1, t->panels = FRG_TABLE_PANELS, t->degree = FRG_TABLE_DEGREE, t->s_lo = FRG_TABLE_S_LO, t->s_hi = FRG_TABLE_S_HI;
   t->coefficients = (double *)malloc(sizeof(double) * 2 * (derivatives + 1) * t->panels * (t->degree + 1));
   if (!t->coefficients) return 1;
-  for (int kind = 0; kind < 2; kind++)
+  for (int kind = 0; kind < (with_eta ? 2 : 1); kind++) /* the eta tables only for LPA' */
     for (int j = 0; j <= derivatives; j++)
       for (int panel = 0; panel < t->panels; panel++)
         if (FrgTablePanel(t, (FrgThresholdKind)kind, j, panel)) return 1;
@@ -138,7 +145,7 @@ int FrgThresholdEval(const FrgThreshold *t, FrgThresholdKind kind, double w, int
     for (int j = 0; j <= nder; j++) out[j] = f, f *= -(j + 1) * inv;
     return 0;
   }
-  if (nder > t->derivatives) return 1;
+  if (nder > t->derivatives || (kind == FRG_THRESHOLD_ETA && !t->with_eta)) return 1;
   s = log(w + t->pole);
   if (s < t->s_lo || s > t->s_hi) return 1;
   h     = (t->s_hi - t->s_lo) / t->panels;

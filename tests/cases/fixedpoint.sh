@@ -121,3 +121,38 @@ test_fixedpoint_bad_input() {
   expect_error "no Wilson-Fisher fixed point found.*residual reached" fp.h5 "$FRG" -task fixedpoint -fixedpoint_snes_max_it 1 -output fp.h5 || return 1
   ! grep -q "nu " stdout.log || fail "a number was printed although no fixed point was found"
 }
+
+# Threshold functions: tables against direct GSL quadrature to 1e-12, Litim analytic, 4 zeta(3).
+test_fixedpoint_threshold_unit() {
+  "$BUILD/tests/unit/test_threshold"
+}
+
+# Taylor truncation: nu(2) = 1/2 exactly (Litim, d = 3, N = 1: kappa = 4/3, lambda = 3/16 in hat units),
+# nu(n) approaches the grid value, within 1e-5 at n = 12, and order 12 takes <= 0.1 s.
+test_fixedpoint_taylor_convergence() {
+  frg -task fixedpoint -output grid.h5 >/dev/null || return 1
+  for n in 2 4 6 8 10 12; do
+    frg -options_file "$INPUTS/fixedpoint/ising_taylor.yaml" -taylor_order $n -output t$n.h5 >/dev/null || return 1
+  done
+  close_to "nu(2)" "$(fp_summary t2.h5 nu)" 0.5 1e-12 || return 1
+  close_to "kappa_hat(2)" "$(fp_summary t2.h5 kappa_hat)" 1.3333333333333333 1e-12 || return 1
+  $PY - "$(fp_summary grid.h5 nu)" $(for n in 4 6 8 10 12; do fp_summary t$n.h5 nu; done) "$(fp_summary t12.h5 wall_seconds)" <<'PYEOF'
+import sys
+grid, nus, wall = float(sys.argv[1]), [float(x) for x in sys.argv[2:-1]], float(sys.argv[-1])
+dist = [abs(x - grid) for x in nus]
+print("orders 4..12 distance to grid nu:", " ".join(f"{x:.2e}" for x in dist), f"; order 12 wall {wall:.4f} s")
+ok = dist[-1] < 1e-5 and dist[-1] < dist[2] < dist[0] and max(dist[2:]) < 1e-3 and wall < 0.1
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
+# Exponential regulator: a different nu from Litim's, checked against the independent Taylor
+# truncation with the same tabulated thresholds (orders 10, 12 bracket the grid value within 2e-6).
+test_fixedpoint_exponential_regulator() {
+  frg -options_file "$INPUTS/fixedpoint/ising_exponential.yaml" -output e.h5 >/dev/null || return 1
+  frg -options_file "$INPUTS/fixedpoint/ising_exponential.yaml" -fixedpoint_points 96 -fixedpoint_domain 12 -output e2.h5 >/dev/null || return 1
+  frg -options_file "$INPUTS/fixedpoint/ising_exponential.yaml" -truncation taylor -taylor_order 12 -output t.h5 >/dev/null || return 1
+  close_to "nu grid independence" "$(fp_summary e2.h5 nu)" "$(fp_summary e.h5 nu)" 1e-11 || return 1
+  close_to "nu grid vs Taylor(12)" "$(fp_summary t.h5 nu)" "$(fp_summary e.h5 nu)" 2e-6 || return 1
+  $PY -c "import sys; v=float(sys.argv[1]); print('nu_exp - nu_litim =', v-0.64956177388); sys.exit(0 if v - 0.64956177388 > 5e-3 else 1)" "$(fp_summary e.h5 nu)" || fail "the exponential regulator should give a larger nu than Litim's (Litim's bound, NPB 631 (2002) 128)"
+}
