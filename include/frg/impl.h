@@ -20,6 +20,7 @@ struct _p_FrgGrid {
   PetscReal   phi_first; /* centre of cell 0 */
   PetscReal   spacing;
   FrgBoundary left, right;
+  PetscInt    fit_cells; /* cells of the least-squares fit of the vertices at phi = 0 */
   PetscBool   setup;
 };
 

@@ -6,60 +6,69 @@
  *                   are extrapolated linearly back to phi0 (first order in h at the kink);
  *   m2_goldstone    U'(phi0)/phi0 = 0 (both are U''(0) in the symmetric phase);
  *   gamma2/4/6      d^n U/d phi^n at phi = 0, from the odd polynomial a1 phi + a3 phi^3 + a5 phi^5 + a7 phi^7
- *                   whose cell averages match cells 1..4 (the unknowns are cell averages, so the fit
- *                   adds no O(h^2) error of its own): gamma2 = a1, gamma4 = 3! a3, gamma6 = 5! a5. */
+ *                   whose cell averages fit cells 1..M by least squares (-vertex_fit_cells M, default 5% of
+ *                   the grid; the unknowns are cell averages, so the fit adds no O(h^2) error of its
+ *                   own): gamma2 = a1, gamma4 = 3! a3, gamma6 = 5! a5. */
 #include <frg/impl.h>
 
 const char *const FrgObservableNames[FRG_OBSERVABLE_COUNT] = {"t", "k", "phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6"};
 
-#define FRG_FIT_CELLS 4
+#define FRG_FIT_TERMS 4 /* a1, a3, a5, a7 */
 
-/* Solves the small dense system A x = b by Gaussian elimination with partial pivoting. */
-static void FrgSolveDense(int n, double A[][FRG_FIT_CELLS], double b[])
+/* Least squares min |A c - b| for an m x FRG_FIT_TERMS matrix (row-major) by Householder QR; A and
+ * b are overwritten, c = the first FRG_FIT_TERMS entries of b on return. */
+static void FrgLeastSquares(int m, double *A, double *b)
 {
+  const int n = FRG_FIT_TERMS;
+
   for (int c = 0; c < n; c++) {
-    int p = c;
-    for (int r = c + 1; r < n; r++)
-      if (fabs(A[r][c]) > fabs(A[p][c])) p = r;
-    for (int k = 0; k < n; k++) {
-      double s = A[c][k];
-      A[c][k]  = A[p][k];
-      A[p][k]  = s;
+    double norm = 0, alpha, vnorm2 = 0;
+    for (int r = c; r < m; r++) norm += A[r * n + c] * A[r * n + c];
+    norm  = sqrt(norm);
+    alpha = A[c * n + c] > 0 ? -norm : norm;
+    A[c * n + c] -= alpha; /* v = column - alpha e_c, stored in place */
+    for (int r = c; r < m; r++) vnorm2 += A[r * n + c] * A[r * n + c];
+    if (vnorm2 == 0) continue;
+    for (int k = c + 1; k <= n; k++) { /* apply I - 2 v v^T/|v|^2 to column k (k == n: b) */
+      double dot = 0;
+      for (int r = c; r < m; r++) dot += A[r * n + c] * (k < n ? A[r * n + k] : b[r]);
+      for (int r = c; r < m; r++) {
+        if (k < n) A[r * n + k] -= 2 * dot / vnorm2 * A[r * n + c];
+        else b[r] -= 2 * dot / vnorm2 * A[r * n + c];
+      }
     }
-    double s = b[c];
-    b[c]     = b[p];
-    b[p]     = s;
-    for (int r = c + 1; r < n; r++) {
-      double f = A[r][c] / A[c][c];
-      for (int k = c; k < n; k++) A[r][k] -= f * A[c][k];
-      b[r] -= f * b[c];
-    }
+    A[c * n + c] = alpha; /* R's diagonal */
   }
   for (int r = n - 1; r >= 0; r--) {
-    for (int k = r + 1; k < n; k++) b[r] -= A[r][k] * b[k];
-    b[r] /= A[r][r];
+    for (int k = r + 1; k < n; k++) b[r] -= A[r * n + k] * b[k];
+    b[r] /= A[r * n + r];
   }
 }
 
-/* Vertices at phi = 0 from the first cells (odd left end only). */
-static PetscErrorCode FrgObservablesVertices(FrgGrid grid, const PetscReal all[], FrgObservables *obs)
+/* Vertices at phi = 0 (odd left end only) from the first fit cells, all[0..cells]: least squares of the
+ * cell averages of sum_m a_{2m+1} phi^{2m+1} over cells 1..cells, in the scaled variable phi/phi_w. A
+ * window of many cells averages out the cell-to-cell integration error that an interpolation through
+ * few cells would amplify by 1/h^(n-1). */
+static PetscErrorCode FrgObservablesVertices(FrgGrid grid, PetscInt cells, const PetscReal all[], FrgObservables *obs)
 {
-  double       A[FRG_FIT_CELLS][FRG_FIT_CELLS], b[FRG_FIT_CELLS];
-  const double h = grid->spacing;
+  const double h = grid->spacing, width = (cells + 0.5) * h;
+  double      *A, *b;
 
   PetscFunctionBeginUser;
-  for (int r = 0; r < FRG_FIT_CELLS; r++) {
-    const double a = (r + 0.5) * h, c = (r + 1.5) * h;
-    for (int m = 0; m < FRG_FIT_CELLS; m++) {
-      const int p = 2 * m + 1; /* average of phi^p over the cell */
-      A[r][m]     = (pow(c, p + 1) - pow(a, p + 1)) / ((p + 1) * h);
+  PetscCall(PetscMalloc2(cells * FRG_FIT_TERMS, &A, cells, &b));
+  for (PetscInt r = 0; r < cells; r++) {
+    const double lo = (r + 0.5) * h / width, hi = (r + 1.5) * h / width;
+    for (int m = 0; m < FRG_FIT_TERMS; m++) {
+      const int p            = 2 * m + 1; /* average of (phi/width)^p over the cell */
+      A[r * FRG_FIT_TERMS + m] = (pow(hi, p + 1) - pow(lo, p + 1)) / ((p + 1) * (h / width));
     }
     b[r] = all[r + 1];
   }
-  FrgSolveDense(FRG_FIT_CELLS, A, b);
-  obs->gamma2 = b[0];
-  obs->gamma4 = 6.0 * b[1];
-  obs->gamma6 = 120.0 * b[2];
+  FrgLeastSquares((int)cells, A, b);
+  obs->gamma2 = b[0] / width;
+  obs->gamma4 = 6.0 * b[1] / (width * width * width);
+  obs->gamma6 = 120.0 * b[2] / pow(width, 5);
+  PetscCall(PetscFree2(A, b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -88,27 +97,29 @@ static PetscErrorCode FrgObservablesCrossing(FrgGrid grid, Vec U, PetscInt *cros
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The cells first .. first+count-1 (clipped to the grid) on every rank. */
+/* The cells first .. first+count-1 on every rank. */
 static PetscErrorCode FrgObservablesGather(FrgGrid grid, Vec U, PetscInt first, PetscInt count, PetscReal values[])
 {
   const PetscScalar *u;
-  PetscReal          mine[8] = {0};
+  PetscReal         *mine;
   PetscInt           lo, hi;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(count, &mine));
   PetscCall(VecGetOwnershipRange(U, &lo, &hi));
   PetscCall(VecGetArrayRead(U, &u));
   for (PetscInt c = 0; c < count; c++)
     if (first + c >= lo && first + c < hi) mine[c] = u[first + c - lo];
   PetscCall(VecRestoreArrayRead(U, &u));
   PetscCall(MPIU_Allreduce(mine, values, (PetscMPIInt)count, MPIU_REAL, MPI_SUM, grid->comm));
+  PetscCall(PetscFree(mine));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode FrgObservablesCompute(FrgGrid grid, FrgModel model, PetscReal t, Vec U, FrgObservables *obs)
 {
   PetscInt        i;
-  PetscReal       v[8];
+  PetscReal       v[5], *first;
   const PetscReal h = grid->spacing, x0 = grid->phi_first;
 
   PetscFunctionBeginUser;
@@ -117,8 +128,10 @@ PetscErrorCode FrgObservablesCompute(FrgGrid grid, FrgModel model, PetscReal t, 
   obs->t = t;
   PetscCall(FrgModelGetScale(model, t, &obs->k));
   if (grid->left == FRG_BOUNDARY_ODD) {
-    PetscCall(FrgObservablesGather(grid, U, 0, FRG_FIT_CELLS + 1, v));
-    PetscCall(FrgObservablesVertices(grid, v, obs));
+    PetscCall(PetscMalloc1(grid->fit_cells + 1, &first));
+    PetscCall(FrgObservablesGather(grid, U, 0, grid->fit_cells + 1, first));
+    PetscCall(FrgObservablesVertices(grid, grid->fit_cells, first, obs));
+    PetscCall(PetscFree(first));
   }
   PetscCall(FrgObservablesCrossing(grid, U, &i));
   if (i >= 0) {

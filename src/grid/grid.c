@@ -46,6 +46,8 @@ PetscErrorCode FrgGridSetFromOptions(FrgGrid grid)
   PetscOptionsBegin(grid->comm, NULL, "Field grid (finite-volume cells in phi)", "FrgGrid");
   PetscCall(PetscOptionsInt("-grid_cells", "Number of finite-volume cells in the field direction", "FrgGridSetSize", grid->cells, &grid->cells, NULL));
   PetscCall(PetscOptionsReal("-grid_phi_max", "Outer edge of the field grid (phi_max)", "FrgGridSetSize", grid->phi_max, &grid->phi_max, NULL));
+  PetscCall(PetscOptionsInt("-vertex_fit_cells", "Cells of the least-squares fit of the vertices at phi = 0 (0: 5% of the grid, at least 8)", "", grid->fit_cells,
+                            &grid->fit_cells, NULL));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -62,6 +64,11 @@ PetscErrorCode FrgGridSetUp(FrgGrid grid)
              "-grid_cells %" PetscInt_FMT " is too small for %d ranks: each rank needs at least %d cells", grid->cells, size, FRG_STENCIL_WIDTH);
   PetscCheck(grid->phi_max > 0 && PetscIsNormalReal(grid->phi_max), grid->comm, PETSC_ERR_USER_INPUT, "-grid_phi_max must be a positive number, got %g",
              (double)grid->phi_max);
+  PetscCheck(grid->fit_cells >= 0 && grid->fit_cells < grid->cells, grid->comm, PETSC_ERR_USER_INPUT, "-vertex_fit_cells must lie in [0, %" PetscInt_FMT "), got %" PetscInt_FMT,
+             grid->cells, grid->fit_cells);
+  PetscCheck(grid->fit_cells == 0 || grid->fit_cells >= 4, grid->comm, PETSC_ERR_USER_INPUT, "-vertex_fit_cells must be >= 4 (four coefficients), got %" PetscInt_FMT,
+             grid->fit_cells);
+  if (!grid->fit_cells) grid->fit_cells = PetscMin(grid->cells - 1, PetscMax(8, grid->cells / 20));
   if (grid->left == FRG_BOUNDARY_ODD) {
     grid->spacing   = grid->phi_max / (grid->cells - 0.5);
     grid->phi_first = 0.0;
