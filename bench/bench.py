@@ -1,0 +1,316 @@
+#!/usr/bin/python3
+"""make bench: runs every benchmark workload of frg (issue 6), prints one table and writes
+bench/results/<UTC date>.csv. Every figure is measured in this run; accuracies are computed in this
+run against exact values (0D: quadrature, bench/peer/kt0d_scipy.py) or published ones.
+
+  BUILD=build bench/run.sh            (what `make bench` runs)
+  BENCH_REPS=5 BENCH_QUICK=1 ...      repetitions after the warm-up; QUICK skips the slowest peer rungs
+
+Each workload: one warm-up run, then BENCH_REPS timed runs; median, min, max wall time.
+  process   the whole `frg` process (MPI start-up, options, output file included);
+  solve     the in-process wall time frg prints in its summary (FrgFlowRun: initial data to the
+            closed HDF5 file), i.e. what the solver costs without process start-up.
+The SciPy peer is timed inside its Python process around solve_ivp only (same convention as "solve").
+"""
+import datetime
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD", "build")
+BUILD = BUILD if os.path.isabs(BUILD) else os.path.join(ROOT, BUILD)
+FRG = os.path.join(BUILD, "bin", "frg")
+RHS_COST = os.path.join(BUILD, "bench", "rhs_cost")
+PEER = os.path.join(ROOT, "bench", "peer", "kt0d_scipy.py")
+PY = "/usr/bin/python3"
+REPS = int(os.environ.get("BENCH_REPS", "5"))
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+TMP = os.environ.get("TMPDIR", "/tmp")
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+
+DOUBLE_WELL = ["-N", "4", "-d", "0", "-potential", "-phi^2/2 + phi^4/24", "-grid_cells", "800", "-grid_phi_max", "10", "-progress", "0"]
+rows = []  # (workload, metric, median, min, max, unit, accuracy, note)
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, timeout=300):
+    start = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=timeout)
+    return time.perf_counter() - start, p
+
+
+def repeat(cmd, reps=REPS, timeout=300):
+    """Warm-up plus reps timed runs; returns [(process seconds, CompletedProcess)] of the timed runs."""
+    out = []
+    for r in range(reps + 1):
+        wall, p = run(cmd, timeout)
+        if p.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): {(p.stderr or p.stdout).strip().splitlines()[-1:]}")
+        if r:
+            out.append((wall, p))
+    return out
+
+
+def stats(values):
+    return statistics.median(values), min(values), max(values)
+
+
+def add(workload, metric, values, unit, accuracy="", note=""):
+    med, lo, hi = stats(values) if isinstance(values, list) else (values, values, values)
+    rows.append((workload, metric, med, lo, hi, unit, accuracy, note))
+
+
+def frg_summary(text):
+    s = {}
+    m = re.search(r"Gamma2 = ([-\d.e+]+), Gamma4 = ([-\d.e+]+)", text)
+    if m:
+        s["gamma2"], s["gamma4"] = float(m.group(1)), float(m.group(2))
+    m = re.search(r"(\d+) steps, (\d+) RHS, (\d+) Jacobians, (\d+) Newton iterations, (\d+) error-test failures", text)
+    if m:
+        s["steps"], s["rhs"], s["jac"], s["newton"], s["etf"] = (int(g) for g in m.groups())
+    m = re.search(r"wall time\s+([\d.]+) s", text)
+    if m:
+        s["solve"] = float(m.group(1))
+    return s
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    def pkg(name):
+        p = subprocess.run(["pkg-config", "--modversion", name], capture_output=True, text=True)
+        return p.stdout.strip() or "?"
+    sundials = "?"
+    try:
+        with open("/usr/include/sundials/sundials_config.h") as f:
+            m = re.search(r'#define SUNDIALS_VERSION "([^"]+)"', f.read())
+            sundials = m.group(1) if m else "?"
+    except OSError:
+        pass
+    import numpy
+    import scipy
+    return {"cpu": cpu, "cores": os.cpu_count(), "petsc": pkg("PETSc"), "sundials": sundials, "hdf5": pkg("hdf5-openmpi"),
+            "python": platform.python_version(), "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "kernel": platform.release(), "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+
+
+def exact0d():
+    p = subprocess.run([PY, PEER, "--exact-only"], capture_output=True, text=True, check=True)
+    return {k: float(v) for k, v in (kv.split("=") for kv in p.stdout.split())}
+
+
+def bench_double_well(exact, name, Lambda, t_ir):
+    out = f"{TMP}/bench_dw_{Lambda}_{t_ir}.h5"
+    cmd = [FRG, *DOUBLE_WELL, "-Lambda", Lambda, "-t_ir", t_ir, "-output", out]
+    log(f"[bench] {name}: {' '.join(cmd)}")
+    runs = repeat(cmd)
+    sums = [frg_summary(p.stdout) for _, p in runs]
+    s = sums[-1]
+    err2 = abs(s["gamma2"] / exact["exact_gamma2"] - 1)
+    err4 = abs(s["gamma4"] / exact["exact_gamma4"] - 1)
+    acc = f"Gamma2 rel.err {err2:.2e}, Gamma4 {err4:.2e}"
+    add(name, "wall, whole process", [w for w, _ in runs], "s", acc)
+    add(name, "wall, solve in process", [x["solve"] for x in sums], "s", acc, f"{s['steps']} steps, {s['rhs']} RHS, {s['jac']} Jacobians, {s['newton']} Newton it., {s['etf']} err.-test fails")
+    return s, err2, err4
+
+
+def bench_log_view(name, Lambda, t_ir):
+    """One extra (untimed) run with -log_view: time per stage and per event."""
+    lv = f"{TMP}/bench_{name}_logview.txt"
+    wall, p = run([FRG, *DOUBLE_WELL, "-Lambda", Lambda, "-t_ir", t_ir, "-output", f"{TMP}/bench_{name}_lv.h5", "-log_view", f":{lv}"])
+    if p.returncode:
+        return None
+    text = open(lv).read()
+    stages = dict((m.group(1), float(m.group(2))) for m in re.finditer(r"^\s*\d+:\s+(\w+): ([\d.e+-]+)", text, re.M))
+    events = {}
+    for m in re.finditer(r"^(\w+)\s+(\d+) [\d.]+ ([\d.e+-]+)", text, re.M):
+        events[m.group(1)] = events.get(m.group(1), (0, 0.0))
+        events[m.group(1)] = (events[m.group(1)][0] + int(m.group(2)), events[m.group(1)][1] + float(m.group(3)))
+    return stages, events
+
+
+def bench_rhs_cost(cells, state_t, reps):
+    # the later -grid_cells wins in PETSc's options database
+    cmd = [RHS_COST, *DOUBLE_WELL, "-Lambda", "1e12", "-t_ir", "60", "-grid_cells", str(cells), "-state_t", str(state_t)]
+    log(f"[bench] rhs_cost {cells} cells: {' '.join(cmd)}")
+    res = []
+    for r in range(reps):
+        _, p = run(cmd)
+        if p.returncode:
+            raise RuntimeError(p.stderr)
+        res.append({k: float(v) for k, v in (line.split() for line in p.stdout.strip().splitlines() if len(line.split()) == 2)})
+    return res
+
+
+def bench_peer(exact, method, rtol, atol, extra=()):
+    cmd = [PY, PEER, "--method", method, "--rtol", rtol, "--atol", atol, "--repeat", str(REPS), *extra]
+    log(f"[bench] peer: {' '.join(cmd)}")
+    _, p = run(cmd, timeout=600)
+    if p.returncode:
+        add(f"scipy {method} rtol {rtol}", "wall, solve_ivp", 0.0, "s", "failed", p.stdout.strip()[-80:])
+        return None
+    d = dict(kv.split("=", 1) for kv in p.stdout.split())
+    acc = f"Gamma2 rel.err {float(d['rel_err_gamma2']):.2e}, Gamma4 {float(d['rel_err_gamma4']):.2e}"
+    rows.append((f"scipy {method} rtol {rtol}", "wall, solve_ivp", float(d["wall_median"]), float(d["wall_min"]), float(d["wall_max"]), "s", acc,
+                 f"{d['nfev']} RHS, {d['njev']} Jacobians, {d['nlu']} LU"))
+    return {"method": method, "rtol": rtol, "wall": float(d["wall_median"]), "err2": float(d["rel_err_gamma2"]), "err4": float(d["rel_err_gamma4"])}
+
+
+def task_available(task):
+    p = subprocess.run([FRG, "-task", task, "-help"], capture_output=True, text=True, env=ENV, timeout=60)
+    return p.returncode == 0, p.stdout + p.stderr
+
+
+def bench_optional(name, task, cmd, parse, nranks=1):
+    """A workload of another issue: measured if its task is in this build, else said so."""
+    ok, _ = task_available(task) if task != "flow" else (True, "")
+    if not ok:
+        rows.append((name, "wall, whole process", None, None, None, "s", "", "not available in this build"))
+        return
+    full = (["mpiexec", "-n", str(nranks)] if nranks > 1 else []) + [FRG, *cmd]
+    log(f"[bench] {name}: {' '.join(full)}")
+    try:
+        runs = repeat(full, timeout=300)
+    except Exception as e:  # the task exists but this run failed: say so, no figure
+        rows.append((name, "wall, whole process", None, None, None, "s", "", f"available, run failed: {str(e)[:90]}"))
+        return
+    acc = parse(runs[-1][1].stdout)
+    add(name, "wall, whole process", [w for w, _ in runs], "s", acc)
+
+
+def parse_nu(expected):
+    def parse(text):
+        m = re.search(r"\bnu\s*=\s*([-\d.e+]+)", text)
+        if not m:
+            return "nu not found in output"
+        nu = float(m.group(1))
+        return f"nu {nu:.12g}, |nu - {expected}| = {abs(nu - expected):.1e}"
+    return parse
+
+
+def parse_flow(text):
+    s = frg_summary(text)
+    return f"Gamma2 {s.get('gamma2', float('nan')):.9g}" if s else ""
+
+
+def main():
+    for exe in (FRG, RHS_COST):
+        if not os.access(exe, os.X_OK):
+            sys.exit(f"bench: {exe} is missing: run make BUILD={os.path.relpath(BUILD, ROOT)} first")
+    mach = machine()
+    t_start = time.perf_counter()
+    exact = exact0d()
+
+    # 1. the issue-2 workload, two conventions
+    s, err2, err4 = bench_double_well(exact, "0D O(4) double well, Lambda 1e12, t_IR 60", "1e12", "60")
+    frg_solve = [r[2] for r in rows if r[1] == "wall, solve in process"][0]  # its median
+    bench_double_well(exact, "0D O(4) double well, Lambda 1e6, t_IR 30 (Koenigstein's 1e12/60)", "1e6", "30")
+    lv = bench_log_view("dw", "1e12", "60")
+
+    # 2. RHS cost and roofline
+    small = bench_rhs_cost(800, 5.0, REPS)
+    add("RHS, 800 cells (state at t = 5)", "FrgOperatorApply per cell", [r["rhs_ns_per_cell"] for r in small], "ns",
+        f"roofline {statistics.median([r['roofline_ns_per_cell'] for r in small]):.2f} ns", "ghost scatter+fill "
+        f"{statistics.median([r['localize_ns_per_cell'] for r in small]):.2f} ns/cell of it")
+    add("roofline, compute", f"{int(small[0]['flops_per_cell'])} flops + {int(small[0]['divs_per_cell'])} div per cell, bare loop",
+        [r["compute_bound_ns_per_cell"] for r in small], "ns")
+    add("roofline, memory", f"STREAM triad; {int(small[0]['bytes_per_cell'])} B/cell", [r["memory_bound_ns_per_cell"] for r in small], "ns",
+        "", f"triad {statistics.median([r['triad_GB_per_s'] for r in small]):.1f} GB/s")
+    add("RHS / roofline, 800 cells", "ratio", [r["rhs_over_roofline"] for r in small], "x")
+    big = bench_rhs_cost(1 << 20, 0.0, 3)
+    add("RHS, 1048576 cells (initial state)", "FrgOperatorApply per cell", [r["rhs_ns_per_cell"] for r in big], "ns",
+        f"roofline {statistics.median([r['roofline_ns_per_cell'] for r in big]):.2f} ns")
+    add("RHS / roofline, 1048576 cells", "ratio", [r["rhs_over_roofline"] for r in big], "x")
+
+    # 3. the SciPy peer, same discretization, a ladder of tolerances
+    peers = []
+    for rtol, atol in (("1e-8", "1e-10"), ("1e-9", "1e-11")) + ((("1e-10", "1e-12"),) if not QUICK else ()):
+        peers.append(bench_peer(exact, "BDF", rtol, atol))
+    for rtol, atol in (("1e-8", "1e-10"), ("1e-10", "1e-12")):
+        peers.append(bench_peer(exact, "LSODA", rtol, atol, ("--first-step", "1e-6")))
+    peers = [p for p in peers if p]
+    matched = [p for p in peers if p["err2"] <= err2 and p["err4"] <= err4]
+    if matched:
+        best = min(matched, key=lambda p: p["wall"])
+        speedup = f"{best['wall'] / frg_solve:.1f}x (peer {best['method']} rtol {best['rtol']}: errors <= frg's)"
+    elif peers:
+        best = min(peers, key=lambda p: max(p["err2"] / err2, p["err4"] / err4))
+        speedup = (f">= {best['wall'] / frg_solve:.1f}x (no peer rung reached frg's accuracy; the closest, {best['method']} rtol {best['rtol']}, "
+                   f"is still less accurate)")
+    else:
+        speedup = "peer failed"
+    fastest = min(peers, key=lambda p: p["wall"]) if peers else None
+
+    # 4. workloads of the other issues
+    bench_optional("d=3 O(1) flow (Lambda 1, t_IR 6, 800 cells)", "flow",
+                   ["-N", "1", "-d", "3", "-Lambda", "1", "-t_ir", "6", "-potential", "-phi^2/20 + phi^4/24", "-grid_cells", "800", "-grid_phi_max", "4",
+                    "-progress", "0", "-output", f"{TMP}/bench_d3.h5"], parse_flow)
+    bench_optional("nu to 9 digits (fixedpoint, Ising LPA)", "fixedpoint",
+                   ["-options_file", os.path.join(ROOT, "inputs/fixedpoint/ising_lpa.yaml"), "-output", f"{TMP}/bench_fp.h5"], parse_nu(0.649561773880))
+    for deck, label in (("taylor12", "Taylor order-12 fixed point"), ("scan200", "200-point scan"), ("heun1e6", "1e6 Heun samples")):
+        task = {"taylor12": "fixedpoint", "scan200": "scan", "heun1e6": "sample"}[deck]
+        path = os.path.join(ROOT, "bench", "decks", deck + ".yaml")
+        for nranks in ((1,) if deck == "taylor12" else (1, 2)):
+            name = f"{label}, {nranks} rank{'s' if nranks > 1 else ''}"
+            if not os.path.exists(path):
+                ok, _ = task_available(task)
+                rows.append((name, "wall, whole process", None, None, None, "s", "",
+                             "not available in this build" if not ok else f"task available; no deck bench/decks/{deck}.yaml yet"))
+                continue
+            bench_optional(name, task, ["-options_file", path, "-output", f"{TMP}/bench_{deck}.h5"], lambda text: "", nranks)
+
+    total = time.perf_counter() - t_start
+    report(mach, s, lv, speedup, fastest, frg_solve, total)
+
+
+def report(mach, s, lv, speedup, fastest, frg_solve, total):
+    print(f"frg benchmarks ({datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC), {REPS} repetitions after a warm-up")
+    print(f"machine: {mach['cpu']}, {mach['cores']} cores; PETSc {mach['petsc']}, SUNDIALS {mach['sundials']}, HDF5 {mach['hdf5']}; "
+          f"Python {mach['python']}, NumPy {mach['numpy']}, SciPy {mach['scipy']}; load average at start {mach['load']}")
+    w = max(len(r[0]) for r in rows)
+    m = max(len(r[1]) for r in rows)
+    print(f"{'workload':<{w}}  {'metric':<{m}}  {'median':>10} {'min':>10} {'max':>10} unit  accuracy / note")
+    for r in rows:
+        if r[2] is None:
+            print(f"{r[0]:<{w}}  {r[1]:<{m}}  {'-':>10} {'-':>10} {'-':>10} {r[5]:<4}  {r[7]}")
+        else:
+            note = "; ".join(x for x in (r[6], r[7]) if x)
+            print(f"{r[0]:<{w}}  {r[1]:<{m}}  {r[2]:>10.4g} {r[3]:>10.4g} {r[4]:>10.4g} {r[5]:<4}  {note}")
+    print(f"\nspeed-up of frg (solve, median {frg_solve:.4f} s) over the SciPy peer at equal or better accuracy (Gamma2 and Gamma4): {speedup}")
+    if fastest:
+        print(f"  (fastest peer rung regardless of accuracy: {fastest['method']} rtol {fastest['rtol']}, {fastest['wall']:.3f} s, "
+              f"{fastest['wall'] / frg_solve:.1f}x frg's solve time, Gamma2 rel.err {fastest['err2']:.2e}, Gamma4 {fastest['err4']:.2e})")
+    if s:
+        print(f"work counts (0D, Lambda 1e12): {s['steps']} steps, {s['rhs'] / s['steps']:.2f} RHS/step, {s['newton'] / s['steps']:.2f} Newton it./step, "
+              f"{s['jac'] / s['steps']:.2f} Jacobians/step, {s['etf']} error-test failures")
+    if lv:
+        stages, events = lv
+        print("time per phase (-log_view, one extra run): " + ", ".join(f"{k} {v * 1e3:.1f} ms" for k, v in stages.items()))
+        keys = ["FrgRHS", "FrgJacobian", "MatLUFactorNum", "MatSolve", "SNESSolve", "SNESLineSearch", "VecAXPY", "FrgOutput"]
+        print("  events: " + ", ".join(f"{k} {events[k][1] * 1e3:.1f} ms/{events[k][0]}" for k in keys if k in events))
+    print(f"total benchmark time {total:.0f} s")
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    csv = os.path.join(ROOT, "bench", "results", f"{datetime.datetime.utcnow():%Y-%m-%d}.csv")
+    with open(csv, "w") as f:
+        f.write("# " + ", ".join(f"{k}={v}" for k, v in mach.items()) + "\n")
+        f.write("workload,metric,median,min,max,unit,accuracy,note\n")
+        for r in rows:
+            vals = ["" if x is None else (f"{x:.6g}" if isinstance(x, float) else str(x)) for x in r]
+            f.write(",".join('"' + v.replace('"', "'") + '"' for v in vals) + "\n")
+    print(f"results: {os.path.relpath(csv, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
