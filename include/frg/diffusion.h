@@ -164,17 +164,37 @@ static inline double FrgScheduleVariance(FrgSchedule schedule, double s_max, dou
   }
 }
 
-/* Reverse-SDE Euler-Maruyama step from s0 to s1 < s0 with the standard normal z. */
-static inline double FrgStepEM(const FrgScoreTable *t, const FrgScoreLevel *L0, double s0, double s1, double x, double z)
+/* The score on stored level l alone (a level of the table at exactly this noise): cubic Hermite in x. */
+static inline double FrgScoreTableValue(const FrgScoreTable *t, int l, double x)
 {
-  return x + (s0 - s1) * FrgScoreTableEvaluate(t, L0, x) + sqrt(s0 - s1) * z;
+  const double  p = (x - t->x0[l]) * t->inv_dx[l];
+  const double *n = t->node + 3 * (size_t)l * (size_t)t->points;
+  int           j = (int)floor(p);
+
+  if (j < 0 || j > t->points - 2) {
+    const int e = j < 0 ? 0 : t->points - 1;
+    return n[3 * e] + n[3 * e + 1] * (x - (t->x0[l] + e * t->dx[l]));
+  }
+  {
+    const double  q = p - j, h = t->dx[l], *a = n + 3 * j, *b = a + 3, d = b[0] - a[0];
+    /* a0 + q (h a1) + q^2 (3 d - 2 h a1 - h b1) + q^3 (h a1 + h b1 - 2 d): the Hermite cubic in Horner form */
+    const double c1 = h * a[1], c2 = 3 * d - 2 * c1 - h * b[1], c3 = c1 + h * b[1] - 2 * d;
+    return a[0] + q * (c1 + q * (c2 + q * c3));
+  }
 }
 
-/* Heun step of dx/dsigma = -sigma S(x, sigma^2) from sigma0 to sigma1 (Karras et al. 2022, Alg. 1). */
-static inline double FrgStepHeun(const FrgScoreTable *t, const FrgScoreLevel *L0, const FrgScoreLevel *L1, double sigma0, double sigma1, double x)
+/* Reverse-SDE Euler-Maruyama step from s0 (table level l0) to s1 < s0 with the standard normal z. */
+static inline double FrgStepEM(const FrgScoreTable *t, int l0, double s0, double s1, double x, double z)
 {
-  const double h = sigma1 - sigma0, d0 = -sigma0 * FrgScoreTableEvaluate(t, L0, x), xe = x + h * d0;
-  const double d1 = -sigma1 * FrgScoreTableEvaluate(t, L1, xe);
+  return x + (s0 - s1) * FrgScoreTableValue(t, l0, x) + sqrt(s0 - s1) * z;
+}
+
+/* Heun step of dx/dsigma = -sigma S(x, sigma^2) from sigma0 (level l0) to sigma1 (level l0 + 1)
+ * (Karras et al. 2022, Algorithm 1). */
+static inline double FrgStepHeun(const FrgScoreTable *t, int l0, double sigma0, double sigma1, double x)
+{
+  const double h = sigma1 - sigma0, d0 = -sigma0 * FrgScoreTableValue(t, l0, x), xe = x + h * d0;
+  const double d1 = -sigma1 * FrgScoreTableValue(t, l0 + 1, xe);
   return x + 0.5 * h * (d0 + d1);
 }
 
@@ -223,6 +243,9 @@ static inline int FrgIntegratePFODE(const FrgScoreTable *t, double sigma0, doubl
  * increasing at cell i (the flow lost the convexity of Gamma_R + R phi^2/2). */
 int FrgScoreLevelBuild(int n, double phi_first, double h, const double *ubar, const double *utbar, double s, double clip_lo, double clip_hi, int points,
                        double *work, double *x0, double *dx, double *node);
+
+/* One level at noise s resampled from the two-level interpolant of t onto a new uniform x-grid. */
+void FrgScoreTableResample(const FrgScoreTable *t, double s, int points, double *x0, double *dx, double *node);
 
 /* Point values at the cell centres from cell averages (fourth order), and fourth-order slopes. */
 void FrgPointValues(int n, const double *bar, double *point);

@@ -76,6 +76,13 @@ static PetscErrorCode FrgSampleCreate(MPI_Comm comm, FrgSampleTask *st)
       if (s >= st->s_min && s <= st->s_max) st->check_s[ncheck++] = s, st->ncheck = ncheck;
   PetscCall(FrgScoreFlowSetRange(&st->flow, st->s_min, st->s_max, "-sample_s_min", "-sample_s_max"));
   PetscCall(FrgScoreFlowSetSnapshots(&st->flow, st->ncheck, st->check_s));
+  if (st->sampler != FRG_SAMPLER_PF_ODE) {
+    PetscReal *s;
+    PetscCall(PetscMalloc1(st->steps + 1, &s));
+    for (PetscInt k = 0; k <= st->steps; k++) s[k] = FrgScheduleVariance(st->schedule, st->s_max, st->s_min, (int)st->steps, (int)k);
+    PetscCall(FrgScoreFlowSetSteps(&st->flow, st->steps + 1, s));
+    PetscCall(PetscFree(s));
+  }
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   st->local = st->count / size + (rank < st->count % size ? 1 : 0);
@@ -116,7 +123,7 @@ static PetscErrorCode FrgSamplePrior(FrgSampleTask *st)
 
 static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
 {
-  const FrgScoreTable *t = &st->flow.table;
+  const FrgScoreTable *t = &st->flow.table, *steps = &st->flow.steps;
   const uint64_t       seed = (uint64_t)st->seed;
   const int            K = (int)st->steps;
   PetscReal           *x = st->x;
@@ -132,15 +139,14 @@ static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
   }
   for (int k = 0; k < K; k++) {
     const double        s0 = FrgScheduleVariance(st->schedule, st->s_max, st->s_min, K, k), s1 = FrgScheduleVariance(st->schedule, st->s_max, st->s_min, K, k + 1);
-    const FrgScoreLevel L0 = FrgScoreTableLevel(t, s0), L1 = FrgScoreTableLevel(t, s1);
     if (st->sampler == FRG_SAMPLER_EM) {
       for (PetscInt i = 0; i < st->local; i++) {
         double z[2];
         FrgRandomNormal2(seed, (uint64_t)(st->first + i), (uint32_t)(k + 1), 1u, z);
-        x[i] = FrgStepEM(t, &L0, s0, s1, x[i], z[0]);
+        x[i] = FrgStepEM(steps, k, s0, s1, x[i], z[0]);
       }
     } else {
-      for (PetscInt i = 0; i < st->local; i++) x[i] = FrgStepHeun(t, &L0, &L1, sqrt(s0), sqrt(s1), x[i]);
+      for (PetscInt i = 0; i < st->local; i++) x[i] = FrgStepHeun(steps, k, sqrt(s0), sqrt(s1), x[i]);
     }
   }
   *evaluations = (long)st->local * K * (st->sampler == FRG_SAMPLER_HEUN ? 2 : 1);

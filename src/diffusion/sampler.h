@@ -24,6 +24,8 @@ typedef struct {
   PetscInt           nsnap;
   PetscReal         *u_snap;     /* [nsnap][cells] */
   FrgScoreTable      table;
+  FrgScoreTable      steps;      /* one level per noise level of a fixed-step sampler (may be empty) */
+  PetscReal         *steps_s;
   FrgIntegratorStats stats;
   double             seconds;
   PetscBool          density; /* the score comes from the smoothed log-density route */
@@ -32,6 +34,7 @@ typedef struct {
 PETSC_INTERN PetscErrorCode FrgScoreFlowCreate(MPI_Comm, FrgScoreFlow *);
 PETSC_INTERN PetscErrorCode FrgScoreFlowSetRange(FrgScoreFlow *, PetscReal s_lo, PetscReal s_hi, const char option_lo[], const char option_hi[]);
 PETSC_INTERN PetscErrorCode FrgScoreFlowSetSnapshots(FrgScoreFlow *, PetscInt n, const PetscReal s[]);
+PETSC_INTERN PetscErrorCode FrgScoreFlowSetSteps(FrgScoreFlow *, PetscInt n, const PetscReal s[]);
 PETSC_INTERN PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *);
 PETSC_INTERN PetscErrorCode FrgScoreFlowDestroy(FrgScoreFlow *);
 PETSC_INTERN PetscReal      FrgScoreFlowNoise(const FrgScoreFlow *, PetscReal t);

@@ -5,6 +5,7 @@
  * (src/diffusion/score_table.c). With r = k^2, k = Lambda e^{-t}: s = 1/r = e^{2t}/Lambda^2, so
  * tau = 2t - 2 ln Lambda and du/dtau = (du/dt)/2, du/dt from the FrgOperator itself. */
 #include "sampler.h"
+#include <stdlib.h>
 
 PetscReal FrgScoreFlowNoise(const FrgScoreFlow *sf, PetscReal t)
 {
@@ -81,6 +82,21 @@ PetscErrorCode FrgScoreFlowSetSnapshots(FrgScoreFlow *sf, PetscInt n, const Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A second table with one level at each noise level of the sampler's schedule, resampled from the
+ * main table after the flow, so that a fixed-step sampler looks the score up on one level (half the
+ * work of a two-level lookup). Not collective. */
+PetscErrorCode FrgScoreFlowSetSteps(FrgScoreFlow *sf, PetscInt n, const PetscReal s[])
+{
+  FrgScoreTable *t = &sf->steps;
+
+  PetscFunctionBeginUser;
+  t->levels = (int)n;
+  t->points = (int)sf->points;
+  PetscCall(PetscMalloc5(n, &sf->steps_s, n, &t->x0, n, &t->dx, n, &t->inv_dx, 3 * n * sf->points, &t->node));
+  for (PetscInt i = 0; i < n; i++) sf->steps_s[i] = s[i];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgScoreFlowAllocate(FrgScoreFlow *sf)
 {
   FrgScoreTable *t = &sf->table;
@@ -97,11 +113,10 @@ static PetscErrorCode FrgScoreFlowAllocate(FrgScoreFlow *sf)
 }
 
 /* One table level from the state u at RG time t (f is work space for du/dt). */
-static PetscErrorCode FrgScoreFlowStoreLevel(FrgScoreFlow *sf, PetscInt l, PetscReal t, Vec u, Vec f, PetscReal *work)
+static PetscErrorCode FrgScoreFlowStoreLevel(FrgScoreFlow *sf, FrgScoreTable *tb, PetscInt l, PetscReal t, Vec u, Vec f, PetscReal *work)
 {
   const PetscScalar *ua, *fa;
   PetscReal         *ut = work + 6 * sf->cells, s = FrgScoreFlowNoise(sf, t), clip = sf->phi_max + 12.0 * PetscSqrtReal(s);
-  FrgScoreTable     *tb = &sf->table;
   int                bad;
 
   PetscFunctionBeginUser;
@@ -109,10 +124,10 @@ static PetscErrorCode FrgScoreFlowStoreLevel(FrgScoreFlow *sf, PetscInt l, Petsc
   PetscCall(VecGetArrayRead(u, &ua));
   PetscCall(VecGetArrayRead(f, &fa));
   for (PetscInt i = 0; i < sf->cells; i++) {
-    sf->u_levels[l * sf->cells + i] = ua[i];
-    ut[i]                            = 0.5 * fa[i];
+    if (tb == &sf->table) sf->u_levels[l * sf->cells + i] = ua[i];
+    ut[i] = 0.5 * fa[i];
   }
-  bad = FrgScoreLevelBuild((int)sf->cells, sf->phi_first, sf->h, ua, ut, s, -clip, clip, (int)sf->points, work, &tb->x0[l], &tb->dx[l], tb->node + 3 * l * sf->points);
+  bad = FrgScoreLevelBuild((int)sf->cells, sf->phi_first, sf->h, ua, ut, s, -clip, clip, tb->points, work, &tb->x0[l], &tb->dx[l], tb->node + 3 * l * tb->points);
   PetscCall(VecRestoreArrayRead(f, &fa));
   PetscCall(VecRestoreArrayRead(u, &ua));
   PetscCheck(!bad, sf->comm, PETSC_ERR_NOT_CONVERGED,
@@ -133,6 +148,32 @@ static PetscErrorCode FrgScoreFlowCopy(Vec u, PetscInt n, PetscReal *copy)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+typedef struct {
+  PetscReal t;
+  int       kind; /* 0: table level, 2: snapshot */
+  PetscInt  index;
+} FrgEvent;
+
+static int FrgEventCompare(const void *a, const void *b)
+{
+  const PetscReal x = ((const FrgEvent *)a)->t, y = ((const FrgEvent *)b)->t;
+  return (x > y) - (x < y);
+}
+
+/* Every RG time at which the flow must stop, in increasing order. */
+static PetscErrorCode FrgScoreFlowEvents(FrgScoreFlow *sf, FrgEvent **events, PetscInt *count)
+{
+  PetscInt n = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(sf->levels + sf->nsnap, events));
+  for (PetscInt l = 0; l < sf->levels; l++) (*events)[n].t = FrgScoreFlowTime(sf, PetscExpReal(sf->table.tau0 + l * sf->table.dtau)), (*events)[n].kind = 0, (*events)[n++].index = l;
+  for (PetscInt l = 0; l < sf->nsnap; l++) (*events)[n].t = FrgScoreFlowTime(sf, sf->snap_s[l]), (*events)[n].kind = 2, (*events)[n++].index = l;
+  qsort(*events, (size_t)n, sizeof(FrgEvent), FrgEventCompare);
+  *count = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Collective on sf->comm only through the final consistency check: the flow itself is per rank. */
 PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
 {
@@ -140,6 +181,8 @@ PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
   DM         da;
   PetscReal *work;
   double     start = MPI_Wtime();
+  FrgEvent  *events = NULL;
+  PetscInt   nevents = 0;
 
   PetscFunctionBeginUser;
   PetscCall(FrgScoreFlowAllocate(sf));
@@ -149,16 +192,20 @@ PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
   PetscCall(VecDuplicate(u, &f));
   PetscCall(FrgModelInitialCondition(sf->model, sf->grid, u));
   PetscCall(FrgIntegratorSetUp(sf->integrator, 0.0, u));
-  for (PetscInt l = 0, k = 0; l <= sf->levels; l++) {
-    const PetscReal t = l < sf->levels ? FrgScoreFlowTime(sf, PetscExpReal(sf->table.tau0 + l * sf->table.dtau)) : sf->t_ir;
-    for (; k < sf->nsnap && FrgScoreFlowTime(sf, sf->snap_s[k]) <= t; k++) {
-      PetscCall(FrgIntegratorAdvance(sf->integrator, FrgScoreFlowTime(sf, sf->snap_s[k]), u));
-      PetscCall(FrgScoreFlowCopy(u, sf->cells, sf->u_snap + k * sf->cells));
-    }
-    PetscCall(FrgIntegratorAdvance(sf->integrator, t, u));
-    if (l < sf->levels) PetscCall(FrgScoreFlowStoreLevel(sf, l, t, u, f, work));
+  PetscCall(FrgScoreFlowEvents(sf, &events, &nevents));
+  for (PetscInt e = 0; e < nevents; e++) {
+    PetscCall(FrgIntegratorAdvance(sf->integrator, events[e].t, u));
+    if (events[e].kind == 0) PetscCall(FrgScoreFlowStoreLevel(sf, &sf->table, events[e].index, events[e].t, u, f, work));
+    else PetscCall(FrgScoreFlowCopy(u, sf->cells, sf->u_snap + events[e].index * sf->cells));
   }
+  PetscCall(PetscFree(events));
+  PetscCall(FrgIntegratorAdvance(sf->integrator, sf->t_ir, u));
   PetscCall(FrgScoreFlowCopy(u, sf->cells, sf->u_ir));
+  for (int l = 0; l < sf->steps.levels; l++) {
+    FrgScoreTable *t = &sf->steps;
+    FrgScoreTableResample(&sf->table, sf->steps_s[l], t->points, &t->x0[l], &t->dx[l], t->node + 3 * (size_t)l * t->points);
+    t->inv_dx[l] = 1.0 / t->dx[l];
+  }
   PetscCall(FrgIntegratorGetStats(sf->integrator, &sf->stats));
   sf->seconds = MPI_Wtime() - start;
   PetscCall(VecDestroy(&u));
@@ -176,5 +223,6 @@ PetscErrorCode FrgScoreFlowDestroy(FrgScoreFlow *sf)
   PetscCall(FrgModelDestroy(&sf->model));
   PetscCall(PetscFree4(sf->table.x0, sf->table.dx, sf->table.inv_dx, sf->table.node));
   PetscCall(PetscFree3(sf->u_levels, sf->u_ir, sf->u_snap));
+  PetscCall(PetscFree5(sf->steps_s, sf->steps.x0, sf->steps.dx, sf->steps.inv_dx, sf->steps.node));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -89,3 +89,52 @@ int FrgScoreLevelBuild(int n, double phi_first, double h, const double *ubar, co
   }
   return 0;
 }
+
+/* S, dS/dx, dS/dtau and d2S/dx dtau of the table's interpolant on level l at x (the x-derivatives of
+ * exactly what FrgScoreTableAtLevel evaluates). */
+static void FrgScoreTableAtLevelDerivatives(const FrgScoreTable *t, int l, double x, double v[4])
+{
+  const double  p = (x - t->x0[l]) * t->inv_dx[l];
+  const double *n = t->node + 3 * (size_t)l * (size_t)t->points;
+  int           j = (int)floor(p);
+
+  if (j < 0 || j > t->points - 2) {
+    const int e = j < 0 ? 0 : t->points - 1;
+    v[0]        = n[3 * e] + n[3 * e + 1] * (x - (t->x0[l] + e * t->dx[l]));
+    v[1]        = n[3 * e + 1];
+    v[2]        = n[3 * e + 2];
+    v[3]        = 0.0;
+    return;
+  }
+  {
+    const double  q = p - j, h = t->dx[l], *a = n + 3 * j, *b = a + 3;
+    double        dq;
+    v[0] = FrgHermite(q, a[0], h * a[1], b[0], h * b[1], &dq);
+    v[1] = dq / h;
+    v[2] = a[2] + q * (b[2] - a[2]);
+    v[3] = (b[2] - a[2]) / h;
+  }
+}
+
+/* One level of a table at noise s resampled from the interpolant of t (Hermite in tau, Hermite in x):
+ * the new nodes carry the interpolant's value and exact x-derivative, so a single-level lookup
+ * reproduces the two-level lookup up to the O(dx^4) of the new x-grid. The range is the union of the
+ * ranges of the two stored levels around s. */
+void FrgScoreTableResample(const FrgScoreTable *t, double s, int points, double *x0, double *dx, double *node)
+{
+  const FrgScoreLevel L = FrgScoreTableLevel(t, s);
+  const int           l = L.level;
+  const double        xa = fmin(t->x0[l], t->x0[l + 1]), xb = fmax(t->x0[l] + (t->points - 1) * t->dx[l], t->x0[l + 1] + (t->points - 1) * t->dx[l + 1]);
+
+  *x0 = xa;
+  *dx = (xb - xa) / (points - 1);
+  for (int j = 0; j < points; j++) {
+    const double x = j == points - 1 ? xb : xa + j * (*dx);
+    double       v0[4], v1[4];
+    FrgScoreTableAtLevelDerivatives(t, l, x, v0);
+    FrgScoreTableAtLevelDerivatives(t, l + 1, x, v1);
+    node[3 * j]     = L.w0 * v0[0] + L.w1 * v1[0] + L.wt0 * v0[2] + L.wt1 * v1[2];
+    node[3 * j + 1] = L.w0 * v0[1] + L.w1 * v1[1] + L.wt0 * v0[3] + L.wt1 * v1[3];
+    node[3 * j + 2] = 0.0; /* a single-level table is never interpolated in s */
+  }
+}
