@@ -28,6 +28,7 @@ PETSC_INTERN PetscErrorCode FrgLpaSolverCreate(MPI_Comm, FrgLpaSolver *);
 PETSC_INTERN PetscErrorCode FrgLpaSolverSetFromOptions(FrgLpaSolver);
 PETSC_INTERN PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver, const FrgFixedPointParams *, FrgFixedPointResult *);
 PETSC_INTERN PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *);
+PETSC_INTERN PetscErrorCode FrgLpaSolverSetAnomalous(FrgLpaSolver, PetscBool);
 
 PETSC_INTERN PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *);
 PETSC_INTERN PetscReal      FrgFixedPointCd(PetscReal d);

@@ -29,6 +29,8 @@ struct _n_FrgLpaSolver {
   PetscReal           rho_max, gamma;
   PetscReal          *rho, *D1, *D2, *v1, *v2;
   const FrgFixedPointParams *params;
+  FrgFixedPointParams work; /* the target parameters, with the running eta of LPA' */
+  PetscBool           anomalous;
   SNES                snes;
   Mat                 J;
   Vec                 x, r;
@@ -282,7 +284,81 @@ static PetscErrorCode FrgLpaContinueInDimension(FrgLpaSolver s, const FrgFixedPo
     PetscCall(VecDestroy(&save));
   }
   *converged = (PetscBool)(*converged && d == target->d);
-  s->params  = target;
+  s->params  = &s->work;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* LPA' (Litim regulator): the anomalous dimension from the momentum dependence of the radial two-point
+ * function at the minimum (Tetradis, Wetterich, Nucl. Phys. B 422 (1994) 541; Berges, Tetradis,
+ * Wetterich, Phys. Rep. 363 (2002) 223, sec. 4.4):
+ *   eta = (16 v_d / d) kappa lambda^2 m^d_{2,2}(2 kappa lambda),  m^d_{2,2}(w) = 1/(1 + w)^4 (Litim),
+ * with 16 v_d / d = 4 c_d; in hat units eta = 4 kappa_hat lambda_hat^2 / (1 + 2 kappa_hat lambda_hat)^4.
+ * Z_k is defined at the running minimum, so eta is a function of the fixed-point potential. */
+static PetscErrorCode FrgLpaPrimeEta(FrgLpaSolver s, const PetscReal v[], PetscReal *eta)
+{
+  FrgFixedPointResult r;
+  PetscReal           w;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgLpaMinimum(s, v, &r));
+  w    = 2 * r.kappa_hat * r.lambda_hat;
+  *eta = 4 * r.kappa_hat * r.lambda_hat * r.lambda_hat / PetscPowReal(1 + w, 4);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Self-consistent eta: v solved at fixed eta, eta updated from v (a contraction: eta is small). */
+static PetscErrorCode FrgLpaPrimeIterate(FrgLpaSolver s, PetscBool *converged, PetscReal *residual, PetscInt *iterations)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt it = 0; it < 200 && *converged; it++) {
+    const PetscScalar *v;
+    PetscReal          eta = 0;
+    PetscCall(VecGetArrayRead(s->x, &v));
+    PetscCall(FrgLpaPrimeEta(s, v, &eta));
+    PetscCall(VecRestoreArrayRead(s->x, &v));
+    if (PetscAbsReal(eta - s->work.eta) < 1e-15) PetscFunctionReturn(PETSC_SUCCESS);
+    s->work.eta = eta;
+    PetscCall(FrgLpaNewton(s, converged, residual, iterations));
+  }
+  *converged = PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Stability matrix of LPA': J + (dF/d eta) (grad_v eta)^T, since eta depends on the couplings. The flow
+ * is linear in eta, so dF/d eta is exact by a difference; grad eta by central differences. */
+static PetscErrorCode FrgLpaPrimeJacobian(FrgLpaSolver s, const PetscReal v[], PetscReal J[])
+{
+  PetscInt   m = s->points + 1;
+  PetscReal  eta = s->work.eta, *fp, *fm, *dfdeta, *grad, *w;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc5(m, &fp, m, &fm, m, &dfdeta, m, &grad, m, &w));
+  s->work.eta = eta + 1e-3;
+  FrgLpaResidual(s, v, fp, NULL);
+  s->work.eta = eta - 1e-3;
+  FrgLpaResidual(s, v, fm, NULL);
+  s->work.eta = eta;
+  for (PetscInt i = 0; i < m; i++) dfdeta[i] = (fp[i] - fm[i]) / 2e-3;
+  PetscCall(PetscArraycpy(w, v, m));
+  for (PetscInt j = 0; j < m; j++) {
+    PetscReal h = 1e-6 * PetscMax(1, PetscAbsReal(v[j])), ep = 0, em = 0;
+    w[j] = v[j] + h;
+    PetscCall(FrgLpaPrimeEta(s, w, &ep));
+    w[j] = v[j] - h;
+    PetscCall(FrgLpaPrimeEta(s, w, &em));
+    w[j]    = v[j];
+    grad[j] = (ep - em) / (2 * h);
+  }
+  for (PetscInt j = 0; j < m; j++)
+    for (PetscInt i = 0; i < m; i++) J[i + j * m] += dfdeta[i] * grad[j];
+  PetscCall(PetscFree5(fp, fm, dfdeta, grad, w));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgLpaSolverSetAnomalous(FrgLpaSolver s, PetscBool anomalous)
+{
+  PetscFunctionBeginUser;
+  s->anomalous = anomalous;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -294,10 +370,12 @@ PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver s, const FrgFixedPointParams *para
   const PetscScalar *v;
 
   PetscFunctionBeginUser;
-  s->params = params;
+  s->work   = *params;
+  s->params = params = &s->work;
   PetscCall(FrgLpaSeed(s, &found, &kappa2));
   if (found) PetscCall(FrgLpaNewton(s, &converged, &residual, &iterations));
   if (!converged) PetscCall(FrgLpaContinueInDimension(s, params, &converged, &residual, &iterations));
+  if (converged && s->anomalous) PetscCall(FrgLpaPrimeIterate(s, &converged, &residual, &iterations));
   PetscCheck(converged, s->comm, PETSC_ERR_NOT_CONVERGED,
              "no Wilson-Fisher fixed point found for N = %g, d = %g (Newton residual reached %.3e after %" PetscInt_FMT
              " iterations): the fixed point exists for 2 < d < 4; try a larger -fixedpoint_domain or -fixedpoint_points, or -fixedpoint_snes_monitor",
@@ -306,7 +384,9 @@ PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver s, const FrgFixedPointParams *para
   PetscCall(PetscMalloc1(m * m, &J));
   PetscCall(VecGetArrayRead(s->x, &v));
   FrgLpaResidual(s, v, NULL, J);
+  if (s->anomalous) PetscCall(FrgLpaPrimeJacobian(s, v, J));
   PetscCall(FrgLpaMinimum(s, v, res));
+  res->eta = s->work.eta;
   PetscCall(FrgFixedPointEigenvalues(s->comm, m, J, res));
   PetscCall(PetscFree2(res->rho, res->v));
   PetscCall(PetscMalloc2(m, &res->rho, m, &res->v));

@@ -7,9 +7,9 @@
  * depend on the number of ranks. */
 #include "fixedpoint_impl.h"
 
-static const char *const FrgTruncationNames[]    = {"lpa", "taylor", "FrgTruncation", "FRG_TRUNCATION_", NULL};
+static const char *const FrgTruncationNames[]    = {"lpa", "taylor", "lpa_prime", "FrgTruncation", "FRG_TRUNCATION_", NULL};
 static const char *const FrgRegulatorTypeNames[] = {"litim", "exponential", "mass_exponential", "FrgRegulatorType", "FRG_REGULATOR_", NULL};
-typedef enum { FRG_TRUNCATION_LPA, FRG_TRUNCATION_TAYLOR } FrgTruncation;
+typedef enum { FRG_TRUNCATION_LPA, FRG_TRUNCATION_TAYLOR, FRG_TRUNCATION_LPA_PRIME } FrgTruncation;
 
 typedef struct {
   MPI_Comm         comm;
@@ -42,6 +42,9 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, FrgFixedPointTask *
   PetscCheck(task->alpha > 0, comm, PETSC_ERR_USER_INPUT, "-regulator_alpha must be > 0, got %g", (double)task->alpha);
   PetscCall(FrgLpaSolverCreate(comm, &task->lpa));
   PetscCall(FrgLpaSolverSetFromOptions(task->lpa));
+  PetscCheck(task->truncation != FRG_TRUNCATION_LPA_PRIME || task->regulator == FRG_REGULATOR_LITIM, comm, PETSC_ERR_USER_INPUT,
+             "-truncation lpa_prime is implemented for -regulator litim only, got -regulator %s", FrgRegulatorTypeNames[task->regulator]);
+  PetscCall(FrgLpaSolverSetAnomalous(task->lpa, (PetscBool)(task->truncation == FRG_TRUNCATION_LPA_PRIME)));
   PetscCall(FrgOutputCreate(comm, &task->output));
   PetscCall(FrgOutputSetFromOptions(task->output));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -87,7 +90,7 @@ static PetscErrorCode FrgFixedPointPrint(FrgFixedPointTask *task, const FrgFixed
   PetscCall(PetscPrintf(task->comm, "  %-14s %.15g   (u''(kappa); %.15g in hat units)\n", "lambda", (double)res->lambda, (double)res->lambda_hat));
   PetscCall(PetscPrintf(task->comm, "  eigenvalues theta_i of -(stability matrix), theta_1 = 1/nu, theta_2 = -omega:\n"));
   for (PetscInt i = 0; i < PetscMin(res->ntheta, 6); i++) PetscCall(PetscPrintf(task->comm, "    theta_%-2" PetscInt_FMT "  %+.15g%s%.3g i\n", i + 1, (double)res->theta[i], res->theta_imag[i] < 0 ? " - " : " + ", PetscAbsReal(res->theta_imag[i])));
-  if (task->truncation == FRG_TRUNCATION_LPA)
+  if (task->truncation != FRG_TRUNCATION_TAYLOR)
     PetscCall(PetscPrintf(task->comm, "  grid           %" PetscInt_FMT " Chebyshev points on rho-hat in [0, %.6g]\n", res->points + 1, (double)res->rho_max));
   PetscCall(PetscPrintf(task->comm, "  Newton         %" PetscInt_FMT " iterations, residual %.3e (max norm)\n", res->iterations, (double)res->residual));
   PetscCall(PetscPrintf(task->comm, "  wall time      %.3f s on %d rank%s\n", wall, size, size > 1 ? "s" : ""));
@@ -112,7 +115,7 @@ static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixed
   PetscCall(FrgOutputWriteAttributes(task->output, "/parameters", pnames, pvalues, 6));
   PetscCall(FrgOutputWriteStringAttribute(task->output, "/parameters", "truncation", FrgTruncationNames[task->truncation]));
   PetscCall(FrgOutputWriteStringAttribute(task->output, "/parameters", "regulator", FrgRegulatorTypeNames[task->regulator]));
-  if (task->truncation == FRG_TRUNCATION_LPA) {
+  if (task->truncation != FRG_TRUNCATION_TAYLOR) {
     const char      *cnames[] = {"rho", "v"};
     const PetscReal *columns[2];
     PetscReal       *rho;
@@ -155,11 +158,11 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&res, sizeof(res)));
-  PetscCheck(!FrgThresholdInit(&threshold, task->regulator, task->d, task->alpha, derivatives, 0), task->comm, PETSC_ERR_LIB, "tabulating the %s threshold functions failed",
+  PetscCheck(!FrgThresholdInit(&threshold, task->regulator, task->d, task->alpha, derivatives, task->truncation == FRG_TRUNCATION_LPA_PRIME), task->comm, PETSC_ERR_LIB, "tabulating the %s threshold functions failed",
              FrgRegulatorTypeNames[task->regulator]);
   params.N = task->N, params.d = task->d, params.eta = 0, params.threshold = &threshold;
-  if (task->truncation == FRG_TRUNCATION_LPA) PetscCall(FrgLpaSolverSolve(task->lpa, &params, &res));
-  else PetscCall(FrgTaylorSolve(task, &params, &res));
+  if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(FrgTaylorSolve(task, &params, &res));
+  else PetscCall(FrgLpaSolverSolve(task->lpa, &params, &res));
   FrgThresholdFree(&threshold);
   PetscCall(FrgFixedPointBroadcast(task->comm, &res));
   res.kappa  = res.kappa_hat * FrgFixedPointCd(task->d);

@@ -156,3 +156,23 @@ test_fixedpoint_exponential_regulator() {
   close_to "nu grid vs Taylor(12)" "$(fp_summary t.h5 nu)" "$(fp_summary e.h5 nu)" 2e-6 || return 1
   $PY -c "import sys; v=float(sys.argv[1]); print('nu_exp - nu_litim =', v-0.64956177388); sys.exit(0 if v - 0.64956177388 > 5e-3 else 1)" "$(fp_summary e.h5 nu)" || fail "the exponential regulator should give a larger nu than Litim's (Litim's bound, NPB 631 (2002) 128)"
 }
+
+# LPA': eta from Z at the running minimum, eta = 4 c_d kappa lambda^2 / (1 + 2 kappa lambda)^4 (Litim
+# regulator; Tetradis, Wetterich, NPB 422 (1994) 541; Berges, Tetradis, Wetterich, Phys. Rep. 363 (2002)
+# 223). Checks: self-consistency recomputed here from the stored kappa and lambda (rho-tilde units, so it
+# also checks the unit conversion), grid independence, and that eta shifts nu and omega away from LPA.
+test_fixedpoint_lpa_prime() {
+  frg -options_file "$INPUTS/fixedpoint/ising_lpa_prime.yaml" -output p.h5 >/dev/null || return 1
+  frg -options_file "$INPUTS/fixedpoint/ising_lpa_prime.yaml" -fixedpoint_points 96 -fixedpoint_domain 12 -output p2.h5 >/dev/null || return 1
+  # kappa and lambda (hence eta) are grid-independent to ~1e-8 only (see the report), nu(LPA) to 1e-13
+  close_to "eta grid independence" "$(fp_summary p2.h5 eta)" "$(fp_summary p.h5 eta)" 1e-8 || return 1
+  close_to "nu grid independence" "$(fp_summary p2.h5 nu)" "$(fp_summary p.h5 nu)" 1e-8 || return 1
+  $PY - "$(fp_summary p.h5 eta)" "$(fp_summary p.h5 kappa)" "$(fp_summary p.h5 lambda)" "$(fp_summary p.h5 nu)" <<'PYEOF'
+import sys, math
+eta, kappa, lam, nu = map(float, sys.argv[1:])
+cd = 1 / ((4 * math.pi) ** 1.5 * math.gamma(2.5))
+ref = 4 * cd * kappa * lam ** 2 / (1 + 2 * kappa * lam) ** 4
+print(f"eta {eta:.15g} from kappa, lambda {ref:.15g}; nu {nu:.12g}")
+sys.exit(0 if abs(eta - ref) < 1e-12 and 0.01 < eta < 0.06 and abs(nu - 0.649561773880) > 1e-4 else 1)
+PYEOF
+}
