@@ -29,6 +29,15 @@ PETSC_INTERN PetscErrorCode FrgLpaSolverSetFromOptions(FrgLpaSolver);
 PETSC_INTERN PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver, const FrgFixedPointParams *, FrgFixedPointResult *);
 PETSC_INTERN PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *);
 PETSC_INTERN PetscErrorCode FrgLpaSolverSetAnomalous(FrgLpaSolver, PetscBool);
+PETSC_INTERN int            FrgLpaSolverRightHandSide(FrgLpaSolver, const PetscReal v[], PetscReal f[], PetscReal J[]);
+
+/* The dimensionless flow away from the fixed point (flow.c): v(0) = v* + delta, integrated toward the
+ * infrared t = 0 -> -T by CVODE BDF; columns t, |v - v*|_max, v(rho = 0) at count output times. */
+typedef struct {
+  PetscInt   count;
+  PetscReal *t, *deviation, *v0, growth; /* growth: d ln|v - v*| / d(-t) over the last half */
+} FrgDimensionlessFlow;
+PETSC_INTERN PetscErrorCode FrgLpaFlow(MPI_Comm, FrgLpaSolver, const FrgFixedPointResult *, PetscReal T, PetscReal delta, FrgDimensionlessFlow *);
 
 PETSC_INTERN PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *);
 PETSC_INTERN PetscReal      FrgFixedPointCd(PetscReal d);

@@ -355,6 +355,13 @@ static PetscErrorCode FrgLpaPrimeJacobian(FrgLpaSolver s, const PetscReal v[], P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* For the dimensionless flow (flow.c): the collocation right-hand side d_t v and its Jacobian at the
+ * parameters of the last solve. Returns 1 outside the thresholds' domain. Not collective. */
+PETSC_INTERN int FrgLpaSolverRightHandSide(FrgLpaSolver s, const PetscReal v[], PetscReal f[], PetscReal J[])
+{
+  return FrgLpaResidual(s, v, f, J);
+}
+
 PETSC_INTERN PetscErrorCode FrgLpaSolverSetAnomalous(FrgLpaSolver s, PetscBool anomalous)
 {
   PetscFunctionBeginUser;

@@ -17,6 +17,7 @@ typedef struct {
   FrgTruncation    truncation;
   FrgRegulatorType regulator;
   PetscInt         taylor_order;
+  PetscReal        flow_time, flow_perturbation;
   FrgLpaSolver     lpa;
   FrgOutput        output;
 } FrgFixedPointTask;
@@ -25,7 +26,7 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, FrgFixedPointTask *
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(task, sizeof(*task)));
-  task->comm = comm, task->N = 1, task->d = 3, task->alpha = 1, task->taylor_order = 6;
+  task->comm = comm, task->N = 1, task->d = 3, task->alpha = 1, task->taylor_order = 6, task->flow_perturbation = 1e-8;
   PetscOptionsBegin(comm, NULL, "Fixed point and critical exponents", "FrgFixedPoint");
   PetscCall(PetscOptionsReal("-N", "Number of field components N (real, >= 0)", "", task->N, &task->N, NULL));
   PetscCall(PetscOptionsReal("-d", "Dimension d (real, 2 < d < 4 for the Wilson-Fisher fixed point)", "", task->d, &task->d, NULL));
@@ -33,7 +34,11 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, FrgFixedPointTask *
   PetscCall(PetscOptionsInt("-taylor_order", "Order n of the Taylor truncation in (rho - kappa), 2..12", "", task->taylor_order, &task->taylor_order, NULL));
   PetscCall(PetscOptionsEnum("-regulator", "Regulator shape", "", FrgRegulatorTypeNames, (PetscEnum)task->regulator, (PetscEnum *)&task->regulator, NULL));
   PetscCall(PetscOptionsReal("-regulator_alpha", "Amplitude alpha of the mass_exponential regulator R = alpha k^2 exp(-q^2/k^2)", "", task->alpha, &task->alpha, NULL));
+  PetscCall(PetscOptionsReal("-fixedpoint_flow_time", "Then flow the dimensionless potential from v* + perturbation toward the IR for this RG time (0: no flow)", "", task->flow_time, &task->flow_time, NULL));
+  PetscCall(PetscOptionsReal("-fixedpoint_flow_perturbation", "Constant shift of u'(rho) at the start of the dimensionless flow", "", task->flow_perturbation, &task->flow_perturbation, NULL));
   PetscOptionsEnd();
+  PetscCheck(task->flow_time >= 0 && task->flow_time <= 100, comm, PETSC_ERR_USER_INPUT, "-fixedpoint_flow_time must be in [0, 100], got %g", (double)task->flow_time);
+  PetscCheck(task->flow_time == 0 || task->truncation != FRG_TRUNCATION_TAYLOR, comm, PETSC_ERR_USER_INPUT, "-fixedpoint_flow_time needs a grid truncation (lpa or lpa_prime at fixed eta), got -truncation taylor");
   PetscCheck(task->N >= 0, comm, PETSC_ERR_USER_INPUT, "-N must be >= 0, got %g", (double)task->N);
   PetscCheck(task->d > 2 && task->d < 4, comm, PETSC_ERR_USER_INPUT,
              "-d must lie in (2, 4) for the Wilson-Fisher fixed point, got %g (no fixed point there: it merges with the Gaussian one at d = 4, and d = 2 is the lower critical dimension)",
@@ -97,7 +102,18 @@ static PetscErrorCode FrgFixedPointPrint(FrgFixedPointTask *task, const FrgFixed
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixedPointResult *res, double wall)
+/* The dimensionless trajectory: deviation from v* and its growth rate against theta_1 = 1/nu. */
+static PetscErrorCode FrgFixedPointFlowReport(FrgFixedPointTask *task, const FrgFixedPointResult *res, const FrgDimensionlessFlow *flow)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscPrintf(task->comm, "  dimensionless flow from u'* + %g toward the IR (CVODE BDF):\n      t          |u' - u'*|_max     u'(0)\n", (double)task->flow_perturbation));
+  for (PetscInt k = 0; k < flow->count; k += PetscMax(1, flow->count / 8))
+    PetscCall(PetscPrintf(task->comm, "    %8.4f   %.6e   %+.10f\n", (double)flow->t[k], (double)flow->deviation[k], (double)flow->v0[k]));
+  PetscCall(PetscPrintf(task->comm, "  growth rate    %.10g (theta_1 = 1/nu = %.10g)\n", (double)flow->growth, (double)res->theta[0]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixedPointResult *res, const FrgDimensionlessFlow *flow, double wall)
 {
   const char *names[] = {"nu", "omega", "eta", "kappa", "lambda", "kappa_hat", "lambda_hat", "residual", "iterations", "wall_seconds", "theta_1", "theta_2", "theta_3", "theta_4", "theta_5", "theta_6"};
   const char *pnames[] = {"N", "d", "regulator_alpha", "taylor_order", "fixedpoint_points", "fixedpoint_rho_max_hat"};
@@ -128,6 +144,13 @@ static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixed
     PetscCall(FrgOutputWriteScalars(task->output, "/fixedpoint", cnames, columns, 2, m));
     PetscCall(PetscFree(rho));
   }
+  if (flow->count) {
+    const char      *fnames[] = {"t", "deviation", "v0"};
+    const PetscReal *fcolumns[3] = {flow->t, flow->deviation, flow->v0};
+    const char      *gname[] = {"flow_growth_rate"};
+    PetscCall(FrgOutputWriteScalars(task->output, "/flow_dimensionless", fnames, fcolumns, 3, flow->count));
+    PetscCall(FrgOutputWriteAttributes(task->output, "/summary", gname, &flow->growth, 1));
+  }
   PetscCall(FrgOutputClose(task->output, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -153,6 +176,7 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
   FrgFixedPointResult res;
   FrgThreshold        threshold;
   FrgFixedPointParams params;
+  FrgDimensionlessFlow flow = {0};
   double              start = MPI_Wtime(), wall;
   int                 derivatives = task->truncation == FRG_TRUNCATION_TAYLOR ? (int)task->taylor_order + 2 : 2;
 
@@ -163,13 +187,16 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
   params.N = task->N, params.d = task->d, params.eta = 0, params.threshold = &threshold;
   if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(FrgTaylorSolve(task, &params, &res));
   else PetscCall(FrgLpaSolverSolve(task->lpa, &params, &res));
+  if (task->flow_time > 0) PetscCall(FrgLpaFlow(task->comm, task->lpa, &res, task->flow_time, task->flow_perturbation, &flow));
   FrgThresholdFree(&threshold);
   PetscCall(FrgFixedPointBroadcast(task->comm, &res));
   res.kappa  = res.kappa_hat * FrgFixedPointCd(task->d);
   res.lambda = res.lambda_hat / FrgFixedPointCd(task->d);
   wall       = MPI_Wtime() - start;
   PetscCall(FrgFixedPointPrint(task, &res, wall));
-  PetscCall(FrgFixedPointWrite(task, &res, wall));
+  if (task->flow_time > 0) PetscCall(FrgFixedPointFlowReport(task, &res, &flow));
+  PetscCall(FrgFixedPointWrite(task, &res, &flow, wall));
+  PetscCall(PetscFree3(flow.t, flow.deviation, flow.v0));
   PetscCall(PetscFree2(res.rho, res.v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

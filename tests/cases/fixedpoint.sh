@@ -33,7 +33,7 @@ PYEOF
 }
 
 # Independent check for N = 2, 3, 4: a separate numpy Chebyshev solver (different grid and domain,
-# its own Jacobian, seeded with Litim's four-digit values) must agree to 1e-9; Litim 2002 to 1e-4.
+# its own Jacobian, started from a crude straight line) must agree to 1e-9; Litim 2002 to 1e-4.
 test_fixedpoint_on_234() {
   for N in 2 3 4; do
     frg -task fixedpoint -N $N -output fp$N.h5 >/dev/null || return 1
@@ -175,4 +175,17 @@ ref = 4 * cd * kappa * lam ** 2 / (1 + 2 * kappa * lam) ** 4
 print(f"eta {eta:.15g} from kappa, lambda {ref:.15g}; nu {nu:.12g}")
 sys.exit(0 if abs(eta - ref) < 1e-12 and 0.01 < eta < 0.06 and abs(nu - 0.649561773880) > 1e-4 else 1)
 PYEOF
+}
+
+# Dimensionless flow (CVODE BDF on the Chebyshev grid) from u'* + 1e-9 toward the IR: the deviation must
+# grow like exp(|t|/nu) once the irrelevant directions have decayed (an exponent measured by flowing,
+# independent of the eigenvalue solver), and stay tiny at the start (u'* is a fixed point of the flow).
+test_fixedpoint_dimensionless_flow() {
+  frg -options_file "$INPUTS/fixedpoint/ising_flow.yaml" -output f.h5 >out.log || return 1
+  tail -12 out.log
+  close_to "growth rate vs theta_1" "$(fp_summary f.h5 flow_growth_rate)" "$(fp_summary f.h5 theta_1)" 1e-3 || return 1
+  $PY -c "
+import h5py, sys
+d = h5py.File('f.h5', 'r')['/flow_dimensionless/deviation'][:]
+print('first deviation', d[0]); sys.exit(0 if d[0] < 1e-8 and d[-1] > 100 * d[0] else 1)" || fail "trajectory does not start at the fixed point or does not leave it"
 }
