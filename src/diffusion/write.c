@@ -151,9 +151,9 @@ static PetscErrorCode FrgSampleWriteFlow(FrgSampleTask *st, hid_t file)
 static PetscErrorCode FrgSampleWriteParameters(FrgSampleTask *st)
 {
   const char *names[] = {"sample_count", "sample_steps", "sample_s_max", "sample_s_min", "sample_seed", "sample_rtol", "Lambda", "t_ir", "s_uv", "s_ir", "grid_cells",
-                         "grid_phi_max", "score_levels", "score_table_points", "prior_mean", "prior_variance", "ranks"};
+                         "grid_phi_max", "score_levels", "score_table_points", "prior_mean", "prior_variance", "ranks", "sample_floor_replicas", "target_quadrature_nodes"};
   PetscMPIInt size;
-  PetscReal   v[17];
+  PetscReal   v[19];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(st->comm, &size));
@@ -174,7 +174,9 @@ static PetscErrorCode FrgSampleWriteParameters(FrgSampleTask *st)
   v[14] = st->prior_mean;
   v[15] = st->prior_variance;
   v[16] = (PetscReal)size;
-  PetscCall(FrgOutputWriteAttributes(st->output, "/parameters", names, v, 17));
+  v[17] = (PetscReal)st->floor_replicas;
+  v[18] = (PetscReal)st->nodes;
+  PetscCall(FrgOutputWriteAttributes(st->output, "/parameters", names, v, 19));
   PetscCall(FrgOutputWriteStringAttribute(st->output, "/parameters", "model", st->flow.model->type));
   PetscCall(FrgOutputWriteStringAttribute(st->output, "/parameters", "potential", st->flow.model->potential));
   PetscCall(FrgOutputWriteStringAttribute(st->output, "/parameters", "sampler", FrgSamplerTypes[st->sampler]));

@@ -1,0 +1,102 @@
+# Diffusion view (issue 5; DESIGN.md 2.3): the 0D flow with R = 1/s is the forward noising process, its
+# solution u is the exact score on the warped grid x = phi + s u. Reference values come from quadrature
+# of the target exp(-S) in tests/py/diffusion_check.py (scipy/numpy, independent of frg's own exact code).
+#   score        flow states vs the exact Tweedie score, p_s-weighted relative error <= 1e-4 at s = 1e-2..1e2,
+#                800 cells (Python check of the flow, frg's check of the O(1) lookup table)
+#   Moreau       V_s(x) = min_phi [Gamma_R + (x - phi)^2/(2s)] + const, p_s-weighted rms <= 1e-4 (the
+#                discretization error: 3e-5 measured at h = 0.025)
+#   samples      1e5 samples with 100 Heun steps: <phi>, <phi^2>, <phi^4> within 3 standard errors,
+#                W1 <= 2 x the i.i.d. floor (Brownian-bridge asymptotics, recomputed in Python)
+#   ranks        the same seed gives bitwise identical samples on 1, 2 and 3 ranks
+DW="phi^4/4 - phi^2"
+ADW="phi^4/4 - phi^2 + phi/2"
+
+test_diffusion_unit_rng() { "$BUILD/tests/unit/test_rng"; }
+test_diffusion_unit_table() { "$BUILD/tests/unit/test_diffusion_table"; }
+
+
+# score_checks POTENTIAL: flow + table against Tweedie and Moreau; FRG IR vertices against the exact ones.
+score_checks() {
+  frg -options_file "$INPUTS/diffusion/double_well.yaml" -potential "$1" -sample_count 2000 -output s.h5 >run.log || { cat run.log; fail "frg failed"; return 1; }
+  grep -E "Tweedie|vertices" run.log
+  $PY "$TESTS/py/diffusion_check.py" score s.h5 1e-4 || { fail "flow states are not the Tweedie score"; return 1; }
+  $PY - s.h5 <<'PYEOF' || { fail "table score or Moreau identity off"; return 1; }
+import h5py, sys
+g = h5py.File(sys.argv[1], "r")["comparison/score"]
+for s, rel, m in zip(g["s"][:], g["error_rel"][:], g["moreau_rms"][:]):
+    print(f"s = {s:g}: table score relative error {rel:.2e}, Moreau rms {m:.2e} (tolerances 1e-4)")
+    assert rel <= 1e-4 and m <= 1e-4
+assert len(g["s"][:]) == 5
+PYEOF
+  $PY "$TESTS/py/diffusion_check.py" vertices s.h5 1e-4 1e-3 1e-3 || fail "FRG IR vertices are off"
+}
+test_diffusion_score_double_well() { score_checks "$DW"; }
+test_diffusion_score_asymmetric() { score_checks "$ADW"; }
+
+test_diffusion_samples_double_well_heun() {
+  frg -options_file "$INPUTS/diffusion/double_well.yaml" -output dw.h5 >run.log || { cat run.log; fail "frg failed"; return 1; }
+  grep -E "sampler|speed|<phi|W1|KS|mode" run.log
+  $PY "$TESTS/py/diffusion_check.py" samples dw.h5 2 || fail "samples do not match the target"
+}
+
+test_diffusion_samples_asymmetric_heun() {
+  frg -options_file "$INPUTS/diffusion/asymmetric_well.yaml" -output adw.h5 >run.log || { cat run.log; fail "frg failed"; return 1; }
+  grep -E "sampler|speed|<phi|W1|KS|mode" run.log
+  $PY "$TESTS/py/diffusion_check.py" samples adw.h5 2 || { fail "samples do not match the target"; return 1; }
+  $PY - adw.h5 <<'PYEOF' || fail "mode weight off"
+import h5py, sys
+c = h5py.File(sys.argv[1], "r")["comparison"].attrs
+z = (c["mode_weight_sample"] - c["mode_weight_exact"]) / c["mode_weight_se"]
+print(f"mode weight: {c['mode_weight_sample']:.5f} vs exact {c['mode_weight_exact']:.5f}: {z:+.2f} standard errors")
+assert abs(z) <= 3 and abs(c["mode_weight_exact"] - 0.789703) < 1e-5
+PYEOF
+}
+
+# The adaptive probability-flow ODE: samples as above, and its map against the exact monotone (OT) map.
+test_diffusion_pf_ode_transport_map() {
+  frg -options_file "$INPUTS/diffusion/asymmetric_well.yaml" -sampler pf_ode -sample_count 20000 -output pf.h5 >run.log || { cat run.log; fail "frg failed"; return 1; }
+  grep -E "sampler|W1|map" run.log
+  $PY "$TESTS/py/diffusion_check.py" samples pf.h5 2 || { fail "samples do not match the target"; return 1; }
+  # x(s_min) vs F_0^{-1}(F_{s_max}(x(s_max))): the gap left is the O(s_min score) of stopping at s_min = 1e-4
+  $PY -c 'import h5py,sys; c=h5py.File(sys.argv[1],"r")["comparison"].attrs; sys.exit(0 if c["ot_rms"] <= 3e-4 and c["ot_max"] <= 2e-3 else 1)' pf.h5 || fail "probability-flow map is not the OT map"
+}
+
+# Euler-Maruyama on the reverse SDE is first order: it needs more steps than Heun for the same W1.
+test_diffusion_em_reverse_sde() {
+  frg -options_file "$INPUTS/diffusion/double_well.yaml" -sampler em -sample_steps 300 -sample_count 20000 -output em.h5 >run.log || { cat run.log; fail "frg failed"; return 1; }
+  grep -E "sampler|W1|<phi" run.log
+  $PY "$TESTS/py/diffusion_check.py" samples em.h5 2 || fail "EM samples do not match the target"
+}
+
+test_diffusion_rank_invariance() {
+  local np sampler
+  for sampler in em heun; do
+    for np in 1 2 3; do
+      frg_np $np -options_file "$INPUTS/diffusion/asymmetric_well.yaml" -sampler $sampler -sample_steps 20 -sample_count 3001 -grid_cells 200 \
+        -sample_floor_replicas 1 -output r$np.h5 >r$np.log || { cat r$np.log; fail "frg failed on $np ranks"; return 1; }
+    done
+    $PY - r1.h5 r2.h5 r3.h5 <<'PYEOF' || { fail "$sampler samples depend on the number of ranks"; return 1; }
+import h5py, sys, numpy as np
+a, b, c = (h5py.File(p, "r")["samples"][:] for p in sys.argv[1:])
+print("max differences 1-2, 1-3 ranks:", np.abs(a - b).max(), np.abs(a - c).max(), "over", len(a), "samples")
+assert len(a) == 3001 and np.array_equal(a, b) and np.array_equal(a, c)
+PYEOF
+  done
+}
+
+test_diffusion_bad_input() {
+  local deck=$INPUTS/diffusion/double_well.yaml
+  expect_error "-potential .* is not normalizable" out.h5 "$FRG" -options_file "$deck" -potential "-phi^2" -output out.h5 || return 1
+  expect_error "-potential .* is not normalizable" out.h5 "$FRG" -options_file "$deck" -potential "phi^3" -output out.h5 || return 1
+  expect_error "-potential .* is not normalizable" out.h5 "$FRG" -options_file "$deck" -potential "1/(1+phi^2)" -output out.h5 || return 1
+  expect_error "-sample_s_max = 1e+20 lies outside the computed flow" out.h5 "$FRG" -options_file "$deck" -sample_s_max 1e20 -output out.h5 || return 1
+  expect_error "-sample_s_min = 1e-12 lies outside the computed flow" out.h5 "$FRG" -options_file "$deck" -sample_s_min 1e-12 -output out.h5 || return 1
+  expect_error "-sample_count must be positive, got 0" out.h5 "$FRG" -options_file "$deck" -sample_count 0 -output out.h5 || return 1
+  expect_error "-sample_count must be positive, got -5" out.h5 "$FRG" -options_file "$deck" -sample_count -5 -output out.h5 || return 1
+  expect_error "-sample_steps must be positive, got 0" out.h5 "$FRG" -options_file "$deck" -sample_steps 0 -output out.h5 || return 1
+  expect_error "-grid_phi_max = 2.5 is too small for the target" out.h5 "$FRG" -options_file "$deck" -grid_phi_max 2.5 -output out.h5 || return 1
+  expect_error "-task sample needs -model field" out.h5 "$FRG" -options_file "$deck" -model on -output out.h5 || return 1
+  expect_error "-d must be 0 for -model field" out.h5 "$FRG" -options_file "$deck" -d 3 -output out.h5 || return 1
+  expect_error "-sample_s_max must be larger than -sample_s_min" out.h5 "$FRG" -options_file "$deck" -sample_s_max 1e-5 -output out.h5 || return 1
+  expect_error "unknown option" out.h5 "$FRG" -options_file "$deck" -sample_cuont 10 -output out.h5 || return 1
+}
