@@ -1,0 +1,53 @@
+# Numerics of the core solver (issue 2): second-order convergence of the KT scheme, rank invariance,
+# and agreement of the three SUNDIALS integrators.
+
+# Gamma2 of the 0D O(4) model against its exact value (tests/tools/exact0d) at 100, 200, 400, 800
+# cells: the KT scheme is second order, so each halving of the spacing divides the error by ~4
+# (order in [1.7, 2.3]). rtol = 1e-12 keeps the time error (~1e-11) far below the smallest spatial
+# error (~4e-7 at 800 cells). Measured orders: 2.00, 2.00, 2.00 (convex), 2.03, 2.02 (double well).
+convergence_case() {
+  local potential=$1 N=4 exact c runs=""; shift
+  exact=$("$BUILD/tests/tools/exact0d" -N $N -potential "$potential" | awk '/^gamma2/ {print $2}')
+  for c in "$@"; do
+    frg -N $N -d 0 -Lambda 1e6 -t_ir 30 -potential "$potential" -grid_phi_max 6 -grid_cells $c -rtol 1e-12 -atol 1e-14 -output run_$c.h5 -progress 0 >run_$c.log ||
+      { cat run_$c.log; fail "frg failed at $c cells"; return 1; }
+    runs="$runs run_$c.h5"
+  done
+  echo "U = $potential, N = $N, exact Gamma2 = $exact"
+  # shellcheck disable=SC2086
+  $PY "$TESTS/py/convergence.py" "$exact" 1.7 2.3 $runs
+}
+test_core_convergence_second_order() {
+  convergence_case "phi^2/2 + phi^4/24" 100 200 400 800 || return 1
+  convergence_case "-phi^2/2 + phi^4/24" 100 200 400
+}
+
+# The same run on 1, 2 and 3 ranks: final u equal to 1e-10 relative (inputs/tests/rank_invariance.yaml
+# says why its tolerances are tight).
+test_core_rank_invariance() {
+  local np
+  for np in 1 2 3; do
+    frg_np $np -options_file "$INPUTS/tests/rank_invariance.yaml" -output r$np.h5 -progress 0 >r$np.log 2>&1 || { cat r$np.log; fail "frg failed on $np ranks"; return 1; }
+    [ "$(h5attr r$np.h5 summary ranks)" = "$np.0" ] || { fail "/summary ranks is $(h5attr r$np.h5 summary ranks), not $np"; return 1; }
+  done
+  $PY "$TESTS/py/compare_u.py" 1e-10 r1.h5 r2.h5 r3.h5
+}
+
+# cvode_bdf (implicit multistep), arkode_ark (implicit RK) and arkode_erk (explicit RK) on the 0D O(4)
+# double well at 100 cells (coarse, so that the explicit method's stability limit D/h^2 stays cheap):
+# at rtol = 1e-8 their final u must agree to 1e-7 (global error a few times the local tolerance;
+# measured 6e-9). Each must really be the method it claims: ERK uses no Jacobian, the implicit ones do.
+test_core_integrators_agree() {
+  local integrator
+  for integrator in cvode_bdf arkode_ark arkode_erk; do
+    frg -options_file "$INPUTS/tests/zero_d_double_well.yaml" -grid_cells 100 -integrator $integrator -rtol 1e-8 -atol 1e-10 -output $integrator.h5 -progress 0 >$integrator.log ||
+      { cat $integrator.log; fail "$integrator failed"; return 1; }
+    [ "$(h5attr $integrator.h5 parameters integrator)" = "$integrator" ] || { fail "/parameters integrator is not $integrator"; return 1; }
+  done
+  [ "$(h5attr arkode_erk.h5 summary jac_evals)" = "0.0" ] || { fail "arkode_erk evaluated Jacobians"; return 1; }
+  for integrator in cvode_bdf arkode_ark; do
+    [ "$(h5attr $integrator.h5 summary jac_evals)" != "0.0" ] || { fail "$integrator evaluated no Jacobian"; return 1; }
+  done
+  $PY "$TESTS/py/compare_u.py" 1e-7 cvode_bdf.h5 arkode_ark.h5 arkode_erk.h5 || return 1
+  $PY "$TESTS/py/compare_u.py" 1e-7 arkode_ark.h5 arkode_erk.h5
+}
