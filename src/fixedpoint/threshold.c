@@ -124,7 +124,10 @@ int FrgThresholdInit(FrgThreshold *t, FrgRegulatorType type, double d, double al
   for (int kind = 0; kind < (with_eta ? 2 : 1); kind++) /* the eta tables only for LPA' */
     for (int j = 0; j <= derivatives; j++)
       for (int panel = 0; panel < t->panels; panel++)
-        if (FrgTablePanel(t, (FrgThresholdKind)kind, j, panel)) return 1;
+        if (FrgTablePanel(t, (FrgThresholdKind)kind, j, panel)) {
+          FrgThresholdFree(t);
+          return 1;
+        }
   return 0;
 }
 
