@@ -6,6 +6,8 @@
  *                Gamma_R from the stored cell averages of u at that s (Euler-Maclaurin: fourth order) and
  *                the minimum over the cell centres refined by the parabola through its neighbours; the
  *                p_s-weighted rms after removing the best constant;
+ *   two routes   the score of the smoothed log-density route (src/diffusion/density.c) against Tweedie and
+ *                against the flow's score, p_s-weighted and relative as above;
  *   vertices     Gamma2..4 of the IR Gamma at its minimum (polynomial fit to cell averages). */
 #include "report.h"
 
@@ -41,7 +43,7 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
 {
   const int     K = 401;
   const double  s = st->check_s[k], width = 10 * PetscSqrtReal(k2 + s), dx = 2 * width / (K - 1);
-  double        w = 0, e2 = 0, s2 = 0, emax = 0, pmax = 0, sv = 0, svv = 0, dens[401], diff[401], score[401], exact[401];
+  double        w = 0, e2 = 0, s2 = 0, emax = 0, pmax = 0, sv = 0, svv = 0, d2 = 0, r2 = 0, dens[401], diff[401], score[401], exact[401], other[401];
   FrgScoreFlow *sf = &st->flow;
 
   PetscFunctionBeginUser;
@@ -49,6 +51,7 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
     const double x = mean - width + j * dx;
     exact[j]       = FrgTargetTweedieScore(&st->target, x, s, &dens[j]);
     score[j]       = FrgScoreTableLookup(&sf->table, x, s);
+    other[j]       = FrgScoreTableLookup(&sf->density_table, x, s);
     diff[j]        = dens[j] > 0 ? FrgMoreauEnvelope((int)sf->cells, sf->phi_first, sf->h, gamma, x, s) + PetscLogReal(dens[j]) : 0;
     pmax           = PetscMax(pmax, dens[j]);
   }
@@ -57,6 +60,8 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
     w += dens[j];
     e2 += dens[j] * d * d;
     s2 += dens[j] * exact[j] * exact[j];
+    d2 += dens[j] * (other[j] - exact[j]) * (other[j] - exact[j]);
+    r2 += dens[j] * (other[j] - score[j]) * (other[j] - score[j]);
     sv += dens[j] * diff[j];
     if (dens[j] > 1e-3 * pmax) emax = PetscMax(emax, PetscAbsReal(d));
   }
@@ -65,6 +70,8 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
   a->score_rel[k]  = PetscSqrtReal(e2 / s2);
   a->score_max[k]  = emax;
   a->moreau_rms[k] = PetscSqrtReal(svv / w);
+  a->density_rel[k] = PetscSqrtReal(d2 / s2);
+  a->route_diff[k]  = PetscSqrtReal(r2 / s2);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

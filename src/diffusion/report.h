@@ -18,7 +18,8 @@ typedef struct {
 } FrgComparison;
 
 typedef struct {
-  double   score_abs[16], score_rel[16], score_max[16], moreau_rms[16]; /* per -score_check_s */
+  double   score_abs[16], score_rel[16], score_max[16], moreau_rms[16]; /* per -score_check_s: the flow's score */
+  double   density_rel[16], route_diff[16]; /* the density route vs Tweedie, and the two routes vs each other */
   double   ot_exact[FRG_OT_PARTICLES];
   PetscInt ot_count;
 } FrgReportArrays;

@@ -104,7 +104,7 @@ static PetscErrorCode FrgSampleDestroy(FrgSampleTask *st)
  * difference for S'. Identical on every rank (the table is). Not collective. */
 static PetscErrorCode FrgSamplePrior(FrgSampleTask *st)
 {
-  const FrgScoreTable *t = &st->flow.table;
+  const FrgScoreTable *t = st->flow.sampling;
   const PetscReal      s = st->s_max, delta = 1e-3 * PetscSqrtReal(s);
   PetscReal            m = 0.0, slope = -1.0 / s;
 
@@ -123,7 +123,7 @@ static PetscErrorCode FrgSamplePrior(FrgSampleTask *st)
 
 static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
 {
-  const FrgScoreTable *t = &st->flow.table, *steps = &st->flow.steps;
+  const FrgScoreTable *t = st->flow.sampling, *steps = &st->flow.steps;
   const uint64_t       seed = (uint64_t)st->seed;
   const int            K = (int)st->steps;
   PetscReal           *x = st->x;

@@ -28,7 +28,13 @@ typedef struct {
   PetscReal         *steps_s;
   FrgIntegratorStats stats;
   double             seconds;
-  PetscBool          density; /* the score comes from the smoothed log-density route */
+  PetscBool          density;       /* -score_source density: the sampler uses the smoothed log-density route */
+  FrgScoreTable      density_table; /* the score from the smoothed log-density route (src/diffusion/density.c) */
+  long               density_steps;
+  PetscInt           density_cells;
+  PetscReal          density_phi_max, density_h;
+  double             density_seconds;
+  const FrgScoreTable *sampling;    /* the table the samplers use: &table or &density_table */
 } FrgScoreFlow;
 
 PETSC_INTERN PetscErrorCode FrgScoreFlowCreate(MPI_Comm, FrgScoreFlow *);
@@ -36,6 +42,7 @@ PETSC_INTERN PetscErrorCode FrgScoreFlowSetRange(FrgScoreFlow *, PetscReal s_lo,
 PETSC_INTERN PetscErrorCode FrgScoreFlowSetSnapshots(FrgScoreFlow *, PetscInt n, const PetscReal s[]);
 PETSC_INTERN PetscErrorCode FrgScoreFlowSetSteps(FrgScoreFlow *, PetscInt n, const PetscReal s[]);
 PETSC_INTERN PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *);
+PETSC_INTERN PetscErrorCode FrgScoreFlowSolveDensity(FrgScoreFlow *);
 PETSC_INTERN PetscErrorCode FrgScoreFlowDestroy(FrgScoreFlow *);
 PETSC_INTERN PetscReal      FrgScoreFlowNoise(const FrgScoreFlow *, PetscReal t);
 

@@ -17,9 +17,12 @@ static PetscReal FrgScoreFlowTime(const FrgScoreFlow *sf, PetscReal s)
   return 0.5 * PetscLogReal(s) + PetscLogReal(sf->Lambda);
 }
 
+static const char *const FrgScoreSources[] = {"frg", "density"};
+
 PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
 {
   FrgBoundary left, right;
+  PetscInt    source = 0;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(sf, sizeof(*sf)));
@@ -34,8 +37,13 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   PetscCall(FrgGridSetFromOptions(sf->grid));
   PetscOptionsBegin(comm, NULL, "Score from the flow (diffusion view)", "FrgScoreFlow");
   PetscCall(PetscOptionsInt("-score_levels", "Stored noise levels of the score table, uniform in ln s over [-sample_s_min, -sample_s_max]", "", sf->levels, &sf->levels, NULL));
+  PetscCall(PetscOptionsEList("-score_source", "Score used by the samplers: the flow (frg) or the smoothed log-density equation (density)", "", FrgScoreSources, 2,
+                              FrgScoreSources[sf->density], &source, NULL));
+  PetscCall(PetscOptionsReal("-score_density_phi_max", "Half-width of the grid of the smoothed log-density route, spacing as the flow's (default: -grid_phi_max + 4 sqrt(min(-sample_s_max, 100)))", "",
+                             sf->density_phi_max, &sf->density_phi_max, NULL));
   PetscCall(PetscOptionsInt("-score_table_points", "Points of the uniform x-grid of the score table per noise level", "", sf->points, &sf->points, NULL));
   PetscOptionsEnd();
+  sf->density = (PetscBool)(source == 1);
   PetscCheck(sf->levels >= 2, comm, PETSC_ERR_USER_INPUT, "-score_levels must be >= 2, got %" PetscInt_FMT, sf->levels);
   PetscCheck(sf->points >= 4, comm, PETSC_ERR_USER_INPUT, "-score_table_points must be >= 4, got %" PetscInt_FMT, sf->points);
   PetscCheck(!strcmp(sf->model->type, "field"), comm, PETSC_ERR_USER_INPUT, "-task sample needs -model field (one real field in zero dimensions), got -model %s",
@@ -69,6 +77,11 @@ PetscErrorCode FrgScoreFlowSetRange(FrgScoreFlow *sf, PetscReal s_lo, PetscReal 
              option_hi);
   sf->s_lo = s_lo;
   sf->s_hi = s_hi;
+  if (sf->density_phi_max <= 0) sf->density_phi_max = sf->phi_max + 4.0 * PetscSqrtReal(PetscMin(s_hi, 100.0));
+  PetscCheck(sf->density_phi_max >= sf->phi_max, sf->comm, PETSC_ERR_USER_INPUT, "-score_density_phi_max must be >= -grid_phi_max = %g, got %g", (double)sf->phi_max,
+             (double)sf->density_phi_max);
+  sf->density_cells = (PetscInt)PetscCeilReal(2.0 * sf->density_phi_max / sf->h - 1e-9);
+  sf->density_h     = 2.0 * sf->density_phi_max / sf->density_cells;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -201,13 +214,15 @@ PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
   PetscCall(PetscFree(events));
   PetscCall(FrgIntegratorAdvance(sf->integrator, sf->t_ir, u));
   PetscCall(FrgScoreFlowCopy(u, sf->cells, sf->u_ir));
-  for (int l = 0; l < sf->steps.levels; l++) {
-    FrgScoreTable *t = &sf->steps;
-    FrgScoreTableResample(&sf->table, sf->steps_s[l], t->points, &t->x0[l], &t->dx[l], t->node + 3 * (size_t)l * t->points);
-    t->inv_dx[l] = 1.0 / t->dx[l];
-  }
   PetscCall(FrgIntegratorGetStats(sf->integrator, &sf->stats));
   sf->seconds = MPI_Wtime() - start;
+  PetscCall(FrgScoreFlowSolveDensity(sf));
+  sf->sampling = sf->density ? &sf->density_table : &sf->table;
+  for (int l = 0; l < sf->steps.levels; l++) {
+    FrgScoreTable *t = &sf->steps;
+    FrgScoreTableResample(sf->sampling, sf->steps_s[l], t->points, &t->x0[l], &t->dx[l], t->node + 3 * (size_t)l * t->points);
+    t->inv_dx[l] = 1.0 / t->dx[l];
+  }
   PetscCall(VecDestroy(&u));
   PetscCall(VecDestroy(&f));
   PetscCall(PetscFree(work));
@@ -223,6 +238,7 @@ PetscErrorCode FrgScoreFlowDestroy(FrgScoreFlow *sf)
   PetscCall(FrgModelDestroy(&sf->model));
   PetscCall(PetscFree4(sf->table.x0, sf->table.dx, sf->table.inv_dx, sf->table.node));
   PetscCall(PetscFree3(sf->u_levels, sf->u_ir, sf->u_snap));
+  PetscCall(PetscFree4(sf->density_table.x0, sf->density_table.dx, sf->density_table.inv_dx, sf->density_table.node));
   PetscCall(PetscFree5(sf->steps_s, sf->steps.x0, sf->steps.dx, sf->steps.inv_dx, sf->steps.node));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

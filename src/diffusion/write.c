@@ -2,7 +2,8 @@
  *   /samples                 the samples [count] in global particle order, written collectively: each
  *                            rank writes its own block (hyperslab)
  *   /comparison              attributes: exact, FRG and sample numbers (src/diffusion/report.c)
- *   /comparison/score        s, error_abs, error_rel, error_max, moreau_rms per -score_check_s
+ *   /comparison/score        s, error_abs, error_rel, error_max, moreau_rms, density_error_rel, route_difference_rel
+ *                            per -score_check_s
  *   /comparison/transport    x_start, x_end, x_exact of the first particles (probability-flow samplers)
  *   /score_flow              phi [cells], s [levels], u [levels, cells] (cell averages of u = Gamma_R' at the
  *                            table levels), check_s and u_check [checks, cells], u_ir [cells]
@@ -90,12 +91,14 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
   PetscCall(PetscPrintf(comm, "  target              S(phi) = %s on [-%g, %g]\n", st->flow.model->potential, (double)st->flow.phi_max, (double)st->flow.phi_max));
   PetscCall(PetscPrintf(comm, "  flow                %ld steps, %.3f s; score table %d levels x %d points, s in [%g, %g]\n", st->flow.stats.steps, c->flow_seconds,
                         st->flow.table.levels, st->flow.table.points, (double)st->s_min, (double)st->s_max));
+  PetscCall(PetscPrintf(comm, "  density route       %ld steps, %.3f s; the samplers use the %s score\n", st->flow.density_steps, st->flow.density_seconds,
+                        st->flow.density ? "density-route" : "flow's"));
   PetscCall(PetscPrintf(comm, "  sampler             %s, %s schedule, %" PetscInt_FMT " steps, %" PetscInt_FMT " samples on %d rank%s, %.3f s\n", FrgSamplerTypes[st->sampler],
                         FrgScheduleTypes[st->schedule], st->steps, st->count, size, size > 1 ? "s" : "", c->sample_seconds));
   PetscCall(PetscPrintf(comm, "  speed per rank      %.4g particle-steps/s, %.4g score evaluations/s\n", c->particle_steps_per_second, c->score_evaluations_per_second));
   for (PetscInt k = 0; k < st->ncheck; k++)
-    PetscCall(PetscPrintf(comm, "  score vs Tweedie    s = %-8g abs %.3e  rel %.3e  max %.3e   Moreau rms %.3e\n", (double)st->check_s[k], a->score_abs[k], a->score_rel[k],
-                          a->score_max[k], a->moreau_rms[k]));
+    PetscCall(PetscPrintf(comm, "  score vs Tweedie    s = %-8g flow: abs %.2e rel %.2e max %.2e | density route: rel %.2e | routes differ %.2e | Moreau rms %.2e\n",
+                          (double)st->check_s[k], a->score_abs[k], a->score_rel[k], a->score_max[k], a->density_rel[k], a->route_diff[k], a->moreau_rms[k]));
   PetscCall(PetscPrintf(comm, "  <phi>               exact %.8f  sample %.8f +- %.2e\n", c->exact_mean, c->sample_mean, c->sample_mean_se));
   PetscCall(PetscPrintf(comm, "  <phi^2>             exact %.8f  sample %.8f +- %.2e  (%.2f s.e.)\n", c->exact_phi2, c->sample_phi2, c->sample_phi2_se,
                         (c->sample_phi2 - c->exact_phi2) / c->sample_phi2_se));
@@ -187,8 +190,8 @@ static PetscErrorCode FrgSampleWriteParameters(FrgSampleTask *st)
 PetscErrorCode FrgSampleWrite(FrgSampleTask *st, const FrgComparison *c, const FrgReportArrays *a, const PetscReal *start, const PetscReal *all)
 {
   const PetscInt   count = (PetscInt)(sizeof(FrgComparisonNames) / sizeof(FrgComparisonNames[0]));
-  const PetscReal *score[5] = {st->check_s, a->score_abs, a->score_rel, a->score_max, a->moreau_rms};
-  const char      *score_names[5] = {"s", "error_abs", "error_rel", "error_max", "moreau_rms"};
+  const PetscReal *score[7] = {st->check_s, a->score_abs, a->score_rel, a->score_max, a->moreau_rms, a->density_rel, a->route_diff};
+  const char      *score_names[7] = {"s", "error_abs", "error_rel", "error_max", "moreau_rms", "density_error_rel", "route_difference_rel"};
   const char      *ot_names[3]    = {"x_start", "x_end", "x_exact"};
   const PetscReal *ot[3]          = {start, all, a->ot_exact};
 
@@ -197,7 +200,7 @@ PetscErrorCode FrgSampleWrite(FrgSampleTask *st, const FrgComparison *c, const F
   PetscCall(FrgOutputOpen(st->output));
   PetscCall(FrgH5WriteSamples(st, st->output->file));
   PetscCall(FrgOutputWriteAttributes(st->output, "/comparison", (const char **)FrgComparisonNames, (const PetscReal *)c, count));
-  PetscCall(FrgOutputWriteScalars(st->output, "/comparison/score", score_names, score, 5, st->ncheck));
+  PetscCall(FrgOutputWriteScalars(st->output, "/comparison/score", score_names, score, 7, st->ncheck));
   if (a->ot_count) PetscCall(FrgOutputWriteScalars(st->output, "/comparison/transport", ot_names, ot, 3, a->ot_count));
   PetscCall(FrgSampleWriteFlow(st, st->output->file));
   PetscCall(FrgSampleWriteParameters(st));

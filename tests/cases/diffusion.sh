@@ -7,6 +7,8 @@
 #                discretization error: 3e-5 measured at h = 0.025)
 #   samples      1e5 samples with 100 Heun steps: <phi>, <phi^2>, <phi^4> within 3 standard errors,
 #                W1 <= 2 x the i.i.d. floor (Brownian-bridge asymptotics, recomputed in Python)
+#   two routes   the smoothed log-density equation dV/ds = (V'' - V'^2)/2 gives the same score (1e-4), and
+#                sampling with it (-score_source density) reproduces the target
 #   ranks        the same seed gives bitwise identical samples on 1, 2 and 3 ranks
 DW="phi^4/4 - phi^2"
 ADW="phi^4/4 - phi^2 + phi/2"
@@ -23,9 +25,9 @@ score_checks() {
   $PY - s.h5 <<'PYEOF' || { fail "table score or Moreau identity off"; return 1; }
 import h5py, sys
 g = h5py.File(sys.argv[1], "r")["comparison/score"]
-for s, rel, m in zip(g["s"][:], g["error_rel"][:], g["moreau_rms"][:]):
-    print(f"s = {s:g}: table score relative error {rel:.2e}, Moreau rms {m:.2e} (tolerances 1e-4)")
-    assert rel <= 1e-4 and m <= 1e-4
+for s, rel, m, d, r in zip(g["s"][:], g["error_rel"][:], g["moreau_rms"][:], g["density_error_rel"][:], g["route_difference_rel"][:]):
+    print(f"s = {s:g}: table score relative error {rel:.2e}, Moreau rms {m:.2e}, density route {d:.2e}, routes differ {r:.2e} (tolerances 1e-4)")
+    assert rel <= 1e-4 and m <= 1e-4 and d <= 1e-4 and r <= 1e-4
 assert len(g["s"][:]) == 5
 PYEOF
   $PY "$TESTS/py/diffusion_check.py" vertices s.h5 1e-4 1e-3 1e-3 || fail "FRG IR vertices are off"
@@ -59,6 +61,13 @@ test_diffusion_pf_ode_transport_map() {
   $PY "$TESTS/py/diffusion_check.py" samples pf.h5 2 || { fail "samples do not match the target"; return 1; }
   # x(s_min) vs F_0^{-1}(F_{s_max}(x(s_max))): the gap left is the O(s_min score) of stopping at s_min = 1e-4
   $PY -c 'import h5py,sys; c=h5py.File(sys.argv[1],"r")["comparison"].attrs; sys.exit(0 if c["ot_rms"] <= 3e-4 and c["ot_max"] <= 2e-3 else 1)' pf.h5 || fail "probability-flow map is not the OT map"
+}
+
+test_diffusion_samples_density_route() {
+  frg -options_file "$INPUTS/diffusion/asymmetric_well.yaml" -score_source density -sample_count 20000 -output d.h5 >run.log || { cat run.log; fail "frg failed"; return 1; }
+  grep -E "density route|sampler|W1|<phi" run.log
+  grep -q "the samplers use the density-route score" run.log || { fail "-score_source density not used"; return 1; }
+  $PY "$TESTS/py/diffusion_check.py" samples d.h5 2 || fail "samples with the density-route score do not match the target"
 }
 
 # Euler-Maruyama on the reverse SDE is first order: it needs more steps than Heun for the same W1.

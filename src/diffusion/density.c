@@ -1,0 +1,159 @@
+/* The second route to the score (DESIGN.md 2.3): the smoothed log-density V_s = -ln p_s solves the 0D
+ * Polchinski equation  dV/ds = (V'' - V'^2)/2; its slope v = V' = -score obeys the viscous Burgers law
+ *     dv/ds = d_x [ (v_x - v^2)/2 ],
+ * solved here on cells of the flow's spacing (x = phi, no warping) over [-X, X], X = -score_density_phi_max
+ * (default: the flow's -grid_phi_max + 4 sqrt(largest checked s), since p_s widens with s and the flow's
+ * warped grid x = phi + s u reaches that far while a fixed grid does not), in tau = ln s (dv/dtau = s dv/ds),
+ * from v = S' (exact cell averages) at s = 1/Lambda^2, by the same method as the flow: CVODE BDF with
+ * the same -rtol/-atol, a banded Newton matrix from difference quotients. Finite volumes: the update
+ * of a cell average is exact given the point flux G = (v_x - v^2)/2 at the interfaces, which we take
+ * to fourth order from four cell averages,
+ *     v_{i+1/2} = (-v_{i-1} + 7 v_i + 7 v_{i+1} - v_{i+2})/12,  v_x = (v_{i-1} - 15 v_i + 15 v_{i+1} - v_{i+2})/(12 h),
+ * central (no limiter clips the score at its extrema; the viscosity 1/2 keeps it smooth). Ghost cells
+ * extrapolate linearly: in the tails p_s is
+ * Gaussian-like and v linear in x, and the characteristics dx/ds = v leave the domain (outflow).
+ * The score table of this route has one node per cell: S = -v, dS/dx = -v_x, dS/dtau = -dv/dtau at the
+ * point values (fourth-order deconvolution of the cell averages). */
+#include "sampler.h"
+#include <cvode/cvode.h>
+#include <nvector/nvector_serial.h>
+#include <sunmatrix/sunmatrix_band.h>
+#include <sunlinsol/sunlinsol_band.h>
+
+typedef struct {
+  int    n;
+  double h;
+} FrgDensityContext;
+
+/* Cell average i of v with two ghost cells per end (linear extrapolation). */
+static inline double FrgDensityCell(const double *v, int n, int i)
+{
+  if (i < 0) return v[0] + i * (v[1] - v[0]);
+  if (i > n - 1) return v[n - 1] + (i - n + 1) * (v[n - 1] - v[n - 2]);
+  return v[i];
+}
+
+/* The point flux G = (v_x - v^2)/2 at interface i + 1/2 from four cell averages, fourth order. */
+static inline double FrgDensityFlux(double a, double b, double c, double d, double h)
+{
+  const double v = (-a + 7 * b + 7 * c - d) / 12, vx = (a - 15 * b + 15 * c - d) / (12 * h);
+  return 0.5 * (vx - v * v);
+}
+
+/* dv/dtau on every cell. Plain C. */
+static void FrgDensityRate(const FrgDensityContext *c, double tau, const double *v, double *f)
+{
+  const int    n = c->n;
+  const double s = exp(tau), h = c->h;
+  double       left = FrgDensityFlux(FrgDensityCell(v, n, -2), FrgDensityCell(v, n, -1), v[0], v[1], h), right;
+
+  for (int i = 0; i < n; i++) {
+    right = FrgDensityFlux(FrgDensityCell(v, n, i - 1), v[i], FrgDensityCell(v, n, i + 1), FrgDensityCell(v, n, i + 2), h);
+    f[i]  = s * (right - left) / h;
+    left  = right;
+  }
+}
+
+static int FrgDensityRHS(double tau, N_Vector y, N_Vector ydot, void *ctx)
+{
+  FrgDensityRate((const FrgDensityContext *)ctx, tau, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
+  return 0;
+}
+
+/* One level of the density table at the current state (rate = dv/dtau). */
+static void FrgDensityStoreLevel(FrgScoreFlow *sf, FrgScoreTable *t, int l, const double *v, const double *rate, double *work)
+{
+  const int n = (int)sf->density_cells;
+  double   *vp = work, *w = work + n, *rp = work + 2 * n, *node = t->node + 3 * (size_t)l * t->points;
+
+  FrgPointValues(n, v, vp);
+  FrgSlopes(n, sf->density_h, vp, w);
+  FrgPointValues(n, rate, rp);
+  for (int i = 0; i < n; i++) {
+    node[3 * i]     = -vp[i];
+    node[3 * i + 1] = -w[i];
+    node[3 * i + 2] = -rp[i];
+  }
+  t->x0[l]     = -sf->density_phi_max + 0.5 * sf->density_h;
+  t->dx[l]     = sf->density_h;
+  t->inv_dx[l] = 1.0 / sf->density_h;
+}
+
+/* v = S' as exact cell averages where S - min S <= 40; beyond, v continues linearly with unit slope
+ * (a Gaussian tail): that changes p_0 only where it is below e^{-40} of its maximum, and keeps the steep
+ * S' of the far tails (phi^3 ~ 1e5 at phi = 50) from making the equation stiff for nothing. */
+static PetscErrorCode FrgDensityInitial(FrgScoreFlow *sf, double *v)
+{
+  const PetscInt n = sf->density_cells;
+  PetscReal     *S, Smin = PETSC_MAX_REAL;
+  PetscInt       first = -1, last = -1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(n + 1, &S));
+  for (PetscInt i = 0; i <= n; i++) {
+    PetscCall(FrgModelPotential(sf->model, -sf->density_phi_max + i * sf->density_h, &S[i]));
+    Smin = PetscMin(Smin, S[i]);
+  }
+  for (PetscInt i = 0; i <= n; i++)
+    if (S[i] - Smin <= 40) last = i, first = first < 0 ? i : first;
+  for (PetscInt i = first; i < last; i++) v[i] = (S[i + 1] - S[i]) / sf->density_h;
+  for (PetscInt i = first - 1; i >= 0; i--) v[i] = v[i + 1] - sf->density_h;
+  for (PetscInt i = last; i < n; i++) v[i] = v[i - 1] + sf->density_h;
+  PetscCall(PetscFree(S));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+#define FrgCallCVODE(call) \
+  do { \
+    int frg_flag_ = (call); \
+    PetscCheck(frg_flag_ >= 0, sf->comm, PETSC_ERR_NOT_CONVERGED, "smoothed log-density route: %s failed with flag %d (%s)", #call, frg_flag_, CVodeGetReturnFlagName(frg_flag_)); \
+  } while (0)
+
+/* Integrates the density route over the table levels and fills sf->density_table. Not collective
+ * (every rank computes the same). */
+PetscErrorCode FrgScoreFlowSolveDensity(FrgScoreFlow *sf)
+{
+  FrgDensityContext ctx = {(int)sf->density_cells, sf->density_h};
+  FrgScoreTable    *t   = &sf->density_table;
+  SUNContext        sun;
+  N_Vector          y;
+  SUNMatrix         A;
+  SUNLinearSolver   LS;
+  void             *mem;
+  double           *rate, *work, tau;
+  const double      start = MPI_Wtime();
+  MPI_Comm          self = PETSC_COMM_SELF;
+
+  PetscFunctionBeginUser;
+  *t = sf->table;
+  t->points = (int)sf->density_cells;
+  PetscCall(PetscMalloc4(sf->levels, &t->x0, sf->levels, &t->dx, sf->levels, &t->inv_dx, 3 * sf->levels * sf->density_cells, &t->node));
+  PetscCall(PetscMalloc2(sf->density_cells, &rate, 3 * sf->density_cells, &work));
+  PetscCallExternal(SUNContext_Create, (void *)&self, &sun);
+  y = N_VNew_Serial(sf->density_cells, sun);
+  PetscCall(FrgDensityInitial(sf, N_VGetArrayPointer(y)));
+  mem = CVodeCreate(CV_BDF, sun);
+  FrgCallCVODE(CVodeInit(mem, FrgDensityRHS, PetscLogReal(sf->s_uv), y));
+  FrgCallCVODE(CVodeSStolerances(mem, sf->integrator->rtol, sf->integrator->atol));
+  FrgCallCVODE(CVodeSetUserData(mem, &ctx));
+  FrgCallCVODE(CVodeSetMaxNumSteps(mem, (long)sf->integrator->max_steps));
+  A  = SUNBandMatrix(sf->density_cells, 2, 2, sun);
+  LS = SUNLinSol_Band(y, A, sun);
+  FrgCallCVODE(CVodeSetLinearSolver(mem, LS, A));
+  for (int l = 0; l < t->levels; l++) {
+    const double tau_l = t->tau0 + l * t->dtau;
+    FrgCallCVODE(CVodeSetStopTime(mem, tau_l));
+    FrgCallCVODE(CVode(mem, tau_l, y, &tau, CV_NORMAL));
+    FrgDensityRate(&ctx, tau_l, N_VGetArrayPointer(y), rate);
+    FrgDensityStoreLevel(sf, t, l, N_VGetArrayPointer(y), rate, work);
+  }
+  FrgCallCVODE(CVodeGetNumSteps(mem, &sf->density_steps));
+  CVodeFree(&mem);
+  SUNLinSolFree(LS);
+  SUNMatDestroy(A);
+  N_VDestroy(y);
+  SUNContext_Free(&sun);
+  PetscCall(PetscFree2(rate, work));
+  sf->density_seconds = MPI_Wtime() - start;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
