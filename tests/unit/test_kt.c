@@ -1,0 +1,310 @@
+/* Unit test of the KT operator and its kernels (issue 2; run by tests/cases/core_unit.sh on 1 and 2
+ * ranks).
+ *  1. Flux kernels (include/frg/flux.h) against the LPA flow written directly from DESIGN.md 2.1:
+ *     Q(u, w) = -c m2 [ g/(m2 + u/phi) + r/(m2 + w) ] and P(w) - F(u) = Q(u, w) - Q(0, 0); their
+ *     derivatives against central differences.
+ *  2. The KT interface flux (include/frg/kt.h) against an implementation of its documented formula
+ *     written here (minmod reconstruction of q = m2 phi + u, Kurganov & Tadmor 2000 eq. (4.2)-(4.4)),
+ *     and its Jacobian variant against central differences of the flux.
+ *  3. FrgOperatorJacobian against central differences of FrgOperatorApply, column by column, at smooth
+ *     and rough (random) states, N = 1 and 4, odd and extrapolated left ends, on this communicator.
+ *  4. FrgOperatorApply on this communicator against the same operator on one rank (ghost exchange).
+ * Prints one line per check; exits nonzero if any fails. */
+#include <frg/impl.h>
+#include <frg/kt.h>
+
+
+static int failures = 0;
+
+static PetscErrorCode Report(MPI_Comm comm, PetscBool ok, const char *what, double err, double tol)
+{
+  PetscFunctionBeginUser;
+  if (!ok) failures++;
+  PetscCall(PetscPrintf(comm, "%s %-70s error %.2e (tolerance %.0e)\n", ok ? "ok  " : "BAD ", what, err, tol));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Deterministic pseudo-random numbers in [-1, 1] (same on every rank). */
+static double Random(unsigned long *state)
+{
+  *state = *state * 6364136223846793005UL + 1442695040888963407UL;
+  return 2.0 * (double)(*state >> 11) / 9007199254740992.0 - 1.0;
+}
+
+/* The LPA flux as written in DESIGN.md 2.1, in units where A_d k^{d+2} = c m2. */
+static double DirectQ(const FrgFluxKernelParams *p, double phi, double u, double w)
+{
+  return -p->c * p->m2 * (p->goldstone / (p->m2 + u / phi) + p->radial / (p->m2 + w));
+}
+
+static PetscErrorCode TestFluxKernels(MPI_Comm comm)
+{
+  const FrgFluxKernelParams p = {0.37, 0.81, 3.0, 1.0};
+  unsigned long             seed = 7;
+  double                    err_flux = 0, err_dF = 0, err_d2F = 0, err_dP = 0;
+  const double              eps = 1e-5;
+
+  PetscFunctionBeginUser;
+  for (int n = 0; n < 200; n++) {
+    /* u/phi and w stay a distance 0.4 m2 from the poles m2 + u/phi = 0 and m2 + w = 0 */
+    const double phi = 0.05 + 3.0 * (Random(&seed) + 1), u = phi * p.m2 * (1.1 + 1.5 * Random(&seed)), w = p.m2 * (1.1 + 1.5 * Random(&seed));
+    double       dF, d2F, dP, dFp, dFm;
+    const double F = FrgFluxAdvection(&p, phi, u, &dF, &d2F), P = FrgFluxDiffusion(&p, w, &dP);
+    const double exact = DirectQ(&p, phi, u, w) - DirectQ(&p, phi, 0.0, 0.0);
+
+    err_flux = PetscMax(err_flux, fabs((P - F) - exact) / (fabs(exact) + p.c));
+    (void)FrgFluxAdvection(&p, phi, u + eps, &dFp, NULL);
+    (void)FrgFluxAdvection(&p, phi, u - eps, &dFm, NULL);
+    err_dF  = PetscMax(err_dF, fabs(dF - (FrgFluxAdvection(&p, phi, u + eps, NULL, NULL) - FrgFluxAdvection(&p, phi, u - eps, NULL, NULL)) / (2 * eps)) / (fabs(dF) + 1e-3));
+    err_d2F = PetscMax(err_d2F, fabs(d2F - (dFp - dFm) / (2 * eps)) / (fabs(d2F) + 1e-3));
+    err_dP  = PetscMax(err_dP, fabs(dP - (FrgFluxDiffusion(&p, w + eps, NULL) - FrgFluxDiffusion(&p, w - eps, NULL)) / (2 * eps)) / (fabs(dP) + 1e-3));
+  }
+  PetscCall(Report(comm, (PetscBool)(err_flux < 1e-12), "flux: P(w) - F(u) = Q(u,w) - Q(0,0) of DESIGN.md 2.1", err_flux, 1e-12));
+  PetscCall(Report(comm, (PetscBool)(err_dF < 1e-6), "flux: dF/du against central differences", err_dF, 1e-6));
+  PetscCall(Report(comm, (PetscBool)(err_d2F < 1e-6), "flux: d2F/du2 against central differences", err_d2F, 1e-6));
+  PetscCall(Report(comm, (PetscBool)(err_dP < 1e-6), "flux: dP/dw against central differences", err_dP, 1e-6));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static double Minmod(double a, double b)
+{
+  return a * b <= 0 ? 0.0 : (fabs(a) < fabs(b) ? a : b);
+}
+
+/* KT flux at the interface phi (between cells centred at phi - h/2 and phi + h/2), written from the
+ * formula in the banner of include/frg/kt.h: reconstruct q = m2 x + u when there is a Goldstone term. */
+static double ReferenceKTFlux(const FrgFluxKernelParams *p, double phi, double h, const double v[4])
+{
+  const double m2 = p->goldstone != 0.0 ? p->m2 : 0.0;
+  double       q[4], qminus, qplus, uminus, uplus, dFm, dFp, H = 0.0;
+
+  for (int c = 0; c < 4; c++) q[c] = m2 * (phi + (c - 1.5) * h) + v[c];
+  qminus = q[1] + 0.5 * Minmod(q[1] - q[0], q[2] - q[1]);
+  qplus  = q[2] - 0.5 * Minmod(q[2] - q[1], q[3] - q[2]);
+  uminus = qminus - m2 * phi;
+  uplus  = qplus - m2 * phi;
+  if (p->goldstone != 0.0) {
+    const double Fm = FrgFluxAdvection(p, phi, uminus, &dFm, NULL), Fp = FrgFluxAdvection(p, phi, uplus, &dFp, NULL);
+    H               = 0.5 * (Fm + Fp) - 0.5 * fmax(fabs(dFm), fabs(dFp)) * (uplus - uminus);
+  }
+  return p->c * p->radial * ((v[2] - v[1]) / h) / (p->m2 + (v[2] - v[1]) / h) - H;
+}
+
+static PetscErrorCode TestKTFlux(MPI_Comm comm)
+{
+  unsigned long seed = 11;
+  double        err_flux = 0, err_jac = 0;
+  const double  h = 0.05, eps = 1e-7;
+
+  PetscFunctionBeginUser;
+  for (int n = 0; n < 400; n++) {
+    const FrgFluxKernelParams p   = {0.5, 0.7, n % 2 ? 3.0 : 0.0, 1.0};
+    const double              phi = 0.5 + 2.0 * (Random(&seed) + 1);
+    double                    v[4], dG[4], scale = 0, den = 1.0;
+
+    /* u ~ 0.4 phi plus rough noise: every minmod branch (left, right, extremum) occurs */
+    for (int c = 0; c < 4; c++) v[c] = 0.4 * (phi + (c - 1.5) * h) + 0.01 * Random(&seed);
+    const double G  = FrgKTFlux(&p, phi, h, v[0], v[1], v[2], v[3], &den);
+    const double GJ = FrgKTFluxJacobian(&p, phi, h, v[0], v[1], v[2], v[3], dG);
+    err_flux        = PetscMax(err_flux, PetscMax(fabs(G - ReferenceKTFlux(&p, phi, h, v)), fabs(GJ - G)) / (fabs(G) + p.c));
+    for (int c = 0; c < 4; c++) scale = PetscMax(scale, fabs(dG[c]));
+    for (int c = 0; c < 4; c++) {
+      double vp[4], vm[4], d1 = 1.0, d2 = 1.0;
+      for (int e = 0; e < 4; e++) vp[e] = vm[e] = v[e];
+      vp[c] += eps;
+      vm[c] -= eps;
+      const double fd = (FrgKTFlux(&p, phi, h, vp[0], vp[1], vp[2], vp[3], &d1) - FrgKTFlux(&p, phi, h, vm[0], vm[1], vm[2], vm[3], &d2)) / (2 * eps);
+      err_jac         = PetscMax(err_jac, fabs(fd - dG[c]) / scale);
+    }
+  }
+  PetscCall(Report(comm, (PetscBool)(err_flux < 1e-12), "KT flux against the documented formula (rough states, N = 1, 4)", err_flux, 1e-12));
+  PetscCall(Report(comm, (PetscBool)(err_jac < 1e-6), "KT flux Jacobian against central differences (rough states)", err_jac, 1e-6));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+typedef struct {
+  FrgModel    model;
+  FrgGrid     grid;
+  FrgOperator op;
+} Setup;
+
+static PetscErrorCode SetupCreate(MPI_Comm comm, PetscReal N, FrgBoundary left, PetscInt cells, Setup *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgModelCreate(comm, &s->model));
+  PetscCall(FrgModelSetType(s->model, "on"));
+  s->model->N      = N;
+  s->model->d      = 3.0;
+  s->model->Lambda = 1.0;
+  s->model->t_ir   = 1.0;
+  PetscCall(PetscStrncpy(s->model->potential, "phi^2/2 + phi^4/24", sizeof(s->model->potential)));
+  PetscCall(FrgGridCreate(comm, &s->grid));
+  PetscCall(FrgGridSetBoundaries(s->grid, left, FRG_BOUNDARY_EXTRAPOLATE));
+  PetscCall(FrgGridSetSize(s->grid, cells, 2.0));
+  PetscCall(FrgOperatorCreate(s->grid, s->model, &s->op));
+  PetscCall(FrgOperatorSetUp(s->op));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SetupDestroy(Setup *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorDestroy(&s->op));
+  PetscCall(FrgGridDestroy(&s->grid));
+  PetscCall(FrgModelDestroy(&s->model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* u = 0.3 x + 0.05 x^3 (+ rough noise of amplitude 0.004): U convex, far from the propagator poles;
+ * the cell at phi = 0 gets 1e-3 more so that its minmod does not sit exactly on the tie of an odd
+ * state (there f is not differentiable and central differences average the two branches). */
+static PetscErrorCode FillState(Setup *s, PetscBool rough, Vec u)
+{
+  unsigned long seed = 3;
+  PetscInt      xs, xm, n = s->grid->cells;
+  PetscScalar  *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetCorners(s->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAVecGetArray(s->grid->da, u, &a));
+  for (PetscInt i = 0; i < n; i++) {
+    const double x = s->grid->phi_first + i * s->grid->spacing, noise = Random(&seed);
+    if (i >= xs && i < xs + xm) a[i] = 0.3 * x + 0.05 * x * x * x + (rough ? 0.004 * noise : 0.0) + (fabs(x) < 0.5 * s->grid->spacing ? 1e-3 : 0.0);
+  }
+  PetscCall(DMDAVecRestoreArray(s->grid->da, u, &a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* max over columns j of |J e_j - (f(u + eps e_j) - f(u - eps e_j))/(2 eps)|_inf / max_j |J e_j|_inf */
+static PetscErrorCode JacobianError(Setup *s, PetscReal t, Vec u, double *error)
+{
+  Mat       J;
+  Vec       v, up, um, fp, fm, Jv;
+  PetscReal scale = 0, worst = 0, norm;
+  PetscBool physical;
+  const double eps = 1e-7;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorCreateJacobian(s->op, &J));
+  PetscCall(FrgOperatorJacobian(s->op, t, u, J));
+  PetscCall(VecDuplicate(u, &v));
+  PetscCall(VecDuplicate(u, &up));
+  PetscCall(VecDuplicate(u, &um));
+  PetscCall(VecDuplicate(u, &fp));
+  PetscCall(VecDuplicate(u, &fm));
+  PetscCall(VecDuplicate(u, &Jv));
+  for (PetscInt j = 0; j < s->grid->cells; j++) {
+    PetscCall(VecZeroEntries(v));
+    PetscCall(VecSetValue(v, j, 1.0, INSERT_VALUES));
+    PetscCall(VecAssemblyBegin(v));
+    PetscCall(VecAssemblyEnd(v));
+    PetscCall(VecWAXPY(up, eps, v, u));
+    PetscCall(VecWAXPY(um, -eps, v, u));
+    PetscCall(FrgOperatorApply(s->op, t, up, fp));
+    PetscCall(FrgOperatorIsPhysical(s->op, &physical));
+    PetscCheck(physical, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "test state crosses a propagator pole");
+    PetscCall(FrgOperatorApply(s->op, t, um, fm));
+    PetscCall(VecAXPY(fp, -1.0, fm));
+    PetscCall(VecScale(fp, 0.5 / eps));
+    PetscCall(MatMult(J, v, Jv));
+    PetscCall(VecNorm(Jv, NORM_INFINITY, &norm));
+    scale = PetscMax(scale, norm);
+    PetscCall(VecAXPY(fp, -1.0, Jv));
+    PetscCall(VecNorm(fp, NORM_INFINITY, &norm));
+    if (norm > worst && getenv("TEST_KT_VERBOSE")) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  column %" PetscInt_FMT ": |J e_j - FD| = %g\n", j, (double)norm));
+    worst = PetscMax(worst, norm);
+  }
+  *error = worst / scale;
+  PetscCall(VecDestroy(&v));
+  PetscCall(VecDestroy(&up));
+  PetscCall(VecDestroy(&um));
+  PetscCall(VecDestroy(&fp));
+  PetscCall(VecDestroy(&fm));
+  PetscCall(VecDestroy(&Jv));
+  PetscCall(MatDestroy(&J));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* |f on this communicator - f of the same operator on one rank|_inf / |f|_inf */
+static PetscErrorCode RankError(Setup *s, PetscReal N, FrgBoundary left, PetscReal t, Vec u, double *error)
+{
+  Setup              serial;
+  Vec                f, useq, fseq, fall;
+  VecScatter         scatter;
+  PetscReal          norm, diff;
+  const PetscScalar *a;
+  PetscScalar       *b;
+
+  PetscFunctionBeginUser;
+  PetscCall(SetupCreate(PETSC_COMM_SELF, N, left, s->grid->cells, &serial));
+  PetscCall(VecDuplicate(u, &f));
+  PetscCall(FrgOperatorApply(s->op, t, u, f));
+  PetscCall(DMCreateGlobalVector(serial.grid->da, &useq));
+  PetscCall(VecDuplicate(useq, &fseq));
+  PetscCall(VecScatterCreateToAll(u, &scatter, &fall));
+  PetscCall(VecScatterBegin(scatter, u, fall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(scatter, u, fall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetArrayRead(fall, &a));
+  PetscCall(VecGetArray(useq, &b));
+  for (PetscInt i = 0; i < s->grid->cells; i++) b[i] = a[i];
+  PetscCall(VecRestoreArray(useq, &b));
+  PetscCall(VecRestoreArrayRead(fall, &a));
+  PetscCall(FrgOperatorApply(serial.op, t, useq, fseq));
+  PetscCall(VecScatterBegin(scatter, f, fall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(scatter, f, fall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecNorm(fseq, NORM_INFINITY, &norm));
+  PetscCall(VecAXPY(fall, -1.0, fseq));
+  PetscCall(VecNorm(fall, NORM_INFINITY, &diff));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &diff, 1, MPIU_REAL, MPI_MAX, PETSC_COMM_WORLD));
+  *error = diff / norm;
+  PetscCall(VecScatterDestroy(&scatter));
+  PetscCall(VecDestroy(&fall));
+  PetscCall(VecDestroy(&fseq));
+  PetscCall(VecDestroy(&useq));
+  PetscCall(VecDestroy(&f));
+  PetscCall(SetupDestroy(&serial));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode TestOperator(MPI_Comm comm, PetscReal N, FrgBoundary left, PetscBool rough)
+{
+  Setup       s;
+  Vec         u;
+  double      err_jac = 0, err_rank = 0;
+  char        what[128];
+  PetscMPIInt size;
+  const char *end = left == FRG_BOUNDARY_ODD ? "odd" : "extrapolated";
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  /* two extrapolated ends: an odd cell count puts a cell, not an interface, at phi = 0, where the
+   * Goldstone flux -c g u/(m2 phi + u) is 0/0 for an odd state (u- = u+ = 0) */
+  PetscCall(SetupCreate(comm, N, left, left == FRG_BOUNDARY_ODD ? 40 : 41, &s));
+  PetscCall(DMCreateGlobalVector(s.grid->da, &u));
+  PetscCall(FillState(&s, rough, u));
+  PetscCall(JacobianError(&s, 0.5, u, &err_jac));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "Jacobian vs FD of Apply: N = %g, %s left end, %s state, %d rank(s)", (double)N, end, rough ? "rough" : "smooth", size));
+  PetscCall(Report(comm, (PetscBool)(err_jac < 1e-6), what, err_jac, 1e-6));
+  PetscCall(RankError(&s, N, left, 0.5, u, &err_rank));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "Apply on %d rank(s) vs one rank: N = %g, %s left end, %s state", size, (double)N, end, rough ? "rough" : "smooth"));
+  PetscCall(Report(comm, (PetscBool)(err_rank < 1e-14), what, err_rank, 1e-14));
+  PetscCall(VecDestroy(&u));
+  PetscCall(SetupDestroy(&s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  const PetscReal   Ns[2]    = {1.0, 4.0};
+  const FrgBoundary lefts[2] = {FRG_BOUNDARY_ODD, FRG_BOUNDARY_EXTRAPOLATE};
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of the KT operator, its Jacobian and its flux kernels"));
+  PetscCall(TestFluxKernels(PETSC_COMM_WORLD));
+  PetscCall(TestKTFlux(PETSC_COMM_WORLD));
+  for (int a = 0; a < 2; a++)
+    for (int b = 0; b < 2; b++)
+      for (int r = 0; r < 2; r++) PetscCall(TestOperator(PETSC_COMM_WORLD, Ns[a], lefts[b], (PetscBool)r));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d failure(s)\n", failures));
+  PetscCall(PetscFinalize());
+  return failures ? 1 : 0;
+}
