@@ -14,7 +14,7 @@ typedef struct {
   double w1, ks, w1_floor, w1_floor_sd, ks_floor, ks_floor_sd;
   double mode_split, mode_weight_exact, mode_weight_sample, mode_weight_se;
   double ot_rms, ot_max;
-  double particle_steps_per_second, score_evaluations_per_second, sample_seconds, flow_seconds;
+  double particle_steps_per_second, score_evaluations_per_second, sample_seconds, flow_seconds, particle_steps_per_cpu_second, sample_cpu_seconds;
 } FrgComparison;
 
 typedef struct {

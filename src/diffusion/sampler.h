@@ -69,6 +69,7 @@ typedef struct {
   PetscReal   *x, *x_start;  /* samples and their starting points at s_max */
   PetscReal    prior_mean, prior_variance;
   double       seconds_local, seconds; /* sampling wall time, this rank and the slowest */
+  double       cpu_seconds;            /* sampling CPU time of the slowest rank (unaffected by other jobs) */
   long         evaluations;            /* score evaluations on this rank */
   PetscInt     pf_failures;
 } FrgSampleTask;

@@ -75,6 +75,8 @@ PetscErrorCode FrgSampleTiming(FrgSampleTask *st, FrgComparison *c)
   c->flow_seconds                 = st->flow.seconds;
   c->score_evaluations_per_second = evaluations / PetscMax(st->seconds, 1e-300) / size;
   c->particle_steps_per_second    = st->sampler == FRG_SAMPLER_PF_ODE ? 0.0 : (double)st->count * st->steps / PetscMax(st->seconds, 1e-300) / size;
+  c->sample_cpu_seconds           = st->cpu_seconds;
+  c->particle_steps_per_cpu_second = st->sampler == FRG_SAMPLER_PF_ODE ? 0.0 : (double)st->count * st->steps / PetscMax(st->cpu_seconds, 1e-300) / size;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -95,7 +97,8 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
                         st->flow.density ? "density-route" : "flow's"));
   PetscCall(PetscPrintf(comm, "  sampler             %s, %s schedule, %" PetscInt_FMT " steps, %" PetscInt_FMT " samples on %d rank%s, %.3f s\n", FrgSamplerTypes[st->sampler],
                         FrgScheduleTypes[st->schedule], st->steps, st->count, size, size > 1 ? "s" : "", c->sample_seconds));
-  PetscCall(PetscPrintf(comm, "  speed per rank      %.4g particle-steps/s, %.4g score evaluations/s\n", c->particle_steps_per_second, c->score_evaluations_per_second));
+  PetscCall(PetscPrintf(comm, "  speed per rank      %.4g particle-steps/s, %.4g score evaluations/s (wall clock); %.4g particle-steps per CPU second\n",
+                        c->particle_steps_per_second, c->score_evaluations_per_second, c->particle_steps_per_cpu_second));
   for (PetscInt k = 0; k < st->ncheck; k++)
     PetscCall(PetscPrintf(comm, "  score vs Tweedie    s = %-8g flow: abs %.2e rel %.2e max %.2e | density route: rel %.2e | routes differ %.2e | Moreau rms %.2e\n",
                           (double)st->check_s[k], a->score_abs[k], a->score_rel[k], a->score_max[k], a->density_rel[k], a->route_diff[k], a->moreau_rms[k]));
@@ -119,7 +122,7 @@ static const char *const FrgComparisonNames[] = {"exact_mean", "exact_phi2", "ex
                                                  "frg_gamma3", "frg_gamma4", "sample_mean", "sample_mean_se", "sample_phi2", "sample_phi2_se", "sample_phi4",
                                                  "sample_phi4_se", "w1", "ks", "w1_floor", "w1_floor_sd", "ks_floor", "ks_floor_sd", "mode_split", "mode_weight_exact",
                                                  "mode_weight_sample", "mode_weight_se", "ot_rms", "ot_max", "particle_steps_per_second", "score_evaluations_per_second",
-                                                 "sample_seconds", "flow_seconds"};
+                                                 "sample_seconds", "flow_seconds", "particle_steps_per_cpu_second", "sample_cpu_seconds"};
 
 static PetscErrorCode FrgSampleWriteFlow(FrgSampleTask *st, hid_t file)
 {
