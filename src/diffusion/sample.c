@@ -54,9 +54,6 @@ static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
 
 static PetscErrorCode FrgSampleCreate(MPI_Comm comm, FrgSampleTask *st)
 {
-  PetscMPIInt rank, size;
-  PetscInt    ncheck = 0;
-
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(st, sizeof(*st)));
   st->comm           = comm;
@@ -74,6 +71,17 @@ static PetscErrorCode FrgSampleCreate(MPI_Comm comm, FrgSampleTask *st)
   PetscCall(FrgOutputCreate(comm, &st->output));
   PetscCall(FrgOutputSetFromOptions(st->output));
   PetscCall(FrgSampleSetFromOptions(st));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After -help and the unused-option check: what depends on the noise range, and the particles. */
+static PetscErrorCode FrgSampleSetUp(FrgSampleTask *st)
+{
+  PetscMPIInt rank, size;
+  PetscInt    ncheck = 0;
+  MPI_Comm    comm = st->comm;
+
+  PetscFunctionBeginUser;
   if (!st->ncheck)
     for (PetscReal s = 1e-2; s <= 1e2 * (1 + 1e-9); s *= 10)
       if (s >= st->s_min && s <= st->s_max) st->check_s[ncheck++] = s, st->ncheck = ncheck;
@@ -201,6 +209,7 @@ PetscErrorCode FrgTaskSample(MPI_Comm comm)
   PetscCall(FrgHelpRequested(&help));
   if (!help) {
     PetscCall(FrgCheckUnusedOptions(comm));
+    PetscCall(FrgSampleSetUp(&st));
     PetscCall(FrgTargetCreate(st.flow.model, st.flow.phi_max, st.nodes, &st.target));
     PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
     PetscCall(FrgScoreFlowSolve(&st.flow));

@@ -7,7 +7,8 @@
  * variance-exploding diffusion (DESIGN.md 2.3): u(phi) is the score -d ln p_s at x = phi + s u(phi).
  * Both ends of the grid extrapolate linearly, so the cells tile [-phi_max, phi_max] and any potential
  * (e.g. an asymmetric double well) is allowed. The model is zero-dimensional: -d and -N, when given,
- * must be 0 and 1. */
+ * must be 0 and 1. Unless given, -Lambda 1e5 and -t_ir 30: the flow runs from s = 1e-10 (Gamma = S up to
+ * O(s)) to s = 1.1e16 (R = 1e-16: the IR vertices). */
 #include <frg/impl.h>
 
 static PetscErrorCode FrgModelFluxParams_Field(FrgModel model, PetscReal t, FrgFluxParams *p)
@@ -24,11 +25,15 @@ static PetscErrorCode FrgModelFluxParams_Field(FrgModel model, PetscReal t, FrgF
 
 static PetscErrorCode FrgModelSetFromOptions_Field(FrgModel model)
 {
-  PetscBool set_d, set_N;
+  PetscBool set_d, set_N, set_Lambda, set_t_ir;
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-d", &set_d));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-N", &set_N));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-Lambda", &set_Lambda));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-t_ir", &set_t_ir));
+  if (!set_Lambda) model->Lambda = 1e5; /* s from 1e-10 ... */
+  if (!set_t_ir) model->t_ir = 30.0;    /* ... to 1.1e16 */
   PetscCheck(!set_d || model->d == 0.0, model->comm, PETSC_ERR_USER_INPUT, "-d must be 0 for -model field (a zero-dimensional field), got %g", (double)model->d);
   PetscCheck(!set_N || model->N == 1.0, model->comm, PETSC_ERR_USER_INPUT, "-N must be 1 for -model field (one real field), got %g", (double)model->N);
   model->d = 0.0;
