@@ -131,7 +131,29 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
     if (len > 3 && !strcmp(scan->csv + len - 3, ".h5")) scan->csv[len - 3] = 0;
     PetscCall(PetscStrlcat(scan->csv, ".csv", sizeof(scan->csv)));
   }
+  PetscCall(PetscSNPrintf(scan->bisect_low, sizeof(scan->bisect_low), "%.17g", (double)scan->bisect_range[0]));
   PetscCall(FrgScanHash(scan));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Every ${NAME} of -potential must be set by an axis or by -scan_bisect. */
+static PetscErrorCode FrgScanCheckPlaceholders(const FrgScan *scan)
+{
+  const char *at = scan->potential;
+
+  PetscFunctionBeginUser;
+  while ((at = strstr(at, "${"))) {
+    const char *end = strchr(at, '}');
+    char        name[64];
+    PetscBool   found;
+    PetscCheck(end && end - at - 2 > 0 && end - at - 2 < (int)sizeof(name), scan->world, PETSC_ERR_USER_INPUT, "-potential \"%s\": malformed placeholder at \"%s\"", scan->potential, at);
+    memcpy(name, at + 2, (size_t)(end - at - 2));
+    name[end - at - 2] = 0;
+    found = (PetscBool)!strcmp(name, scan->bisect);
+    for (PetscInt a = 0; a < scan->spec.naxes && !found; a++) found = (PetscBool)!strcmp(name, scan->spec.axes[a].name);
+    PetscCheck(found, scan->world, PETSC_ERR_USER_INPUT, "-potential \"%s\": no -scan_vary, -scan_zip or -scan_bisect sets the placeholder ${%s}", scan->potential, name);
+    at = end;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -142,11 +164,11 @@ static PetscErrorCode FrgScanValidate(FrgScan *scan)
 {
   FrgFlowResult r;
   PetscBool     ok, used;
-  char          message[FRG_SCAN_MESSAGE_LEN], low[64];
+  char          message[FRG_SCAN_MESSAGE_LEN];
 
   PetscFunctionBeginUser;
-  if (scan->bisect[0]) PetscCall(PetscSNPrintf(low, sizeof(low), "%.17g", (double)scan->bisect_range[0]));
-  PetscCall(FrgScanSetPoint(scan, 0, scan->bisect[0] ? low : NULL));
+  PetscCall(FrgScanCheckPlaceholders(scan));
+  PetscCall(FrgScanSetPoint(scan, 0, scan->bisect[0] ? scan->bisect_low : NULL));
   PetscCall(FrgScanFlow(scan, scan->group, PETSC_FALSE, &r, &ok, message));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPIU_BOOL, MPI_LAND, scan->world));
   PetscCallMPI(MPI_Bcast(message, sizeof(message), MPI_CHAR, 0, scan->world));

@@ -154,7 +154,10 @@ static PetscErrorCode FrgScanWriteHDF5(FrgScan *scan, FrgScanColumn *c, hid_t fi
   PetscCall(FrgScanWriteStrings(scan->world, group, "message", n, FrgScanMessage, c));
   PetscCall(FrgScanWriteAttributes(scan, group));
   FrgCallHDF5(scan->world, H5Gclose(group));
-  /* the provenance of a flow file, through a FrgOutput that borrows our file handle */
+  /* the provenance of a flow file, through a FrgOutput that borrows our file handle; it stores the
+   * options database, which must be the same on every rank (collective HDF5 metadata), so every
+   * rank sets the options of point 0 again (the dry run inserted the same names in the same order) */
+  PetscCall(FrgScanSetPoint(scan, 0, scan->bisect[0] ? scan->bisect_low : NULL));
   PetscCall(FrgOutputCreate(scan->world, &out));
   out->file = file;
   PetscCall(FrgOutputWriteProvenance(out));
