@@ -52,7 +52,7 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
     exact[j]       = FrgTargetTweedieScore(&st->target, x, s, &dens[j]);
     score[j]       = FrgScoreTableLookup(&sf->table, x, s);
     other[j]       = FrgScoreTableLookup(&sf->density_table, x, s);
-    diff[j]        = dens[j] > 0 ? FrgMoreauEnvelope((int)sf->cells, sf->phi_first, sf->h, gamma, x, s) + PetscLogReal(dens[j]) : 0;
+    diff[j]        = dens[j] > 0 ? FrgMoreauEnvelope((int)sf->full_cells, sf->full_first, sf->h, gamma, x, s) + PetscLogReal(dens[j]) : 0;
     pmax           = PetscMax(pmax, dens[j]);
   }
   for (int j = 0; j < K; j++) {
@@ -80,7 +80,7 @@ PetscErrorCode FrgSampleScoreChecks(FrgSampleTask *st, FrgReportArrays *a)
 {
   const double mean = FrgTargetMoment(&st->target, 0, 1), k2 = FrgTargetMoment(&st->target, mean, 2);
   double      *gamma, *work;
-  const int    n = (int)st->flow.cells;
+  const int    n = (int)st->flow.full_cells;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc2(n, &gamma, 2 * n, &work));
@@ -121,13 +121,13 @@ static void FrgSolveSmall(int n, double A[][7], double b[])
 static void FrgFitAverages(const FrgScoreFlow *sf, double centre, double a[7])
 {
   double    A[7][7];
-  const int n = (int)sf->cells;
-  int       i0 = (int)floor((centre - sf->phi_first) / sf->h + 0.5);
+  const int n = (int)sf->full_cells;
+  int       i0 = (int)floor((centre - sf->full_first) / sf->h + 0.5);
 
   i0 = PetscMax(3, PetscMin(n - 4, i0));
   for (int r = 0; r < 7; r++) {
     const int    i  = i0 - 3 + r;
-    const double xc = (sf->phi_first + i * sf->h - centre) / sf->h;
+    const double xc = (sf->full_first + i * sf->h - centre) / sf->h;
     for (int p = 0; p < 7; p++) A[r][p] = (pow(xc + 0.5, p + 1) - pow(xc - 0.5, p + 1)) / (p + 1);
     a[r] = sf->u_ir[i];
   }
@@ -137,13 +137,13 @@ static void FrgFitAverages(const FrgScoreFlow *sf, double centre, double a[7])
 /* Not collective: the IR state is the same on every rank. */
 PetscErrorCode FrgScoreFlowVertices(const FrgScoreFlow *sf, FrgComparison *c)
 {
-  double centre = sf->phi_first, a[7];
-  const int n = (int)sf->cells;
+  double centre = sf->full_first, a[7];
+  const int n = (int)sf->full_cells;
 
   PetscFunctionBeginUser;
   for (int i = 0; i < n - 1; i++)
     if (sf->u_ir[i] <= 0 && sf->u_ir[i + 1] > 0) {
-      centre = sf->phi_first + sf->h * (i - sf->u_ir[i] / (sf->u_ir[i + 1] - sf->u_ir[i]));
+      centre = sf->full_first + sf->h * (i - sf->u_ir[i] / (sf->u_ir[i + 1] - sf->u_ir[i]));
       break;
     }
   for (int it = 0; it < 5; it++) {

@@ -1,4 +1,6 @@
 /* The comparison report of task "sample": stdout and HDF5 /comparison, plus /samples and the flow.
+ *   O(N) (-model on) the statistics are those of the radius |phi| (moments <phi^2>, <(phi^2)^2>, W1, KS), the
+ *                   exact vertices at phi = 0; no Tweedie/Moreau checks, density route or OT map (1D only);
  *   exact           moments and vertices of p_0 = e^{-S}/Z by quadrature (src/diffusion/metrics.c); the
  *                   vertices at the mean from the cumulants k_n of phi (Legendre transform of W(j) = ln Z(j)):
  *                   Gamma2 = 1/k2, Gamma3 = -k3/k2^3, Gamma4 = -k4/k2^4 + 3 k3^2/k2^5;
@@ -105,6 +107,20 @@ static void FrgExactVertices(const FrgTarget *t, FrgComparison *c)
   c->exact_gamma4 = -k4 / (k2 * k2 * k2 * k2) + 3 * k3 * k3 / (k2 * k2 * k2 * k2 * k2);
 }
 
+/* O(N) (Koenigstein et al. 2022): Gamma2 = N/<phi^2>, Gamma4 = 3N^2/<phi^2>^2 [1 - N <(phi^2)^2>/((N+2) <phi^2>^2)] at
+ * phi = 0; the target here is the density of the radius, so <phi^2> = <sigma^2>. */
+static void FrgExactVerticesON(const FrgTarget *t, double N, FrgComparison *c)
+{
+  const double p2 = FrgTargetMoment(t, 0, 2), p4 = FrgTargetMoment(t, 0, 4);
+
+  c->exact_mean   = FrgTargetMoment(t, 0, 1);
+  c->exact_phi2   = p2;
+  c->exact_phi4   = p4;
+  c->exact_gamma2 = N / p2;
+  c->exact_gamma3 = 0.0;
+  c->exact_gamma4 = 3 * N * N / (p2 * p2) * (1 - N * p4 / ((N + 2) * p2 * p2));
+}
+
 /* The exact monotone map against the probability-flow map, first min(n, 1000) particles. */
 static void FrgSampleTransportMap(const FrgSampleTask *st, const PetscReal *start, const PetscReal *end, FrgComparison *c, PetscReal *exact, PetscInt *m)
 {
@@ -127,10 +143,11 @@ static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscR
   PetscReal *sorted;
 
   PetscFunctionBeginUser;
-  FrgExactVertices(&st->target, c);
+  if (st->flow.radial) FrgExactVerticesON(&st->target, (double)st->flow.components, c);
+  else FrgExactVertices(&st->target, c);
   FrgTargetModeSplit(&st->target, c->exact_mean, &c->mode_split, &c->mode_weight_exact);
   FrgSampleMoments(st, all, c);
-  if (st->sampler != FRG_SAMPLER_EM) FrgSampleTransportMap(st, start, all, c, arrays->ot_exact, &arrays->ot_count);
+  if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial) FrgSampleTransportMap(st, start, all, c, arrays->ot_exact, &arrays->ot_count);
   PetscCall(PetscMalloc1(st->count, &sorted));
   PetscCall(PetscArraycpy(sorted, all, st->count));
   qsort(sorted, (size_t)st->count, sizeof(double), FrgCompareReal);
@@ -159,8 +176,8 @@ PetscErrorCode FrgSampleReport(FrgSampleTask *st)
     displs[r] = (PetscMPIInt)(r * (st->count / size) + PetscMin(r, st->count % size));
   }
   if (!rank) PetscCall(PetscMalloc2(st->count, &all, st->count, &start));
-  PetscCallMPI(MPI_Gatherv(st->x, (PetscMPIInt)st->local, MPIU_REAL, all, counts, displs, MPIU_REAL, 0, st->comm));
-  PetscCallMPI(MPI_Gatherv(st->x_start, (PetscMPIInt)st->local, MPIU_REAL, start, counts, displs, MPIU_REAL, 0, st->comm));
+  PetscCallMPI(MPI_Gatherv(st->radius, (PetscMPIInt)st->local, MPIU_REAL, all, counts, displs, MPIU_REAL, 0, st->comm));
+  if (!st->flow.radial) PetscCallMPI(MPI_Gatherv(st->x_start, (PetscMPIInt)st->local, MPIU_REAL, start, counts, displs, MPIU_REAL, 0, st->comm));
   PetscCall(FrgScoreFlowVertices(&st->flow, &c));
   if (!rank) PetscCall(FrgSampleCompare(st, all, start, &c, &arrays));
   PetscCallMPI(MPI_Bcast(&c, sizeof(c), MPI_BYTE, 0, st->comm));

@@ -82,7 +82,10 @@ static PetscErrorCode FrgSampleSetUp(FrgSampleTask *st)
   MPI_Comm    comm = st->comm;
 
   PetscFunctionBeginUser;
-  if (!st->ncheck)
+  if (st->flow.radial) {
+    PetscCheck(!st->flow.density, comm, PETSC_ERR_USER_INPUT, "-score_source density is implemented for -model field only");
+    st->ncheck = 0; /* the exact Tweedie score of an N-component target is not implemented */
+  } else if (!st->ncheck)
     for (PetscReal s = 1e-2; s <= 1e2 * (1 + 1e-9); s *= 10)
       if (s >= st->s_min && s <= st->s_max) st->check_s[ncheck++] = s, st->ncheck = ncheck;
   PetscCall(FrgScoreFlowSetRange(&st->flow, st->s_min, st->s_max, "-sample_s_min", "-sample_s_max"));
@@ -107,7 +110,7 @@ static PetscErrorCode FrgSampleDestroy(FrgSampleTask *st)
   PetscCall(FrgScoreFlowDestroy(&st->flow));
   PetscCall(FrgOutputDestroy(&st->output));
   PetscCall(FrgTargetDestroy(&st->target));
-  PetscCall(PetscFree2(st->x, st->x_start));
+  PetscCall(PetscFree3(st->x, st->x_start, st->radius));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -132,6 +135,46 @@ static PetscErrorCode FrgSamplePrior(FrgSampleTask *st)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* O(N): the score S(r) x/r is radial, so the probability flow keeps each particle's direction and moves
+ * its radius r by the 1D odd score (exactly the 1D steps on r); the reverse SDE adds N-component noise. */
+static void FrgSampleLoopRadial(FrgSampleTask *st, long *evaluations)
+{
+  const FrgScoreTable *t = st->flow.sampling, *steps = &st->flow.steps;
+  const int            K = (int)st->steps, N = (int)st->flow.components;
+  PetscReal           *x = st->x;
+
+  for (PetscInt b = 0; b < st->local; b += FRG_SAMPLE_BLOCK) {
+    const PetscInt end = PetscMin(b + FRG_SAMPLE_BLOCK, st->local);
+    for (int k = 0; k < (st->sampler == FRG_SAMPLER_PF_ODE ? 1 : K); k++) {
+      const double s0 = FrgScheduleVariance(st->schedule, st->s_max, st->s_min, K, k), s1 = FrgScheduleVariance(st->schedule, st->s_max, st->s_min, K, k + 1);
+      for (PetscInt i = b; i < end; i++) {
+        double *xi = x + (size_t)i * N, r = 0, rnew;
+        for (int c = 0; c < N; c++) r += xi[c] * xi[c];
+        r = sqrt(r);
+        if (st->sampler == FRG_SAMPLER_EM) {
+          const double g = r > 0 ? (s0 - s1) * FrgScoreTableValue(steps, k, r) / r : 0.0;
+          for (int c = 0; c < N; c += 2) {
+            double z[2];
+            FrgRandomNormal2((uint64_t)st->seed, (uint64_t)(st->first + i), (uint32_t)(k + 1), (uint32_t)(1 + c / 2), z);
+            xi[c] += g * xi[c] + sqrt(s0 - s1) * z[0];
+            if (c + 1 < N) xi[c + 1] += g * xi[c + 1] + sqrt(s0 - s1) * z[1];
+          }
+          continue;
+        }
+        rnew = r;
+        if (st->sampler == FRG_SAMPLER_HEUN) rnew = FrgStepHeun(steps, k, sqrt(s0), sqrt(s1), r);
+        else {
+          const int n = FrgIntegratePFODE(t, sqrt(st->s_max), sqrt(st->s_min), st->rtol, 1e-3 * st->rtol, 100000, &rnew);
+          *evaluations += 3 * (n < 0 ? -n : n) + 1;
+          if (n < 0) st->pf_failures++;
+        }
+        for (int c = 0; c < N && r > 0; c++) xi[c] *= rnew / r;
+      }
+    }
+  }
+  if (st->sampler != FRG_SAMPLER_PF_ODE) *evaluations = (long)st->local * K * (st->sampler == FRG_SAMPLER_HEUN ? 2 : 1);
+}
+
 static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
 {
   const FrgScoreTable *t = st->flow.sampling, *steps = &st->flow.steps;
@@ -140,6 +183,10 @@ static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
   PetscReal           *x = st->x;
 
   *evaluations = 0;
+  if (st->flow.radial) {
+    FrgSampleLoopRadial(st, evaluations);
+    return;
+  }
   if (st->sampler == FRG_SAMPLER_PF_ODE) {
     for (PetscInt i = 0; i < st->local; i++) {
       const int n = FrgIntegratePFODE(t, PetscSqrtReal(st->s_max), PetscSqrtReal(st->s_min), st->rtol, 1e-3 * st->rtol, 100000, &x[i]);
@@ -170,18 +217,20 @@ static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
 
 static PetscErrorCode FrgSampleDraw(FrgSampleTask *st)
 {
+  const PetscInt N = st->flow.components;
   double  start;
   clock_t cpu;
   long    evaluations;
 
   PetscFunctionBeginUser;
   PetscCall(FrgSamplePrior(st));
-  PetscCall(PetscMalloc2(PetscMax(st->local, 1), &st->x, PetscMax(st->local, 1), &st->x_start));
-  for (PetscInt i = 0; i < st->local; i++) {
-    double z[2];
-    FrgRandomNormal2((uint64_t)st->seed, (uint64_t)(st->first + i), 0u, 0u, z);
-    st->x[i] = st->x_start[i] = st->prior_mean + PetscSqrtReal(st->prior_variance) * z[0];
-  }
+  PetscCall(PetscMalloc3(PetscMax(N * st->local, 1), &st->x, PetscMax(N * st->local, 1), &st->x_start, PetscMax(st->local, 1), &st->radius));
+  for (PetscInt i = 0; i < st->local; i++)
+    for (PetscInt c = 0; c < N; c += 2) {
+      double z[2];
+      FrgRandomNormal2((uint64_t)st->seed, (uint64_t)(st->first + i), 0u, (uint32_t)(c / 2), z);
+      for (PetscInt d = c; d < PetscMin(c + 2, N); d++) st->x[i * N + d] = st->x_start[i * N + d] = st->prior_mean + PetscSqrtReal(st->prior_variance) * z[d - c];
+    }
   PetscCallMPI(MPI_Barrier(st->comm));
   start   = MPI_Wtime();
   cpu     = clock();
@@ -194,6 +243,12 @@ static PetscErrorCode FrgSampleDraw(FrgSampleTask *st)
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &st->pf_failures, 1, MPIU_INT, MPI_SUM, st->comm));
   PetscCheck(!st->pf_failures, st->comm, PETSC_ERR_NOT_CONVERGED, "-sampler pf_ode: %" PetscInt_FMT " particles needed more than 100000 steps: loosen -sample_rtol",
              st->pf_failures);
+  /* what the statistics see: the sample itself (one field) or its radius |phi| (O(N)) */
+  for (PetscInt i = 0; i < st->local; i++) {
+    PetscReal r2 = 0;
+    for (PetscInt c = 0; c < N; c++) r2 += st->x[i * N + c] * st->x[i * N + c];
+    st->radius[i] = st->flow.radial ? PetscSqrtReal(r2) : st->x[i];
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -210,7 +265,7 @@ PetscErrorCode FrgTaskSample(MPI_Comm comm)
   if (!help) {
     PetscCall(FrgCheckUnusedOptions(comm));
     PetscCall(FrgSampleSetUp(&st));
-    PetscCall(FrgTargetCreate(st.flow.model, st.flow.phi_max, st.nodes, &st.target));
+    PetscCall(FrgTargetCreate(st.flow.model, st.flow.phi_max, st.nodes, st.flow.radial, st.flow.components, &st.target));
     PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
     PetscCall(FrgScoreFlowSolve(&st.flow));
     PetscCall(FrgSampleDraw(&st));

@@ -15,6 +15,10 @@ typedef struct {
   FrgOperator        op;
   FrgIntegrator      integrator;
   PetscInt           cells, levels, points;
+  PetscBool          radial;     /* O(N) model: u(sigma) on sigma >= 0, the score is radial */
+  PetscInt           components; /* N of the samples */
+  PetscInt           full_cells; /* cells of the stored states: mirrored to the signed radius if radial */
+  PetscReal          full_first; /* centre of the first of them */
   PetscReal          phi_first, h, phi_max, Lambda, t_ir;
   PetscReal          s_uv, s_ir; /* noise range of the flow: 1/Lambda^2 .. e^{2 t_IR}/Lambda^2 */
   PetscReal          s_lo, s_hi; /* noise range of the table */
@@ -47,7 +51,7 @@ PETSC_INTERN PetscErrorCode FrgScoreFlowDestroy(FrgScoreFlow *);
 PETSC_INTERN PetscReal      FrgScoreFlowNoise(const FrgScoreFlow *, PetscReal t);
 
 /* The exact target on the quadrature grid [-phi_max, phi_max], after the normalizability checks. */
-PETSC_INTERN PetscErrorCode FrgTargetCreate(FrgModel, PetscReal phi_max, PetscInt nodes, FrgTarget *);
+PETSC_INTERN PetscErrorCode FrgTargetCreate(FrgModel, PetscReal phi_max, PetscInt nodes, PetscBool radial, PetscInt N, FrgTarget *);
 PETSC_INTERN PetscErrorCode FrgTargetDestroy(FrgTarget *);
 
 /* The task "sample" (src/diffusion/sample.c, report in src/diffusion/report.c). */
@@ -66,7 +70,8 @@ typedef struct {
   PetscReal    check_s[16]; /* noise levels of the score check */
   PetscInt     ncheck;
   PetscInt     local, first; /* particles of this rank: global indices first .. first + local - 1 */
-  PetscReal   *x, *x_start;  /* samples and their starting points at s_max */
+  PetscReal   *x, *x_start;  /* samples and their starting points at s_max [local][components] */
+  PetscReal   *radius;       /* per sample: the value (one field) or |phi| (O(N)): what the statistics see */
   PetscReal    prior_mean, prior_variance;
   double       seconds_local, seconds; /* sampling wall time, this rank and the slowest */
   double       cpu_seconds;            /* sampling CPU time of the slowest rank (unaffected by other jobs) */

@@ -46,8 +46,9 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   sf->density = (PetscBool)(source == 1);
   PetscCheck(sf->levels >= 2, comm, PETSC_ERR_USER_INPUT, "-score_levels must be >= 2, got %" PetscInt_FMT, sf->levels);
   PetscCheck(sf->points >= 4, comm, PETSC_ERR_USER_INPUT, "-score_table_points must be >= 4, got %" PetscInt_FMT, sf->points);
-  PetscCheck(!strcmp(sf->model->type, "field"), comm, PETSC_ERR_USER_INPUT, "-task sample needs -model field (one real field in zero dimensions), got -model %s",
-             sf->model->type);
+  PetscCheck(!strcmp(sf->model->type, "field") || !strcmp(sf->model->type, "on"), comm, PETSC_ERR_USER_INPUT,
+             "-task sample needs -model field (one real field) or -model on (O(N), radial score), got -model %s", sf->model->type);
+  PetscCheck(sf->model->d == 0, comm, PETSC_ERR_USER_INPUT, "-task sample needs a zero-dimensional flow: -d must be 0, got %g", (double)sf->model->d);
   PetscCall(FrgOperatorCreate(sf->grid, sf->model, &sf->op));
   PetscCall(FrgOperatorSetFromOptions(sf->op));
   PetscCall(FrgModelSetUp(sf->model));
@@ -58,6 +59,13 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   PetscCall(FrgGridGetInfo(sf->grid, &sf->cells, &sf->phi_first, &sf->h));
   PetscCall(FrgModelGetParameters(sf->model, NULL, NULL, &sf->Lambda, &sf->t_ir));
   sf->phi_max = sf->grid->phi_max;
+  /* O(N): u is odd in the signed radius; the tables and stored states use the mirrored grid */
+  sf->radial     = (PetscBool)(sf->grid->left == FRG_BOUNDARY_ODD);
+  sf->full_cells = sf->radial ? 2 * sf->cells - 1 : sf->cells;
+  sf->full_first = sf->radial ? -(sf->cells - 1) * sf->h : sf->phi_first;
+  sf->components = sf->radial ? (PetscInt)sf->model->N : 1;
+  PetscCheck(!sf->radial || ((PetscReal)sf->components == sf->model->N && sf->components >= 1), comm, PETSC_ERR_USER_INPUT,
+             "-task sample with -model on needs an integer -N >= 1, got %g", (double)sf->model->N);
   sf->s_uv    = FrgScoreFlowNoise(sf, 0.0);
   sf->s_ir    = FrgScoreFlowNoise(sf, sf->t_ir);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -121,43 +129,54 @@ static PetscErrorCode FrgScoreFlowAllocate(FrgScoreFlow *sf)
   t->dtau     = (PetscLogReal(sf->s_hi) - t->tau0) / (sf->levels - 1);
   t->inv_dtau = 1.0 / t->dtau;
   PetscCall(PetscMalloc4(sf->levels, &t->x0, sf->levels, &t->dx, sf->levels, &t->inv_dx, 3 * sf->levels * sf->points, &t->node));
-  PetscCall(PetscMalloc3(sf->levels * sf->cells, &sf->u_levels, sf->cells, &sf->u_ir, PetscMax(sf->nsnap, 1) * sf->cells, &sf->u_snap));
+  PetscCall(PetscMalloc3(sf->levels * sf->full_cells, &sf->u_levels, sf->full_cells, &sf->u_ir, PetscMax(sf->nsnap, 1) * sf->full_cells, &sf->u_snap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* One table level from the state u at RG time t (f is work space for du/dt). */
-static PetscErrorCode FrgScoreFlowStoreLevel(FrgScoreFlow *sf, FrgScoreTable *tb, PetscInt l, PetscReal t, Vec u, Vec f, PetscReal *work)
+/* The cell averages of a state on the full grid: mirrored (u odd) for the O(N) model. Not collective. */
+static void FrgScoreFlowMirror(const FrgScoreFlow *sf, const PetscScalar *u, PetscReal scale, PetscReal *full)
 {
-  const PetscScalar *ua, *fa;
-  PetscReal         *ut = work + 6 * sf->cells, s = FrgScoreFlowNoise(sf, t), clip = sf->phi_max + 12.0 * PetscSqrtReal(s);
-  int                bad;
+  const PetscInt n = sf->cells;
 
-  PetscFunctionBeginUser;
-  PetscCall(FrgOperatorApply(sf->op, t, u, f));
-  PetscCall(VecGetArrayRead(u, &ua));
-  PetscCall(VecGetArrayRead(f, &fa));
-  for (PetscInt i = 0; i < sf->cells; i++) {
-    if (tb == &sf->table) sf->u_levels[l * sf->cells + i] = ua[i];
-    ut[i] = 0.5 * fa[i];
+  for (PetscInt i = 0; i < n; i++) {
+    if (sf->radial) {
+      full[n - 1 + i] = scale * u[i];
+      full[n - 1 - i] = -scale * u[i];
+    } else full[i] = scale * u[i];
   }
-  bad = FrgScoreLevelBuild((int)sf->cells, sf->phi_first, sf->h, ua, ut, s, -clip, clip, tb->points, work, &tb->x0[l], &tb->dx[l], tb->node + 3 * l * tb->points);
-  PetscCall(VecRestoreArrayRead(f, &fa));
-  PetscCall(VecRestoreArrayRead(u, &ua));
-  PetscCheck(!bad, sf->comm, PETSC_ERR_NOT_CONVERGED,
-             "the flow lost monotonicity of x(phi) = phi + s u at s = %g, phi = %g: refine -grid_cells or tighten -rtol", (double)s,
-             (double)(sf->phi_first + (bad - 1) * sf->h));
-  tb->inv_dx[l] = 1.0 / tb->dx[l];
-  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgScoreFlowCopy(Vec u, PetscInt n, PetscReal *copy)
+static PetscErrorCode FrgScoreFlowCopy(const FrgScoreFlow *sf, Vec u, PetscReal *copy)
 {
   const PetscScalar *ua;
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(u, &ua));
-  for (PetscInt i = 0; i < n; i++) copy[i] = ua[i];
+  FrgScoreFlowMirror(sf, ua, 1.0, copy);
   PetscCall(VecRestoreArrayRead(u, &ua));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One table level from the state u at RG time t (f is work space for du/dt; du/dtau = (du/dt)/2). */
+static PetscErrorCode FrgScoreFlowStoreLevel(FrgScoreFlow *sf, FrgScoreTable *tb, PetscInt l, PetscReal t, Vec u, Vec f, PetscReal *work)
+{
+  const PetscInt     nf = sf->full_cells;
+  const PetscScalar *fa;
+  PetscReal         *uf = work + 6 * nf, *ut = work + 7 * nf, s = FrgScoreFlowNoise(sf, t), clip = sf->phi_max + 12.0 * PetscSqrtReal(s);
+  int                bad;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorApply(sf->op, t, u, f));
+  PetscCall(FrgScoreFlowCopy(sf, u, uf));
+  PetscCall(VecGetArrayRead(f, &fa));
+  FrgScoreFlowMirror(sf, fa, 0.5, ut);
+  PetscCall(VecRestoreArrayRead(f, &fa));
+  if (tb == &sf->table) PetscCall(PetscArraycpy(sf->u_levels + l * nf, uf, nf));
+  bad = FrgScoreLevelBuild((int)nf, sf->full_first, sf->h, uf, ut, s, -clip, clip, tb->points, work, &tb->x0[l], &tb->dx[l], tb->node + 3 * l * tb->points);
+  PetscCheck(!bad, sf->comm, PETSC_ERR_NOT_CONVERGED,
+             "the flow lost monotonicity of x(phi) = phi + s u at s = %g, phi = %g: refine -grid_cells or tighten -rtol", (double)s,
+             (double)(sf->full_first + (bad - 1) * sf->h));
+  tb->inv_dx[l] = 1.0 / tb->dx[l];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -199,7 +218,7 @@ PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
 
   PetscFunctionBeginUser;
   PetscCall(FrgScoreFlowAllocate(sf));
-  PetscCall(PetscMalloc1(7 * sf->cells, &work));
+  PetscCall(PetscMalloc1(8 * sf->full_cells, &work));
   PetscCall(FrgGridGetDM(sf->grid, &da));
   PetscCall(DMCreateGlobalVector(da, &u));
   PetscCall(VecDuplicate(u, &f));
@@ -209,14 +228,14 @@ PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
   for (PetscInt e = 0; e < nevents; e++) {
     PetscCall(FrgIntegratorAdvance(sf->integrator, events[e].t, u));
     if (events[e].kind == 0) PetscCall(FrgScoreFlowStoreLevel(sf, &sf->table, events[e].index, events[e].t, u, f, work));
-    else PetscCall(FrgScoreFlowCopy(u, sf->cells, sf->u_snap + events[e].index * sf->cells));
+    else PetscCall(FrgScoreFlowCopy(sf, u, sf->u_snap + events[e].index * sf->full_cells));
   }
   PetscCall(PetscFree(events));
   PetscCall(FrgIntegratorAdvance(sf->integrator, sf->t_ir, u));
-  PetscCall(FrgScoreFlowCopy(u, sf->cells, sf->u_ir));
+  PetscCall(FrgScoreFlowCopy(sf, u, sf->u_ir));
   PetscCall(FrgIntegratorGetStats(sf->integrator, &sf->stats));
   sf->seconds = MPI_Wtime() - start;
-  PetscCall(FrgScoreFlowSolveDensity(sf));
+  if (!sf->radial) PetscCall(FrgScoreFlowSolveDensity(sf));
   sf->sampling = sf->density ? &sf->density_table : &sf->table;
   for (int l = 0; l < sf->steps.levels; l++) {
     FrgScoreTable *t = &sf->steps;

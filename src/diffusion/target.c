@@ -1,15 +1,16 @@
 /* The exact target p_0 = e^{-S}/Z of -model field on a uniform quadrature grid over the field range
- * [-phi_max, phi_max], after checking that it is a probability density the flow can represent:
+ * [-phi_max, phi_max] (for -model on: the density sigma^{N-1} e^{-U(sigma)} of the radius on [0, phi_max]),
+ * after checking that it is a probability density the flow can represent:
  *   - normalizable: S grows without bound, checked at phi = +-phi_max 2^k, k = 0..6 (S increasing and
  *     at least 50 above its minimum at the outermost points), so that e^{-S} is integrable;
  *   - inside the field range: e^{-S} at +-phi_max is below e^{-30} of its maximum, else the grid cuts
  *     off mass and the extrapolated boundaries of the flow corrupt the score. */
 #include "sampler.h"
 
-static PetscErrorCode FrgTargetCheckGrowth(FrgModel model, PetscReal phi_max, PetscReal Smin)
+static PetscErrorCode FrgTargetCheckGrowth(FrgModel model, PetscReal phi_max, PetscReal Smin, PetscBool radial)
 {
   PetscFunctionBeginUser;
-  for (int sign = -1; sign <= 1; sign += 2) {
+  for (int sign = radial ? 1 : -1; sign <= 1; sign += 2) {
     PetscReal previous = -PETSC_MAX_REAL, S = 0, phi = 0;
     for (int k = 0; k <= 6; k++) {
       phi = sign * phi_max * (PetscReal)(1 << k);
@@ -25,28 +26,29 @@ static PetscErrorCode FrgTargetCheckGrowth(FrgModel model, PetscReal phi_max, Pe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode FrgTargetCreate(FrgModel model, PetscReal phi_max, PetscInt nodes, FrgTarget *t)
+PetscErrorCode FrgTargetCreate(FrgModel model, PetscReal phi_max, PetscInt nodes, PetscBool radial, PetscInt N, FrgTarget *t)
 {
-  PetscReal *S, Smin = PETSC_MAX_REAL;
+  PetscReal *S, Smin = PETSC_MAX_REAL, U;
 
   PetscFunctionBeginUser;
   PetscCheck(nodes >= 101 && nodes % 2 == 1, model->comm, PETSC_ERR_USER_INPUT, "-target_quadrature_nodes must be odd and >= 101, got %" PetscInt_FMT, nodes);
   t->n = (int)nodes;
-  t->a = -phi_max;
-  t->h = 2.0 * phi_max / (nodes - 1);
+  t->a = radial ? 0.0 : -phi_max;
+  t->h = (phi_max - t->a) / (nodes - 1);
   PetscCall(PetscMalloc4(nodes, &t->phi, nodes, &t->p, nodes, &t->logp, nodes, &t->cdf));
   PetscCall(PetscMalloc1(nodes, &S));
   for (PetscInt i = 0; i < nodes; i++) {
     t->phi[i] = t->a + i * t->h;
-    PetscCall(FrgModelPotential(model, t->phi[i], &S[i]));
-    PetscCheck(PetscIsNormalReal(S[i]) || S[i] == 0, model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite at phi = %g", model->potential,
-               (double)t->phi[i]);
-    Smin = PetscMin(Smin, S[i]);
+    PetscCall(FrgModelPotential(model, t->phi[i], &U));
+    PetscCheck(PetscIsNormalReal(U) || U == 0, model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite at phi = %g", model->potential, (double)t->phi[i]);
+    /* O(N): the density of the radius sigma = |phi| carries the measure sigma^{N-1} */
+    S[i] = radial && N > 1 ? (i ? U - (N - 1) * PetscLogReal(t->phi[i]) : PETSC_INFINITY) : U;
+    if (i || !radial || N == 1) Smin = PetscMin(Smin, S[i]);
   }
-  PetscCall(FrgTargetCheckGrowth(model, phi_max, Smin));
-  PetscCheck(S[0] - Smin >= 30 && S[nodes - 1] - Smin >= 30, model->comm, PETSC_ERR_USER_INPUT,
+  PetscCall(FrgTargetCheckGrowth(model, phi_max, Smin, radial));
+  PetscCheck((radial || S[0] - Smin >= 30) && S[nodes - 1] - Smin >= 30, model->comm, PETSC_ERR_USER_INPUT,
              "-grid_phi_max = %g is too small for the target: e^{-S} at the ends of the field range is still %.3g of its maximum (need < 1e-13); raise -grid_phi_max",
-             (double)phi_max, (double)PetscExpReal(-PetscMin(S[0], S[nodes - 1]) + Smin));
+             (double)phi_max, (double)PetscExpReal(-PetscMin(radial ? S[nodes - 1] : S[0], S[nodes - 1]) + Smin));
   FrgTargetNormalize(t, S);
   PetscCall(PetscFree(S));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -1,6 +1,6 @@
 /* Output of task "sample": the summary on stdout and the HDF5 file.
- *   /samples                 the samples [count] in global particle order, written collectively: each
- *                            rank writes its own block (hyperslab)
+ *   /samples                 the samples [count] (-model field) or [count, N] (-model on) in global particle
+ *                            order, written collectively: each rank writes its own block (hyperslab)
  *   /comparison              attributes: exact, FRG and sample numbers (src/diffusion/report.c)
  *   /comparison/score        s, error_abs, error_rel, error_max, moreau_rms, density_error_rel, route_difference_rel
  *                            per -score_check_s
@@ -37,17 +37,19 @@ static PetscErrorCode FrgH5WriteReplicated(MPI_Comm comm, hid_t file, const char
 }
 
 /* The distributed samples: rank r writes [first, first + local). */
+/* The distributed samples [count] (one field) or [count, N] (O(N)): rank r writes rows [first, first + local). */
 static PetscErrorCode FrgH5WriteSamples(FrgSampleTask *st, hid_t file)
 {
-  hsize_t dims = (hsize_t)st->count, offset = (hsize_t)st->first, count = (hsize_t)st->local;
-  hid_t   space, mem, dset, dxpl;
+  const int N = (int)st->flow.components, rank_of = st->flow.radial ? 2 : 1;
+  hsize_t   dims[2] = {(hsize_t)st->count, (hsize_t)N}, offset[2] = {(hsize_t)st->first, 0}, count[2] = {(hsize_t)st->local, (hsize_t)N};
+  hid_t     space, mem, dset, dxpl;
 
   PetscFunctionBeginUser;
-  space = H5Screate_simple(1, &dims, NULL);
+  space = H5Screate_simple(rank_of, dims, NULL);
   dset  = H5Dcreate2(file, "/samples", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(dset >= 0, st->comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 dataset /samples");
-  mem = H5Screate_simple(1, &count, NULL);
-  if (count) FrgCallHDF5(st->comm, H5Sselect_hyperslab(space, H5S_SELECT_SET, &offset, NULL, &count, NULL));
+  mem = H5Screate_simple(rank_of, count, NULL);
+  if (st->local) FrgCallHDF5(st->comm, H5Sselect_hyperslab(space, H5S_SELECT_SET, offset, NULL, count, NULL));
   else {
     FrgCallHDF5(st->comm, H5Sselect_none(space));
     FrgCallHDF5(st->comm, H5Sselect_none(mem));
@@ -90,10 +92,12 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(FrgOutputGetName(st->output, &name));
   PetscCall(PetscPrintf(comm, "\nfrg sample summary (%s)\n", name));
-  PetscCall(PetscPrintf(comm, "  target              S(phi) = %s on [-%g, %g]\n", st->flow.model->potential, (double)st->flow.phi_max, (double)st->flow.phi_max));
+  PetscCall(PetscPrintf(comm, "  target              S(phi) = %s on [%g, %g]%s\n", st->flow.model->potential, st->flow.radial ? 0.0 : -(double)st->flow.phi_max,
+                        (double)st->flow.phi_max, st->flow.radial ? " (radius |phi|, O(N))" : ""));
   PetscCall(PetscPrintf(comm, "  flow                %ld steps, %.3f s; score table %d levels x %d points, s in [%g, %g]\n", st->flow.stats.steps, c->flow_seconds,
                         st->flow.table.levels, st->flow.table.points, (double)st->s_min, (double)st->s_max));
-  PetscCall(PetscPrintf(comm, "  density route       %ld steps, %.3f s; the samplers use the %s score\n", st->flow.density_steps, st->flow.density_seconds,
+  if (!st->flow.radial)
+    PetscCall(PetscPrintf(comm, "  density route       %ld steps, %.3f s; the samplers use the %s score\n", st->flow.density_steps, st->flow.density_seconds,
                         st->flow.density ? "density-route" : "flow's"));
   PetscCall(PetscPrintf(comm, "  sampler             %s, %s schedule, %" PetscInt_FMT " steps, %" PetscInt_FMT " samples on %d rank%s, %.3f s\n", FrgSamplerTypes[st->sampler],
                         FrgScheduleTypes[st->schedule], st->steps, st->count, size, size > 1 ? "s" : "", c->sample_seconds));
@@ -102,6 +106,7 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
   for (PetscInt k = 0; k < st->ncheck; k++)
     PetscCall(PetscPrintf(comm, "  score vs Tweedie    s = %-8g flow: abs %.2e rel %.2e max %.2e | density route: rel %.2e | routes differ %.2e | Moreau rms %.2e\n",
                           (double)st->check_s[k], a->score_abs[k], a->score_rel[k], a->score_max[k], a->density_rel[k], a->route_diff[k], a->moreau_rms[k]));
+  if (st->flow.radial) PetscCall(PetscPrintf(comm, "  O(N), N = %" PetscInt_FMT "       statistics of the radius |phi|: <phi> is <|phi|>, <phi^4> is <(phi^2)^2>\n", st->flow.components));
   PetscCall(PetscPrintf(comm, "  <phi>               exact %.8f  sample %.8f +- %.2e\n", c->exact_mean, c->sample_mean, c->sample_mean_se));
   PetscCall(PetscPrintf(comm, "  <phi^2>             exact %.8f  sample %.8f +- %.2e  (%.2f s.e.)\n", c->exact_phi2, c->sample_phi2, c->sample_phi2_se,
                         (c->sample_phi2 - c->exact_phi2) / c->sample_phi2_se));
@@ -110,9 +115,9 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
   PetscCall(PetscPrintf(comm, "  W1                  %.4e  (i.i.d. floor %.4e +- %.1e)\n", c->w1, c->w1_floor, c->w1_floor_sd));
   PetscCall(PetscPrintf(comm, "  KS                  %.4e  (i.i.d. floor %.4e +- %.1e)\n", c->ks, c->ks_floor, c->ks_floor_sd));
   PetscCall(PetscPrintf(comm, "  mode weight         P(phi < %.4f): exact %.6f  sample %.6f +- %.1e\n", c->mode_split, c->mode_weight_exact, c->mode_weight_sample, c->mode_weight_se));
-  PetscCall(PetscPrintf(comm, "  vertices exact      at <phi> = %.8f: Gamma2 = %.10g, Gamma3 = %.10g, Gamma4 = %.10g\n", c->exact_mean, c->exact_gamma2, c->exact_gamma3, c->exact_gamma4));
+  PetscCall(PetscPrintf(comm, "  vertices exact      at %s = %.8f: Gamma2 = %.10g, Gamma3 = %.10g, Gamma4 = %.10g\n", st->flow.radial ? "phi" : "<phi>", st->flow.radial ? 0.0 : c->exact_mean, c->exact_gamma2, c->exact_gamma3, c->exact_gamma4));
   PetscCall(PetscPrintf(comm, "  vertices FRG (IR)   at phi_min = %.8f: Gamma2 = %.10g, Gamma3 = %.10g, Gamma4 = %.10g\n", c->frg_phi_min, c->frg_gamma2, c->frg_gamma3, c->frg_gamma4));
-  if (st->sampler != FRG_SAMPLER_EM)
+  if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial)
     PetscCall(PetscPrintf(comm, "  flow map vs OT map  rms %.3e, max %.3e over %" PetscInt_FMT " particles\n", c->ot_rms, c->ot_max, a->ot_count));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -128,14 +133,14 @@ static PetscErrorCode FrgSampleWriteFlow(FrgSampleTask *st, hid_t file)
 {
   FrgScoreFlow *sf = &st->flow;
   PetscReal    *buffer;
-  const int     n = (int)sf->cells, stride = 10, m = (st->target.n - 1) / stride + 1;
+  const int     n = (int)sf->full_cells, stride = 10, m = (st->target.n - 1) / stride + 1;
   hid_t         group;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(PetscMax(PetscMax(n, sf->levels), 2 * m), &buffer));
   PetscCall(FrgH5OpenGroup(st->comm, file, "/score_flow", &group));
   FrgCallHDF5(st->comm, H5Gclose(group));
-  for (int i = 0; i < n; i++) buffer[i] = sf->phi_first + i * sf->h;
+  for (int i = 0; i < n; i++) buffer[i] = sf->full_first + i * sf->h;
   PetscCall(FrgH5WriteReplicated(st->comm, file, "/score_flow/phi", 0, n, buffer));
   for (PetscInt l = 0; l < sf->levels; l++) buffer[l] = PetscExpReal(sf->table.tau0 + l * sf->table.dtau);
   PetscCall(FrgH5WriteReplicated(st->comm, file, "/score_flow/s", 0, sf->levels, buffer));
@@ -157,9 +162,9 @@ static PetscErrorCode FrgSampleWriteFlow(FrgSampleTask *st, hid_t file)
 static PetscErrorCode FrgSampleWriteParameters(FrgSampleTask *st)
 {
   const char *names[] = {"sample_count", "sample_steps", "sample_s_max", "sample_s_min", "sample_seed", "sample_rtol", "Lambda", "t_ir", "s_uv", "s_ir", "grid_cells",
-                         "grid_phi_max", "score_levels", "score_table_points", "prior_mean", "prior_variance", "ranks", "sample_floor_replicas", "target_quadrature_nodes"};
+                         "grid_phi_max", "score_levels", "score_table_points", "prior_mean", "prior_variance", "ranks", "sample_floor_replicas", "target_quadrature_nodes", "N"};
   PetscMPIInt size;
-  PetscReal   v[19];
+  PetscReal   v[20];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(st->comm, &size));
@@ -182,7 +187,8 @@ static PetscErrorCode FrgSampleWriteParameters(FrgSampleTask *st)
   v[16] = (PetscReal)size;
   v[17] = (PetscReal)st->floor_replicas;
   v[18] = (PetscReal)st->nodes;
-  PetscCall(FrgOutputWriteAttributes(st->output, "/parameters", names, v, 19));
+  v[19] = (PetscReal)st->flow.components;
+  PetscCall(FrgOutputWriteAttributes(st->output, "/parameters", names, v, 20));
   PetscCall(FrgOutputWriteStringAttribute(st->output, "/parameters", "model", st->flow.model->type));
   PetscCall(FrgOutputWriteStringAttribute(st->output, "/parameters", "potential", st->flow.model->potential));
   PetscCall(FrgOutputWriteStringAttribute(st->output, "/parameters", "sampler", FrgSamplerTypes[st->sampler]));

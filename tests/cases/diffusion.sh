@@ -104,8 +104,27 @@ test_diffusion_bad_input() {
   expect_error "-sample_count must be positive, got -5" out.h5 "$FRG" -options_file "$deck" -sample_count -5 -output out.h5 || return 1
   expect_error "-sample_steps must be positive, got 0" out.h5 "$FRG" -options_file "$deck" -sample_steps 0 -output out.h5 || return 1
   expect_error "-grid_phi_max = 2.5 is too small for the target" out.h5 "$FRG" -options_file "$deck" -grid_phi_max 2.5 -output out.h5 || return 1
-  expect_error "-task sample needs -model field" out.h5 "$FRG" -options_file "$deck" -model on -output out.h5 || return 1
+  expect_error "-task sample needs a zero-dimensional flow: -d must be 0" out.h5 "$FRG" -options_file "$deck" -model on -d 3 -output out.h5 || return 1
+  expect_error "-score_source density is implemented for -model field only" out.h5 "$FRG" -options_file "$deck" -model on -d 0 -score_source density -output out.h5 || return 1
+  expect_error "-model foo is not a known model" out.h5 "$FRG" -options_file "$deck" -model foo -output out.h5 || return 1
   expect_error "-d must be 0 for -model field" out.h5 "$FRG" -options_file "$deck" -d 3 -output out.h5 || return 1
   expect_error "-sample_s_max must be larger than -sample_s_min" out.h5 "$FRG" -options_file "$deck" -sample_s_max 1e-5 -output out.h5 || return 1
   expect_error "unknown option" out.h5 "$FRG" -options_file "$deck" -sample_cuont 10 -output out.h5 || return 1
+}
+
+# O(N) (-model on, d = 0): the radial score S(r) x/r from the odd flow; N-component samples whose radius
+# must follow sigma^{N-1} exp(-U(sigma)): moments within 3 s.e., W1 of |phi| <= 2 x floor, IR vertices at
+# phi = 0; the N-component reverse SDE gives the same samples on 1 and 3 ranks.
+test_diffusion_on_samples() {
+  local on="-task sample -model on -d 0 -Lambda 1e5 -t_ir 30 -grid_cells 400 -sample_steps 100"
+  frg $on -N 4 -potential "-phi^2/2 + phi^4/24" -sample_count 20000 -output on4.h5 >run.log || { cat run.log; fail "frg failed"; return 1; }
+  grep -E "target|<phi|W1|vertices" run.log
+  $PY "$TESTS/py/diffusion_check.py" samples on4.h5 2 || { fail "O(4) samples do not match the target"; return 1; }
+  $PY "$TESTS/py/diffusion_check.py" vertices on4.h5 1e-4 1e-6 1e-3 || { fail "O(4) IR vertices off"; return 1; }
+  for np in 1 3; do
+    frg_np $np $on -N 3 -potential "phi^2/2 + phi^4/24" -sampler em -sample_steps 20 -sample_count 1001 -grid_cells 200 -sample_floor_replicas 1 \
+      -output e$np.h5 >e$np.log || { cat e$np.log; fail "frg failed on $np ranks"; return 1; }
+  done
+  $PY -c 'import h5py,sys,numpy as np; a,b=(h5py.File(p,"r")["samples"][:] for p in sys.argv[1:]); print("O(3) samples", a.shape, "max difference 1-3 ranks", np.abs(a-b).max()); sys.exit(0 if a.shape == (1001, 3) and np.array_equal(a, b) else 1)' e1.h5 e3.h5 ||
+    fail "O(3) samples depend on the number of ranks"
 }

@@ -10,6 +10,8 @@ no frg code): DESIGN.md 2.3.
                                            Brownian-bridge asymptotics E W1 = sqrt(2/(pi n)) int sqrt(F(1-F)) dx;
                                            frg's own W1 and replica floor agree with these
   diffusion_check.py vertices FILE T2 T3 T4  FRG IR vertices vs the exact ones from cumulants at <phi>
+For -model on (O(N), samples [count, N]) the statistics are those of the radius |phi|, with the target density
+sigma^{N-1} exp(-U(sigma)), and the vertices are Koenigstein et al.'s at phi = 0.
 The potential is read from /parameters/potential (muparser syntax: ^ becomes **).
 """
 import sys
@@ -24,11 +26,19 @@ def potential(f):
     return lambda phi: eval(expr.replace("^", "**"), {"phi": phi, "np": np})
 
 
+def radial(f):
+    """-model on: the target is the density sigma^{N-1} exp(-U(sigma)) of the radius sigma = |phi|."""
+    model = f["parameters"].attrs["model"]
+    return (model.decode() if isinstance(model, bytes) else model) == "on"
+
+
 def target_grid(f, n=400001):
     L = float(f["parameters"].attrs["grid_phi_max"])
-    phi = np.linspace(-L, L, n)
+    phi = np.linspace(0 if radial(f) else -L, L, n)
     S = potential(f)(phi)
     p = np.exp(-(S - S.min()))
+    if radial(f):
+        p *= phi**(f["parameters"].attrs["N"] - 1)
     p /= integrate.simpson(p, x=phi)
     return phi, p
 
@@ -73,11 +83,12 @@ def check_score(f, tol):
 
 
 def check_samples(f, floors):
-    y = np.sort(f["samples"][:])
+    y = f["samples"][:]
+    y = np.sort(np.linalg.norm(y, axis=1) if y.ndim == 2 else y)
     n = len(y)
     m, c = exact_moments(f)
     ok = True
-    for k, name in ((1, "<phi>"), (2, "<phi^2>"), (4, "<phi^4>")):
+    for k, name in ((1, "<phi>" if y.ndim == 1 else "<|phi|>"), (2, "<phi^2>"), (4, "<phi^4>")):
         v = y**k
         se = v.std() / np.sqrt(n)
         z = (v.mean() - m[k]) / se
@@ -103,6 +114,10 @@ def check_vertices(f, tols):
     m, c = exact_moments(f)
     k2, k3, k4 = c[2], c[3], c[4] - 3 * c[2]**2
     exact = {"gamma2": 1 / k2, "gamma3": -k3 / k2**3, "gamma4": -k4 / k2**4 + 3 * k3**2 / k2**5}
+    if radial(f):  # O(N) at phi = 0 (Koenigstein et al. 2022); m[k] are moments of the radius
+        N = f["parameters"].attrs["N"]
+        exact = {"gamma2": N / m[2], "gamma3": 0.0, "gamma4": 3 * N**2 / m[2]**2 * (1 - N * m[4] / ((N + 2) * m[2]**2))}
+        m[1] = 0.0
     cmp = f["comparison"].attrs
     ok = abs(cmp["frg_phi_min"] - m[1]) <= 1e-4
     print(f"minimum: FRG {cmp['frg_phi_min']:.8f}, exact <phi> {m[1]:.8f}")
