@@ -53,7 +53,7 @@ static inline void FrgRandomUniform2(uint64_t seed, uint64_t particle, uint32_t 
 {
   const uint32_t key[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
   const uint32_t ctr[4] = {(uint32_t)particle, (uint32_t)(particle >> 32), step, stream};
-  uint32_t       r[4];
+  uint32_t r[4];
 
   FrgPhilox4x32(ctr, key, r);
   for (int i = 0; i < 2; i++) {
@@ -75,24 +75,24 @@ static inline void FrgRandomNormal2(uint64_t seed, uint64_t particle, uint32_t s
 
 /* ---- score table -------------------------------------------------------------------------- */
 typedef struct {
-  int     levels, points; /* noise levels (uniform in tau = ln s) and x-nodes per level */
-  double  tau0, dtau, inv_dtau;
+  int levels, points; /* noise levels (uniform in tau = ln s) and x-nodes per level */
+  double tau0, dtau, inv_dtau;
   double *x0, *dx, *inv_dx; /* per level: first x-node and spacing */
   double *node;             /* per level and node: {S, dS/dx, dS/dtau}, [3 (level points + j) + c] */
 } FrgScoreTable;
 
 /* Where one noise level sits between two stored levels: shared by every particle of a step. */
 typedef struct {
-  int    level;              /* lower stored level */
-  double w0, w1, wt0, wt1;   /* Hermite weights in tau of S_l, S_{l+1}, dS/dtau_l, dS/dtau_{l+1} */
+  int level;               /* lower stored level */
+  double w0, w1, wt0, wt1; /* Hermite weights in tau of S_l, S_{l+1}, dS/dtau_l, dS/dtau_{l+1} */
 } FrgScoreLevel;
 
 static inline FrgScoreLevel FrgScoreTableLevel(const FrgScoreTable *t, double s)
 {
   FrgScoreLevel L;
-  const double  p = (log(s) - t->tau0) * t->inv_dtau;
-  int           l = (int)floor(p);
-  double        q, q2, q3;
+  const double p = (log(s) - t->tau0) * t->inv_dtau;
+  int l          = (int)floor(p);
+  double q, q2, q3;
 
   if (l < 0) l = 0;
   if (l > t->levels - 2) l = t->levels - 2;
@@ -111,19 +111,19 @@ static inline FrgScoreLevel FrgScoreTableLevel(const FrgScoreTable *t, double s)
  * table, linear extrapolation from the edge node (the score of a Gaussian tail is linear). */
 static inline void FrgScoreTableAtLevel(const FrgScoreTable *t, int l, double x, double *S, double *St)
 {
-  const double  p = (x - t->x0[l]) * t->inv_dx[l];
+  const double p  = (x - t->x0[l]) * t->inv_dx[l];
   const double *n = t->node + 3 * (size_t)l * (size_t)t->points;
-  int           j = (int)floor(p);
+  int j           = (int)floor(p);
 
   if (j < 0 || j > t->points - 2) {
-    const int    e   = j < 0 ? 0 : t->points - 1;
+    const int e      = j < 0 ? 0 : t->points - 1;
     const double off = (x - (t->x0[l] + e * t->dx[l]));
     *S               = n[3 * e] + n[3 * e + 1] * off;
     *St              = n[3 * e + 2];
     return;
   }
   {
-    const double  q = p - j, q2 = q * q, q3 = q2 * q, h = t->dx[l];
+    const double q = p - j, q2 = q * q, q3 = q2 * q, h = t->dx[l];
     const double *a = n + 3 * j, *b = a + 3;
     *S  = (2 * q3 - 3 * q2 + 1) * a[0] + (q3 - 2 * q2 + q) * h * a[1] + (-2 * q3 + 3 * q2) * b[0] + (q3 - q2) * h * b[1];
     *St = a[2] + q * (b[2] - a[2]);
@@ -167,16 +167,16 @@ static inline double FrgScheduleVariance(FrgSchedule schedule, double s_max, dou
 /* The score on stored level l alone (a level of the table at exactly this noise): cubic Hermite in x. */
 static inline double FrgScoreTableValue(const FrgScoreTable *t, int l, double x)
 {
-  const double  p = (x - t->x0[l]) * t->inv_dx[l];
+  const double p  = (x - t->x0[l]) * t->inv_dx[l];
   const double *n = t->node + 3 * (size_t)l * (size_t)t->points;
-  int           j = (int)floor(p);
+  int j           = (int)floor(p);
 
   if (j < 0 || j > t->points - 2) {
     const int e = j < 0 ? 0 : t->points - 1;
     return n[3 * e] + n[3 * e + 1] * (x - (t->x0[l] + e * t->dx[l]));
   }
   {
-    const double  q = p - j, h = t->dx[l], *a = n + 3 * j, *b = a + 3, d = b[0] - a[0];
+    const double q = p - j, h = t->dx[l], *a = n + 3 * j, *b = a + 3, d = b[0] - a[0];
     /* a0 + q (h a1) + q^2 (3 d - 2 h a1 - h b1) + q^3 (h a1 + h b1 - 2 d): the Hermite cubic in Horner form */
     const double c1 = h * a[1], c2 = 3 * d - 2 * c1 - h * b[1], c3 = c1 + h * b[1] - 2 * d;
     return a[0] + q * (c1 + q * (c2 + q * c3));
@@ -204,11 +204,11 @@ static inline double FrgStepHeun(const FrgScoreTable *t, int l0, double sigma0, 
 static inline int FrgIntegratePFODE(const FrgScoreTable *t, double sigma0, double sigma1, double rtol, double atol, int max_steps, double *x)
 {
   double sigma = sigma0, h = 0.05 * (sigma1 - sigma0), y = *x, k1 = -sigma * FrgScoreTableLookup(t, y, sigma * sigma);
-  int    accepted = 0;
+  int accepted = 0;
 
   for (int n = 0; n < max_steps; n++) {
     double k2, k3, k4, ynew, err, tol, factor;
-    int    last = 0;
+    int last = 0;
     if ((sigma + h - sigma1) * (sigma0 - sigma1) <= 0) { /* land on sigma1 exactly, never pass it */
       h    = sigma1 - sigma;
       last = 1;
@@ -253,12 +253,12 @@ void FrgSlopes(int n, double h, const double *u, double *w);
 
 /* The exact target p_0 = e^{-S}/Z on a uniform quadrature grid (Simpson weights), built once. */
 typedef struct {
-  int     n;                 /* odd number of nodes */
-  double  a, h;              /* first node, spacing */
+  int n;                        /* odd number of nodes */
+  double a, h;                  /* first node, spacing */
   double *phi, *p, *logp, *cdf; /* nodes, normalized density and its log, CDF at the nodes */
 } FrgTarget;
 /* Builds p and cdf from the potential values S at the nodes. */
-void   FrgTargetNormalize(FrgTarget *target, const double *S);
+void FrgTargetNormalize(FrgTarget *target, const double *S);
 double FrgTargetMoment(const FrgTarget *target, double center, int power);
 double FrgTargetCDF(const FrgTarget *target, double x);
 double FrgTargetQuantile(const FrgTarget *target, double q);

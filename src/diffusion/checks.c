@@ -23,8 +23,8 @@ void FrgGammaFromAverages(int n, double h, const double *ubar, double *gamma, do
 
 double FrgMoreauEnvelope(int n, double phi_first, double h, const double *gamma, double x, double s)
 {
-  int    best = 0;
-  double low  = INFINITY, gm, g0, gp, curvature;
+  int best   = 0;
+  double low = INFINITY, gm, g0, gp, curvature;
 
   for (int i = 0; i < n; i++) {
     const double d = x - (phi_first + i * h), g = gamma[i] + d * d / (2 * s);
@@ -41,9 +41,9 @@ double FrgMoreauEnvelope(int n, double phi_first, double h, const double *gamma,
 /* One noise level of the checks: k-th snapshot of the flow. */
 static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double k2, double mean, double *gamma, FrgReportArrays *a)
 {
-  const int     K = 401;
-  const double  s = st->check_s[k], width = 10 * PetscSqrtReal(k2 + s), dx = 2 * width / (K - 1);
-  double        w = 0, e2 = 0, s2 = 0, emax = 0, pmax = 0, sv = 0, svv = 0, d2 = 0, r2 = 0, dens[401], diff[401], score[401], exact[401], other[401];
+  const int K    = 401;
+  const double s = st->check_s[k], width = 10 * PetscSqrtReal(k2 + s), dx = 2 * width / (K - 1);
+  double w = 0, e2 = 0, s2 = 0, emax = 0, pmax = 0, sv = 0, svv = 0, d2 = 0, r2 = 0, dens[401], diff[401], score[401], exact[401], other[401];
   FrgScoreFlow *sf = &st->flow;
 
   PetscFunctionBeginUser;
@@ -66,10 +66,10 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
     if (dens[j] > 1e-3 * pmax) emax = PetscMax(emax, PetscAbsReal(d));
   }
   for (int j = 0; j < K; j++) svv += dens[j] * (diff[j] - sv / w) * (diff[j] - sv / w); /* two passes: the constant is large */
-  a->score_abs[k]  = PetscSqrtReal(e2 / w);
-  a->score_rel[k]  = PetscSqrtReal(e2 / s2);
-  a->score_max[k]  = emax;
-  a->moreau_rms[k] = PetscSqrtReal(svv / w);
+  a->score_abs[k]   = PetscSqrtReal(e2 / w);
+  a->score_rel[k]   = PetscSqrtReal(e2 / s2);
+  a->score_max[k]   = emax;
+  a->moreau_rms[k]  = PetscSqrtReal(svv / w);
   a->density_rel[k] = PetscSqrtReal(d2 / s2);
   a->route_diff[k]  = PetscSqrtReal(r2 / s2);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -79,8 +79,8 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
 PetscErrorCode FrgSampleScoreChecks(FrgSampleTask *st, FrgReportArrays *a)
 {
   const double mean = FrgTargetMoment(&st->target, 0, 1), k2 = FrgTargetMoment(&st->target, mean, 2);
-  double      *gamma, *work;
-  const int    n = (int)st->flow.full_cells;
+  double *gamma, *work;
+  const int n = (int)st->flow.full_cells;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc2(n, &gamma, 2 * n, &work));
@@ -104,7 +104,11 @@ static void FrgSolveSmall(int n, double A[][7], double b[])
       A[c][k]          = A[p][k];
       A[p][k]          = tmp;
     }
-    { const double tmp = b[c]; b[c] = b[p]; b[p] = tmp; }
+    {
+      const double tmp = b[c];
+      b[c]             = b[p];
+      b[p]             = tmp;
+    }
     for (int r = c + 1; r < n; r++) {
       const double f = A[r][c] / A[c][c];
       for (int k = c; k < n; k++) A[r][k] -= f * A[c][k];
@@ -120,13 +124,13 @@ static void FrgSolveSmall(int n, double A[][7], double b[])
 /* Degree-6 polynomial in xi = (phi - centre)/h whose averages over the 7 cells around centre match ubar. */
 static void FrgFitAverages(const FrgScoreFlow *sf, double centre, double a[7])
 {
-  double    A[7][7];
+  double A[7][7];
   const int n = (int)sf->full_cells;
-  int       i0 = (int)floor((centre - sf->full_first) / sf->h + 0.5);
+  int i0      = (int)floor((centre - sf->full_first) / sf->h + 0.5);
 
   i0 = PetscMax(3, PetscMin(n - 4, i0));
   for (int r = 0; r < 7; r++) {
-    const int    i  = i0 - 3 + r;
+    const int i     = i0 - 3 + r;
     const double xc = (sf->full_first + i * sf->h - centre) / sf->h;
     for (int p = 0; p < 7; p++) A[r][p] = (pow(xc + 0.5, p + 1) - pow(xc - 0.5, p + 1)) / (p + 1);
     a[r] = sf->u_ir[i];
@@ -138,7 +142,7 @@ static void FrgFitAverages(const FrgScoreFlow *sf, double centre, double a[7])
 PetscErrorCode FrgScoreFlowVertices(const FrgScoreFlow *sf, FrgComparison *c)
 {
   double centre = sf->full_first, a[7];
-  const int n = (int)sf->full_cells;
+  const int n   = (int)sf->full_cells;
 
   PetscFunctionBeginUser;
   for (int i = 0; i < n - 1; i++)

@@ -21,7 +21,7 @@
 #include <sunlinsol/sunlinsol_band.h>
 
 typedef struct {
-  int    n;
+  int n;
   double h;
 } FrgDensityContext;
 
@@ -43,9 +43,9 @@ static inline double FrgDensityFlux(double a, double b, double c, double d, doub
 /* dv/dtau on every cell. Plain C. */
 static void FrgDensityRate(const FrgDensityContext *c, double tau, const double *v, double *f)
 {
-  const int    n = c->n;
+  const int n    = c->n;
   const double s = exp(tau), h = c->h;
-  double       left = FrgDensityFlux(FrgDensityCell(v, n, -2), FrgDensityCell(v, n, -1), v[0], v[1], h), right;
+  double left = FrgDensityFlux(FrgDensityCell(v, n, -2), FrgDensityCell(v, n, -1), v[0], v[1], h), right;
 
   for (int i = 0; i < n; i++) {
     right = FrgDensityFlux(FrgDensityCell(v, n, i - 1), v[i], FrgDensityCell(v, n, i + 1), FrgDensityCell(v, n, i + 2), h);
@@ -64,7 +64,7 @@ static int FrgDensityRHS(double tau, N_Vector y, N_Vector ydot, void *ctx)
 static void FrgDensityStoreLevel(FrgScoreFlow *sf, FrgScoreTable *t, int l, const double *v, const double *rate, double *work)
 {
   const int n = (int)sf->density_cells;
-  double   *vp = work, *w = work + n, *rp = work + 2 * n, *node = t->node + 3 * (size_t)l * t->points;
+  double *vp = work, *w = work + n, *rp = work + 2 * n, *node = t->node + 3 * (size_t)l * t->points;
 
   FrgPointValues(n, v, vp);
   FrgSlopes(n, sf->density_h, vp, w);
@@ -85,8 +85,8 @@ static void FrgDensityStoreLevel(FrgScoreFlow *sf, FrgScoreTable *t, int l, cons
 static PetscErrorCode FrgDensityInitial(FrgScoreFlow *sf, double *v)
 {
   const PetscInt n = sf->density_cells;
-  PetscReal     *S, Smin = PETSC_MAX_REAL;
-  PetscInt       first = -1, last = -1;
+  PetscReal *S, Smin = PETSC_MAX_REAL;
+  PetscInt first = -1, last = -1;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(n + 1, &S));
@@ -103,10 +103,11 @@ static PetscErrorCode FrgDensityInitial(FrgScoreFlow *sf, double *v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-#define FrgCallCVODE(call) \
-  do { \
-    int frg_flag_ = (call); \
-    PetscCheck(frg_flag_ >= 0, sf->comm, PETSC_ERR_NOT_CONVERGED, "smoothed log-density route: %s failed with flag %d (%s)", #call, frg_flag_, CVodeGetReturnFlagName(frg_flag_)); \
+#define FrgCallCVODE(call)                                                                                                                                     \
+  do {                                                                                                                                                         \
+    int frg_flag_ = (call);                                                                                                                                    \
+    PetscCheck(frg_flag_ >= 0, sf->comm, PETSC_ERR_NOT_CONVERGED, "smoothed log-density route: %s failed with flag %d (%s)", #call, frg_flag_,                 \
+               CVodeGetReturnFlagName(frg_flag_));                                                                                                             \
   } while (0)
 
 /* Integrates the density route over the table levels and fills sf->density_table. Not collective
@@ -114,18 +115,18 @@ static PetscErrorCode FrgDensityInitial(FrgScoreFlow *sf, double *v)
 PetscErrorCode FrgScoreFlowSolveDensity(FrgScoreFlow *sf)
 {
   FrgDensityContext ctx = {(int)sf->density_cells, sf->density_h};
-  FrgScoreTable    *t   = &sf->density_table;
-  SUNContext        sun;
-  N_Vector          y;
-  SUNMatrix         A;
-  SUNLinearSolver   LS;
-  void             *mem;
-  double           *rate, *work, tau;
-  const double      start = MPI_Wtime();
-  MPI_Comm          self = PETSC_COMM_SELF;
+  FrgScoreTable *t      = &sf->density_table;
+  SUNContext sun;
+  N_Vector y;
+  SUNMatrix A;
+  SUNLinearSolver LS;
+  void *mem;
+  double *rate, *work, tau;
+  const double start = MPI_Wtime();
+  MPI_Comm self      = PETSC_COMM_SELF;
 
   PetscFunctionBeginUser;
-  *t = sf->table;
+  *t        = sf->table;
   t->points = (int)sf->density_cells;
   PetscCall(PetscMalloc4(sf->levels, &t->x0, sf->levels, &t->dx, sf->levels, &t->inv_dx, 3 * sf->levels * sf->density_cells, &t->node));
   PetscCall(PetscMalloc2(sf->density_cells, &rate, 3 * sf->density_cells, &work));

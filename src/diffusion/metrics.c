@@ -49,8 +49,8 @@ double FrgTargetMoment(const FrgTarget *t, double center, int power)
 double FrgTargetCDF(const FrgTarget *t, double x)
 {
   const double p = (x - t->a) / t->h;
-  int          i = (int)floor(p);
-  double       q, q2, q3;
+  int i          = (int)floor(p);
+  double q, q2, q3;
 
   if (i < 0) return 0.0;
   if (i >= t->n - 1) return 1.0;
@@ -62,20 +62,24 @@ double FrgTargetCDF(const FrgTarget *t, double x)
 
 double FrgTargetQuantile(const FrgTarget *t, double q)
 {
-  int    lo = 0, hi = t->n - 1;
+  int lo = 0, hi = t->n - 1;
   double a, b;
 
   while (hi - lo > 1) {
     const int mid = (lo + hi) / 2;
-    if (t->cdf[mid] < q) lo = mid;
-    else hi = mid;
+    if (t->cdf[mid] < q)
+      lo = mid;
+    else
+      hi = mid;
   }
   a = t->phi[lo];
   b = t->phi[hi];
   for (int it = 0; it < 60 && b - a > 1e-15 * (1.0 + fabs(a)); it++) {
     const double m = 0.5 * (a + b);
-    if (FrgTargetCDF(t, m) < q) a = m;
-    else b = m;
+    if (FrgTargetCDF(t, m) < q)
+      a = m;
+    else
+      b = m;
   }
   return 0.5 * (a + b);
 }
@@ -116,7 +120,7 @@ static double FrgAbsLinear(double x0, double x1, double c, double f0, double f1)
 static double FrgAbsPiece(const FrgTarget *t, double x0, double x1, double c)
 {
   double sum = 0.0, left = x0, fl = FrgTargetCDF(t, x0);
-  int    k   = (int)floor((x0 - t->a) / t->h) + 1;
+  int k = (int)floor((x0 - t->a) / t->h) + 1;
 
   if (k < 0) k = 0;
   for (; k < t->n && t->a + k * t->h < x1; k++) {
@@ -131,7 +135,7 @@ static double FrgAbsPiece(const FrgTarget *t, double x0, double x1, double c)
 void FrgTargetDistances(const FrgTarget *t, const double *y, long n, double *w1, double *ks)
 {
   const double lo = fmin(t->a, y[0]), hi = fmax(t->a + (t->n - 1) * t->h, y[n - 1]);
-  double       prev = lo, sum = 0.0, sup = 0.0;
+  double prev = lo, sum = 0.0, sup = 0.0;
 
   for (long k = 0; k < n; k++) {
     const double F = FrgTargetCDF(t, y[k]);

@@ -143,8 +143,10 @@ static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscR
   PetscReal *sorted;
 
   PetscFunctionBeginUser;
-  if (st->flow.radial) FrgExactVerticesON(&st->target, (double)st->flow.components, c);
-  else FrgExactVertices(&st->target, c);
+  if (st->flow.radial)
+    FrgExactVerticesON(&st->target, (double)st->flow.components, c);
+  else
+    FrgExactVertices(&st->target, c);
   FrgTargetModeSplit(&st->target, c->exact_mean, &c->mode_split, &c->mode_weight_exact);
   FrgSampleMoments(st, all, c);
   if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial) FrgSampleTransportMap(st, start, all, c, arrays->ot_exact, &arrays->ot_count);
@@ -160,9 +162,9 @@ static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscR
 
 PetscErrorCode FrgSampleReport(FrgSampleTask *st)
 {
-  PetscMPIInt     rank, size, *counts = NULL, *displs = NULL;
-  PetscReal      *all = NULL, *start = NULL;
-  FrgComparison   c;
+  PetscMPIInt rank, size, *counts = NULL, *displs = NULL;
+  PetscReal *all = NULL, *start = NULL;
+  FrgComparison c;
   FrgReportArrays arrays;
 
   PetscFunctionBeginUser;

@@ -18,9 +18,9 @@ typedef struct {
 } FrgComparison;
 
 typedef struct {
-  double   score_abs[16], score_rel[16], score_max[16], moreau_rms[16]; /* per -score_check_s: the flow's score */
-  double   density_rel[16], route_diff[16]; /* the density route vs Tweedie, and the two routes vs each other */
-  double   ot_exact[FRG_OT_PARTICLES];
+  double score_abs[16], score_rel[16], score_max[16], moreau_rms[16]; /* per -score_check_s: the flow's score */
+  double density_rel[16], route_diff[16];                             /* the density route vs Tweedie, and the two routes vs each other */
+  double ot_exact[FRG_OT_PARTICLES];
   PetscInt ot_count;
 } FrgReportArrays;
 
@@ -32,7 +32,7 @@ PETSC_INTERN PetscErrorCode FrgSampleWrite(FrgSampleTask *, const FrgComparison 
 
 /* Plain C (src/diffusion/checks.c): Gamma_R at the cell centres from the cell averages of u = Gamma_R'
  * (Gamma at cell 0 set to 0), and the Moreau envelope min_phi [Gamma(phi) + (x - phi)^2/(2 s)]. */
-void   FrgGammaFromAverages(int n, double h, const double *ubar, double *gamma, double *work);
+void FrgGammaFromAverages(int n, double h, const double *ubar, double *gamma, double *work);
 double FrgMoreauEnvelope(int n, double phi_first, double h, const double *gamma, double x, double s);
 
 #endif

@@ -19,13 +19,14 @@ const char *const FrgScheduleTypes[] = {"geometric", "edm", "FrgSchedule", "FRG_
 static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
 {
   PetscEnum sampler = (PetscEnum)st->sampler, schedule = (PetscEnum)st->schedule;
-  PetscInt  n       = (PetscInt)PETSC_STATIC_ARRAY_LENGTH(st->check_s);
+  PetscInt n = (PetscInt)PETSC_STATIC_ARRAY_LENGTH(st->check_s);
   PetscBool set;
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(st->comm, NULL, "Sampling with the score from the flow", "FrgSample");
   PetscCall(PetscOptionsInt("-sample_count", "Number of samples (spread over all ranks)", "", st->count, &st->count, NULL));
-  PetscCall(PetscOptionsEnum("-sampler", "Sampler: reverse SDE (em), probability-flow ODE by Heun (heun) or adaptive RK3(2) (pf_ode)", "", FrgSamplerTypes, sampler, &sampler, NULL));
+  PetscCall(PetscOptionsEnum("-sampler", "Sampler: reverse SDE (em), probability-flow ODE by Heun (heun) or adaptive RK3(2) (pf_ode)", "", FrgSamplerTypes,
+                             sampler, &sampler, NULL));
   PetscCall(PetscOptionsInt("-sample_steps", "Steps of the em and heun samplers", "", st->steps, &st->steps, NULL));
   PetscCall(PetscOptionsEnum("-sample_schedule", "Noise schedule of the em and heun samplers", "", FrgScheduleTypes, schedule, &schedule, NULL));
   PetscCall(PetscOptionsReal("-sample_s_max", "Largest noise variance s (start of sampling)", "", st->s_max, &st->s_max, NULL));
@@ -78,8 +79,8 @@ static PetscErrorCode FrgSampleCreate(MPI_Comm comm, FrgSampleTask *st)
 static PetscErrorCode FrgSampleSetUp(FrgSampleTask *st)
 {
   PetscMPIInt rank, size;
-  PetscInt    ncheck = 0;
-  MPI_Comm    comm = st->comm;
+  PetscInt ncheck = 0;
+  MPI_Comm comm   = st->comm;
 
   PetscFunctionBeginUser;
   if (st->flow.radial) {
@@ -119,14 +120,15 @@ static PetscErrorCode FrgSampleDestroy(FrgSampleTask *st)
 static PetscErrorCode FrgSamplePrior(FrgSampleTask *st)
 {
   const FrgScoreTable *t = st->flow.sampling;
-  const PetscReal      s = st->s_max, delta = 1e-3 * PetscSqrtReal(s);
-  PetscReal            m = 0.0, slope = -1.0 / s;
+  const PetscReal s = st->s_max, delta = 1e-3 * PetscSqrtReal(s);
+  PetscReal m = 0.0, slope = -1.0 / s;
 
   PetscFunctionBeginUser;
   for (int it = 0; it < 50; it++) {
     const PetscReal S = FrgScoreTableLookup(t, m, s), step = -S / slope;
     slope = (FrgScoreTableLookup(t, m + delta, s) - FrgScoreTableLookup(t, m - delta, s)) / (2 * delta);
-    PetscCheck(slope < 0, st->comm, PETSC_ERR_NOT_CONVERGED, "the score at -sample_s_max = %g is not decreasing near x = %g: raise -sample_s_max", (double)s, (double)m);
+    PetscCheck(slope < 0, st->comm, PETSC_ERR_NOT_CONVERGED, "the score at -sample_s_max = %g is not decreasing near x = %g: raise -sample_s_max", (double)s,
+               (double)m);
     m += -S / slope;
     if (PetscAbsReal(step) < 1e-14 * (1 + PetscAbsReal(m))) break;
   }
@@ -140,8 +142,8 @@ static PetscErrorCode FrgSamplePrior(FrgSampleTask *st)
 static void FrgSampleLoopRadial(FrgSampleTask *st, long *evaluations)
 {
   const FrgScoreTable *t = st->flow.sampling, *steps = &st->flow.steps;
-  const int            K = (int)st->steps, N = (int)st->flow.components;
-  PetscReal           *x = st->x;
+  const int K = (int)st->steps, N = (int)st->flow.components;
+  PetscReal *x = st->x;
 
   for (PetscInt b = 0; b < st->local; b += FRG_SAMPLE_BLOCK) {
     const PetscInt end = PetscMin(b + FRG_SAMPLE_BLOCK, st->local);
@@ -162,7 +164,8 @@ static void FrgSampleLoopRadial(FrgSampleTask *st, long *evaluations)
           continue;
         }
         rnew = r;
-        if (st->sampler == FRG_SAMPLER_HEUN) rnew = FrgStepHeun(steps, k, sqrt(s0), sqrt(s1), r);
+        if (st->sampler == FRG_SAMPLER_HEUN)
+          rnew = FrgStepHeun(steps, k, sqrt(s0), sqrt(s1), r);
         else {
           const int n = FrgIntegratePFODE(t, sqrt(st->s_max), sqrt(st->s_min), st->rtol, 1e-3 * st->rtol, 100000, &rnew);
           *evaluations += 3 * (n < 0 ? -n : n) + 1;
@@ -178,9 +181,9 @@ static void FrgSampleLoopRadial(FrgSampleTask *st, long *evaluations)
 static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
 {
   const FrgScoreTable *t = st->flow.sampling, *steps = &st->flow.steps;
-  const uint64_t       seed = (uint64_t)st->seed;
-  const int            K = (int)st->steps;
-  PetscReal           *x = st->x;
+  const uint64_t seed = (uint64_t)st->seed;
+  const int K         = (int)st->steps;
+  PetscReal *x        = st->x;
 
   *evaluations = 0;
   if (st->flow.radial) {
@@ -218,9 +221,9 @@ static void FrgSampleLoop(FrgSampleTask *st, long *evaluations)
 static PetscErrorCode FrgSampleDraw(FrgSampleTask *st)
 {
   const PetscInt N = st->flow.components;
-  double  start;
+  double start;
   clock_t cpu;
-  long    evaluations;
+  long evaluations;
 
   PetscFunctionBeginUser;
   PetscCall(FrgSamplePrior(st));
@@ -229,20 +232,21 @@ static PetscErrorCode FrgSampleDraw(FrgSampleTask *st)
     for (PetscInt c = 0; c < N; c += 2) {
       double z[2];
       FrgRandomNormal2((uint64_t)st->seed, (uint64_t)(st->first + i), 0u, (uint32_t)(c / 2), z);
-      for (PetscInt d = c; d < PetscMin(c + 2, N); d++) st->x[i * N + d] = st->x_start[i * N + d] = st->prior_mean + PetscSqrtReal(st->prior_variance) * z[d - c];
+      for (PetscInt d = c; d < PetscMin(c + 2, N); d++)
+        st->x[i * N + d] = st->x_start[i * N + d] = st->prior_mean + PetscSqrtReal(st->prior_variance) * z[d - c];
     }
   PetscCallMPI(MPI_Barrier(st->comm));
-  start   = MPI_Wtime();
-  cpu     = clock();
+  start = MPI_Wtime();
+  cpu   = clock();
   FrgSampleLoop(st, &evaluations);
   st->seconds_local = MPI_Wtime() - start;
   st->cpu_seconds   = (double)(clock() - cpu) / CLOCKS_PER_SEC;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &st->cpu_seconds, 1, MPI_DOUBLE, MPI_MAX, st->comm));
-  st->evaluations   = evaluations;
+  st->evaluations = evaluations;
   PetscCallMPI(MPI_Allreduce(&st->seconds_local, &st->seconds, 1, MPI_DOUBLE, MPI_MAX, st->comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &st->pf_failures, 1, MPIU_INT, MPI_SUM, st->comm));
-  PetscCheck(!st->pf_failures, st->comm, PETSC_ERR_NOT_CONVERGED, "-sampler pf_ode: %" PetscInt_FMT " particles needed more than 100000 steps: loosen -sample_rtol",
-             st->pf_failures);
+  PetscCheck(!st->pf_failures, st->comm, PETSC_ERR_NOT_CONVERGED,
+             "-sampler pf_ode: %" PetscInt_FMT " particles needed more than 100000 steps: loosen -sample_rtol", st->pf_failures);
   /* what the statistics see: the sample itself (one field) or its radius |phi| (O(N)) */
   for (PetscInt i = 0; i < st->local; i++) {
     PetscReal r2 = 0;
@@ -255,7 +259,7 @@ static PetscErrorCode FrgSampleDraw(FrgSampleTask *st)
 PetscErrorCode FrgTaskSample(MPI_Comm comm)
 {
   FrgSampleTask st;
-  PetscBool     help;
+  PetscBool help;
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));

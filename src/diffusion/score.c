@@ -22,7 +22,7 @@ static const char *const FrgScoreSources[] = {"frg", "density"};
 PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
 {
   FrgBoundary left, right;
-  PetscInt    source = 0;
+  PetscInt source = 0;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(sf, sizeof(*sf)));
@@ -36,11 +36,14 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   PetscCall(FrgGridSetBoundaries(sf->grid, left, right));
   PetscCall(FrgGridSetFromOptions(sf->grid));
   PetscOptionsBegin(comm, NULL, "Score from the flow (diffusion view)", "FrgScoreFlow");
-  PetscCall(PetscOptionsInt("-score_levels", "Stored noise levels of the score table, uniform in ln s over [-sample_s_min, -sample_s_max]", "", sf->levels, &sf->levels, NULL));
-  PetscCall(PetscOptionsEList("-score_source", "Score used by the samplers: the flow (frg) or the smoothed log-density equation (density)", "", FrgScoreSources, 2,
-                              FrgScoreSources[sf->density], &source, NULL));
-  PetscCall(PetscOptionsReal("-score_density_phi_max", "Half-width of the grid of the smoothed log-density route, spacing as the flow's (default: -grid_phi_max + 4 sqrt(min(-sample_s_max, 100)))", "",
-                             sf->density_phi_max, &sf->density_phi_max, NULL));
+  PetscCall(PetscOptionsInt("-score_levels", "Stored noise levels of the score table, uniform in ln s over [-sample_s_min, -sample_s_max]", "", sf->levels,
+                            &sf->levels, NULL));
+  PetscCall(PetscOptionsEList("-score_source", "Score used by the samplers: the flow (frg) or the smoothed log-density equation (density)", "", FrgScoreSources,
+                              2, FrgScoreSources[sf->density], &source, NULL));
+  PetscCall(PetscOptionsReal(
+      "-score_density_phi_max",
+      "Half-width of the grid of the smoothed log-density route, spacing as the flow's (default: -grid_phi_max + 4 sqrt(min(-sample_s_max, 100)))", "",
+      sf->density_phi_max, &sf->density_phi_max, NULL));
   PetscCall(PetscOptionsInt("-score_table_points", "Points of the uniform x-grid of the score table per noise level", "", sf->points, &sf->points, NULL));
   PetscOptionsEnd();
   sf->density = (PetscBool)(source == 1);
@@ -66,8 +69,8 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   sf->components = sf->radial ? (PetscInt)sf->model->N : 1;
   PetscCheck(!sf->radial || ((PetscReal)sf->components == sf->model->N && sf->components >= 1), comm, PETSC_ERR_USER_INPUT,
              "-task sample with -model on needs an integer -N >= 1, got %g", (double)sf->model->N);
-  sf->s_uv    = FrgScoreFlowNoise(sf, 0.0);
-  sf->s_ir    = FrgScoreFlowNoise(sf, sf->t_ir);
+  sf->s_uv = FrgScoreFlowNoise(sf, 0.0);
+  sf->s_ir = FrgScoreFlowNoise(sf, sf->t_ir);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -76,18 +79,19 @@ PetscErrorCode FrgScoreFlowSetRange(FrgScoreFlow *sf, PetscReal s_lo, PetscReal 
 {
   PetscFunctionBeginUser;
   PetscCheck(s_lo > 0 && PetscIsNormalReal(s_lo), sf->comm, PETSC_ERR_USER_INPUT, "%s must be a positive number, got %g", option_lo, (double)s_lo);
-  PetscCheck(s_hi > s_lo && PetscIsNormalReal(s_hi), sf->comm, PETSC_ERR_USER_INPUT, "%s must be larger than %s = %g, got %g", option_hi, option_lo, (double)s_lo,
-             (double)s_hi);
+  PetscCheck(s_hi > s_lo && PetscIsNormalReal(s_hi), sf->comm, PETSC_ERR_USER_INPUT, "%s must be larger than %s = %g, got %g", option_hi, option_lo,
+             (double)s_lo, (double)s_hi);
   PetscCheck(s_lo >= sf->s_uv * (1 + 1e-12), sf->comm, PETSC_ERR_USER_INPUT,
-             "%s = %g lies outside the computed flow, which starts at s = 1/Lambda^2 = %g: raise %s or -Lambda", option_lo, (double)s_lo, (double)sf->s_uv, option_lo);
+             "%s = %g lies outside the computed flow, which starts at s = 1/Lambda^2 = %g: raise %s or -Lambda", option_lo, (double)s_lo, (double)sf->s_uv,
+             option_lo);
   PetscCheck(s_hi <= sf->s_ir * (1 - 1e-12), sf->comm, PETSC_ERR_USER_INPUT,
-             "%s = %g lies outside the computed flow, which ends at s = exp(2 t_IR)/Lambda^2 = %g: lower %s or raise -t_ir", option_hi, (double)s_hi, (double)sf->s_ir,
-             option_hi);
+             "%s = %g lies outside the computed flow, which ends at s = exp(2 t_IR)/Lambda^2 = %g: lower %s or raise -t_ir", option_hi, (double)s_hi,
+             (double)sf->s_ir, option_hi);
   sf->s_lo = s_lo;
   sf->s_hi = s_hi;
   if (sf->density_phi_max <= 0) sf->density_phi_max = sf->phi_max + 4.0 * PetscSqrtReal(PetscMin(s_hi, 100.0));
-  PetscCheck(sf->density_phi_max >= sf->phi_max, sf->comm, PETSC_ERR_USER_INPUT, "-score_density_phi_max must be >= -grid_phi_max = %g, got %g", (double)sf->phi_max,
-             (double)sf->density_phi_max);
+  PetscCheck(sf->density_phi_max >= sf->phi_max, sf->comm, PETSC_ERR_USER_INPUT, "-score_density_phi_max must be >= -grid_phi_max = %g, got %g",
+             (double)sf->phi_max, (double)sf->density_phi_max);
   sf->density_cells = (PetscInt)PetscCeilReal(2.0 * sf->density_phi_max / sf->h - 1e-9);
   sf->density_h     = 2.0 * sf->density_phi_max / sf->density_cells;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -142,7 +146,8 @@ static void FrgScoreFlowMirror(const FrgScoreFlow *sf, const PetscScalar *u, Pet
     if (sf->radial) {
       full[n - 1 + i] = scale * u[i];
       full[n - 1 - i] = -scale * u[i];
-    } else full[i] = scale * u[i];
+    } else
+      full[i] = scale * u[i];
   }
 }
 
@@ -160,10 +165,10 @@ static PetscErrorCode FrgScoreFlowCopy(const FrgScoreFlow *sf, Vec u, PetscReal 
 /* One table level from the state u at RG time t (f is work space for du/dt; du/dtau = (du/dt)/2). */
 static PetscErrorCode FrgScoreFlowStoreLevel(FrgScoreFlow *sf, FrgScoreTable *tb, PetscInt l, PetscReal t, Vec u, Vec f, PetscReal *work)
 {
-  const PetscInt     nf = sf->full_cells;
+  const PetscInt nf = sf->full_cells;
   const PetscScalar *fa;
-  PetscReal         *uf = work + 6 * nf, *ut = work + 7 * nf, s = FrgScoreFlowNoise(sf, t), clip = sf->phi_max + 12.0 * PetscSqrtReal(s);
-  int                bad;
+  PetscReal *uf = work + 6 * nf, *ut = work + 7 * nf, s = FrgScoreFlowNoise(sf, t), clip = sf->phi_max + 12.0 * PetscSqrtReal(s);
+  int bad;
 
   PetscFunctionBeginUser;
   PetscCall(FrgOperatorApply(sf->op, t, u, f));
@@ -182,8 +187,8 @@ static PetscErrorCode FrgScoreFlowStoreLevel(FrgScoreFlow *sf, FrgScoreTable *tb
 
 typedef struct {
   PetscReal t;
-  int       kind; /* 0: table level, 2: snapshot */
-  PetscInt  index;
+  int kind; /* 0: table level, 2: snapshot */
+  PetscInt index;
 } FrgEvent;
 
 static int FrgEventCompare(const void *a, const void *b)
@@ -199,7 +204,8 @@ static PetscErrorCode FrgScoreFlowEvents(FrgScoreFlow *sf, FrgEvent **events, Pe
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(sf->levels + sf->nsnap, events));
-  for (PetscInt l = 0; l < sf->levels; l++) (*events)[n].t = FrgScoreFlowTime(sf, PetscExpReal(sf->table.tau0 + l * sf->table.dtau)), (*events)[n].kind = 0, (*events)[n++].index = l;
+  for (PetscInt l = 0; l < sf->levels; l++)
+    (*events)[n].t = FrgScoreFlowTime(sf, PetscExpReal(sf->table.tau0 + l * sf->table.dtau)), (*events)[n].kind = 0, (*events)[n++].index = l;
   for (PetscInt l = 0; l < sf->nsnap; l++) (*events)[n].t = FrgScoreFlowTime(sf, sf->snap_s[l]), (*events)[n].kind = 2, (*events)[n++].index = l;
   qsort(*events, (size_t)n, sizeof(FrgEvent), FrgEventCompare);
   *count = n;
@@ -209,12 +215,12 @@ static PetscErrorCode FrgScoreFlowEvents(FrgScoreFlow *sf, FrgEvent **events, Pe
 /* Collective on sf->comm only through the final consistency check: the flow itself is per rank. */
 PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
 {
-  Vec        u, f;
-  DM         da;
+  Vec u, f;
+  DM da;
   PetscReal *work;
-  double     start = MPI_Wtime();
-  FrgEvent  *events = NULL;
-  PetscInt   nevents = 0;
+  double start     = MPI_Wtime();
+  FrgEvent *events = NULL;
+  PetscInt nevents = 0;
 
   PetscFunctionBeginUser;
   PetscCall(FrgScoreFlowAllocate(sf));
@@ -227,8 +233,10 @@ PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
   PetscCall(FrgScoreFlowEvents(sf, &events, &nevents));
   for (PetscInt e = 0; e < nevents; e++) {
     PetscCall(FrgIntegratorAdvance(sf->integrator, events[e].t, u));
-    if (events[e].kind == 0) PetscCall(FrgScoreFlowStoreLevel(sf, &sf->table, events[e].index, events[e].t, u, f, work));
-    else PetscCall(FrgScoreFlowCopy(sf, u, sf->u_snap + events[e].index * sf->full_cells));
+    if (events[e].kind == 0)
+      PetscCall(FrgScoreFlowStoreLevel(sf, &sf->table, events[e].index, events[e].t, u, f, work));
+    else
+      PetscCall(FrgScoreFlowCopy(sf, u, sf->u_snap + events[e].index * sf->full_cells));
   }
   PetscCall(PetscFree(events));
   PetscCall(FrgIntegratorAdvance(sf->integrator, sf->t_ir, u));

@@ -43,8 +43,10 @@ static double FrgSolveTheta(double X, double xa, double dxa, double xb, double d
 
   for (int it = 0; it < 60; it++) {
     const double f = FrgHermite(q, xa, dxa, xb, dxb, &dq) - X;
-    if (f > 0) hi = q;
-    else lo = q;
+    if (f > 0)
+      hi = q;
+    else
+      lo = q;
     if (fabs(f) <= 1e-15 * (fabs(X) + fabs(xb - xa))) break;
     q = (dq > 0) ? q - f / dq : 0.5 * (lo + hi);
     if (!(q > lo && q < hi)) q = 0.5 * (lo + hi);
@@ -57,8 +59,8 @@ int FrgScoreLevelBuild(int n, double phi_first, double h, const double *ubar, co
                        double *work, double *x0, double *dx, double *node)
 {
   double *u = work, *w = work + n, *ut = work + 2 * n, *x = work + 3 * n, *xp = work + 4 * n;
-  double  xa, xb;
-  int     i = 2;
+  double xa, xb;
+  int i = 2;
 
   FrgPointValues(n, ubar, u);
   FrgPointValues(n, utbar, ut);
@@ -75,14 +77,14 @@ int FrgScoreLevelBuild(int n, double phi_first, double h, const double *ubar, co
   *dx = (xb - xa) / (points - 1);
   for (int j = 0; j < points; j++) {
     const double X = j == points - 1 ? xb : xa + j * (*dx);
-    double       q, du, dxq, uq, wq, utq, phitau;
+    double q, du, dxq, uq, wq, utq, phitau;
     while (i < n - 4 && x[i + 1] < X) i++;
-    q      = FrgSolveTheta(X, x[i], xp[i], x[i + 1], xp[i + 1]);
-    uq     = FrgHermite(q, u[i], h * w[i], u[i + 1], h * w[i + 1], &du);
+    q  = FrgSolveTheta(X, x[i], xp[i], x[i + 1], xp[i + 1]);
+    uq = FrgHermite(q, u[i], h * w[i], u[i + 1], h * w[i + 1], &du);
     (void)FrgHermite(q, x[i], xp[i], x[i + 1], xp[i + 1], &dxq);
-    wq     = du / h;
-    utq    = ut[i] + q * (ut[i + 1] - ut[i]);
-    phitau = -s * (uq + utq) / (dxq / h);
+    wq              = du / h;
+    utq             = ut[i] + q * (ut[i + 1] - ut[i]);
+    phitau          = -s * (uq + utq) / (dxq / h);
     node[3 * j]     = -uq;
     node[3 * j + 1] = -du / dxq;
     node[3 * j + 2] = -(utq + wq * phitau);
@@ -94,9 +96,9 @@ int FrgScoreLevelBuild(int n, double phi_first, double h, const double *ubar, co
  * exactly what FrgScoreTableAtLevel evaluates). */
 static void FrgScoreTableAtLevelDerivatives(const FrgScoreTable *t, int l, double x, double v[4])
 {
-  const double  p = (x - t->x0[l]) * t->inv_dx[l];
+  const double p  = (x - t->x0[l]) * t->inv_dx[l];
   const double *n = t->node + 3 * (size_t)l * (size_t)t->points;
-  int           j = (int)floor(p);
+  int j           = (int)floor(p);
 
   if (j < 0 || j > t->points - 2) {
     const int e = j < 0 ? 0 : t->points - 1;
@@ -107,8 +109,8 @@ static void FrgScoreTableAtLevelDerivatives(const FrgScoreTable *t, int l, doubl
     return;
   }
   {
-    const double  q = p - j, h = t->dx[l], *a = n + 3 * j, *b = a + 3;
-    double        dq;
+    const double q = p - j, h = t->dx[l], *a = n + 3 * j, *b = a + 3;
+    double dq;
     v[0] = FrgHermite(q, a[0], h * a[1], b[0], h * b[1], &dq);
     v[1] = dq / h;
     v[2] = a[2] + q * (b[2] - a[2]);
@@ -123,14 +125,14 @@ static void FrgScoreTableAtLevelDerivatives(const FrgScoreTable *t, int l, doubl
 void FrgScoreTableResample(const FrgScoreTable *t, double s, int points, double *x0, double *dx, double *node)
 {
   const FrgScoreLevel L = FrgScoreTableLevel(t, s);
-  const int           l = L.level;
-  const double        xa = fmin(t->x0[l], t->x0[l + 1]), xb = fmax(t->x0[l] + (t->points - 1) * t->dx[l], t->x0[l + 1] + (t->points - 1) * t->dx[l + 1]);
+  const int l           = L.level;
+  const double xa = fmin(t->x0[l], t->x0[l + 1]), xb = fmax(t->x0[l] + (t->points - 1) * t->dx[l], t->x0[l + 1] + (t->points - 1) * t->dx[l + 1]);
 
   *x0 = xa;
   *dx = (xb - xa) / (points - 1);
   for (int j = 0; j < points; j++) {
     const double x = j == points - 1 ? xb : xa + j * (*dx);
-    double       v0[4], v1[4];
+    double v0[4], v1[4];
     FrgScoreTableAtLevelDerivatives(t, l, x, v0);
     FrgScoreTableAtLevelDerivatives(t, l + 1, x, v1);
     node[3 * j]     = L.w0 * v0[0] + L.w1 * v1[0] + L.wt0 * v0[2] + L.wt1 * v1[2];

@@ -16,12 +16,13 @@ static PetscErrorCode FrgTargetCheckGrowth(FrgModel model, PetscReal phi_max, Pe
       phi = sign * phi_max * (PetscReal)(1 << k);
       PetscCall(FrgModelPotential(model, phi, &S));
       PetscCheck(!PetscIsNanReal(S) && S > previous, model->comm, PETSC_ERR_USER_INPUT,
-                 "-potential \"%s\" is not normalizable: S does not grow as phi -> %s infinity (S(%g) = %g), so e^{-S} is no probability density", model->potential,
-                 sign < 0 ? "-" : "+", (double)phi, (double)S);
+                 "-potential \"%s\" is not normalizable: S does not grow as phi -> %s infinity (S(%g) = %g), so e^{-S} is no probability density",
+                 model->potential, sign < 0 ? "-" : "+", (double)phi, (double)S);
       previous = S;
     }
     PetscCheck(S - Smin > 50, model->comm, PETSC_ERR_USER_INPUT,
-               "-potential \"%s\" is not normalizable: S(%g) - min S = %g, e^{-S} does not decay at large |phi|", model->potential, (double)phi, (double)(S - Smin));
+               "-potential \"%s\" is not normalizable: S(%g) - min S = %g, e^{-S} does not decay at large |phi|", model->potential, (double)phi,
+               (double)(S - Smin));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -40,15 +41,17 @@ PetscErrorCode FrgTargetCreate(FrgModel model, PetscReal phi_max, PetscInt nodes
   for (PetscInt i = 0; i < nodes; i++) {
     t->phi[i] = t->a + i * t->h;
     PetscCall(FrgModelPotential(model, t->phi[i], &U));
-    PetscCheck(PetscIsNormalReal(U) || U == 0, model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite at phi = %g", model->potential, (double)t->phi[i]);
+    PetscCheck(PetscIsNormalReal(U) || U == 0, model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite at phi = %g", model->potential,
+               (double)t->phi[i]);
     /* O(N): the density of the radius sigma = |phi| carries the measure sigma^{N-1} */
     S[i] = radial && N > 1 ? (i ? U - (N - 1) * PetscLogReal(t->phi[i]) : PETSC_INFINITY) : U;
     if (i || !radial || N == 1) Smin = PetscMin(Smin, S[i]);
   }
   PetscCall(FrgTargetCheckGrowth(model, phi_max, Smin, radial));
-  PetscCheck((radial || S[0] - Smin >= 30) && S[nodes - 1] - Smin >= 30, model->comm, PETSC_ERR_USER_INPUT,
-             "-grid_phi_max = %g is too small for the target: e^{-S} at the ends of the field range is still %.3g of its maximum (need < 1e-13); raise -grid_phi_max",
-             (double)phi_max, (double)PetscExpReal(-PetscMin(radial ? S[nodes - 1] : S[0], S[nodes - 1]) + Smin));
+  PetscCheck(
+      (radial || S[0] - Smin >= 30) && S[nodes - 1] - Smin >= 30, model->comm, PETSC_ERR_USER_INPUT,
+      "-grid_phi_max = %g is too small for the target: e^{-S} at the ends of the field range is still %.3g of its maximum (need < 1e-13); raise -grid_phi_max",
+      (double)phi_max, (double)PetscExpReal(-PetscMin(radial ? S[nodes - 1] : S[0], S[nodes - 1]) + Smin));
   FrgTargetNormalize(t, S);
   PetscCall(PetscFree(S));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -15,9 +15,9 @@
 /* A replicated array [rows, cols] (rows = 0: 1D [cols]) written by rank 0; creation is collective. */
 static PetscErrorCode FrgH5WriteReplicated(MPI_Comm comm, hid_t file, const char name[], PetscInt rows, PetscInt cols, const PetscReal *data)
 {
-  hsize_t     dims[2] = {(hsize_t)rows, (hsize_t)cols};
-  const int   rank_of = rows > 0 ? 2 : 1;
-  hid_t       space, dset, dxpl;
+  hsize_t dims[2]   = {(hsize_t)rows, (hsize_t)cols};
+  const int rank_of = rows > 0 ? 2 : 1;
+  hid_t space, dset, dxpl;
   PetscMPIInt rank;
 
   PetscFunctionBeginUser;
@@ -41,15 +41,16 @@ static PetscErrorCode FrgH5WriteReplicated(MPI_Comm comm, hid_t file, const char
 static PetscErrorCode FrgH5WriteSamples(FrgSampleTask *st, hid_t file)
 {
   const int N = (int)st->flow.components, rank_of = st->flow.radial ? 2 : 1;
-  hsize_t   dims[2] = {(hsize_t)st->count, (hsize_t)N}, offset[2] = {(hsize_t)st->first, 0}, count[2] = {(hsize_t)st->local, (hsize_t)N};
-  hid_t     space, mem, dset, dxpl;
+  hsize_t dims[2] = {(hsize_t)st->count, (hsize_t)N}, offset[2] = {(hsize_t)st->first, 0}, count[2] = {(hsize_t)st->local, (hsize_t)N};
+  hid_t space, mem, dset, dxpl;
 
   PetscFunctionBeginUser;
   space = H5Screate_simple(rank_of, dims, NULL);
   dset  = H5Dcreate2(file, "/samples", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(dset >= 0, st->comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 dataset /samples");
   mem = H5Screate_simple(rank_of, count, NULL);
-  if (st->local) FrgCallHDF5(st->comm, H5Sselect_hyperslab(space, H5S_SELECT_SET, offset, NULL, count, NULL));
+  if (st->local)
+    FrgCallHDF5(st->comm, H5Sselect_hyperslab(space, H5S_SELECT_SET, offset, NULL, count, NULL));
   else {
     FrgCallHDF5(st->comm, H5Sselect_none(space));
     FrgCallHDF5(st->comm, H5Sselect_none(mem));
@@ -67,24 +68,24 @@ static PetscErrorCode FrgH5WriteSamples(FrgSampleTask *st, hid_t file)
 /* Collective. Rates per rank: all particle-steps over the slowest rank's sampling time and the ranks. */
 PetscErrorCode FrgSampleTiming(FrgSampleTask *st, FrgComparison *c)
 {
-  long        evaluations;
+  long evaluations;
   PetscMPIInt size;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(st->comm, &size));
   PetscCallMPI(MPI_Allreduce(&st->evaluations, &evaluations, 1, MPI_LONG, MPI_SUM, st->comm));
-  c->sample_seconds               = st->seconds;
-  c->flow_seconds                 = st->flow.seconds;
-  c->score_evaluations_per_second = evaluations / PetscMax(st->seconds, 1e-300) / size;
-  c->particle_steps_per_second    = st->sampler == FRG_SAMPLER_PF_ODE ? 0.0 : (double)st->count * st->steps / PetscMax(st->seconds, 1e-300) / size;
-  c->sample_cpu_seconds           = st->cpu_seconds;
+  c->sample_seconds                = st->seconds;
+  c->flow_seconds                  = st->flow.seconds;
+  c->score_evaluations_per_second  = evaluations / PetscMax(st->seconds, 1e-300) / size;
+  c->particle_steps_per_second     = st->sampler == FRG_SAMPLER_PF_ODE ? 0.0 : (double)st->count * st->steps / PetscMax(st->seconds, 1e-300) / size;
+  c->sample_cpu_seconds            = st->cpu_seconds;
   c->particle_steps_per_cpu_second = st->sampler == FRG_SAMPLER_PF_ODE ? 0.0 : (double)st->count * st->steps / PetscMax(st->cpu_seconds, 1e-300) / size;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const FrgReportArrays *a)
 {
-  MPI_Comm    comm = st->comm;
+  MPI_Comm comm = st->comm;
   const char *name;
   PetscMPIInt size;
 
@@ -94,19 +95,22 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
   PetscCall(PetscPrintf(comm, "\nfrg sample summary (%s)\n", name));
   PetscCall(PetscPrintf(comm, "  target              S(phi) = %s on [%g, %g]%s\n", st->flow.model->potential, st->flow.radial ? 0.0 : -(double)st->flow.phi_max,
                         (double)st->flow.phi_max, st->flow.radial ? " (radius |phi|, O(N))" : ""));
-  PetscCall(PetscPrintf(comm, "  flow                %ld steps, %.3f s; score table %d levels x %d points, s in [%g, %g]\n", st->flow.stats.steps, c->flow_seconds,
-                        st->flow.table.levels, st->flow.table.points, (double)st->s_min, (double)st->s_max));
+  PetscCall(PetscPrintf(comm, "  flow                %ld steps, %.3f s; score table %d levels x %d points, s in [%g, %g]\n", st->flow.stats.steps,
+                        c->flow_seconds, st->flow.table.levels, st->flow.table.points, (double)st->s_min, (double)st->s_max));
   if (!st->flow.radial)
     PetscCall(PetscPrintf(comm, "  density route       %ld steps, %.3f s; the samplers use the %s score\n", st->flow.density_steps, st->flow.density_seconds,
-                        st->flow.density ? "density-route" : "flow's"));
-  PetscCall(PetscPrintf(comm, "  sampler             %s, %s schedule, %" PetscInt_FMT " steps, %" PetscInt_FMT " samples on %d rank%s, %.3f s\n", FrgSamplerTypes[st->sampler],
-                        FrgScheduleTypes[st->schedule], st->steps, st->count, size, size > 1 ? "s" : "", c->sample_seconds));
+                          st->flow.density ? "density-route" : "flow's"));
+  PetscCall(PetscPrintf(comm, "  sampler             %s, %s schedule, %" PetscInt_FMT " steps, %" PetscInt_FMT " samples on %d rank%s, %.3f s\n",
+                        FrgSamplerTypes[st->sampler], FrgScheduleTypes[st->schedule], st->steps, st->count, size, size > 1 ? "s" : "", c->sample_seconds));
   PetscCall(PetscPrintf(comm, "  speed per rank      %.4g particle-steps/s, %.4g score evaluations/s (wall clock); %.4g particle-steps per CPU second\n",
                         c->particle_steps_per_second, c->score_evaluations_per_second, c->particle_steps_per_cpu_second));
   for (PetscInt k = 0; k < st->ncheck; k++)
-    PetscCall(PetscPrintf(comm, "  score vs Tweedie    s = %-8g flow: abs %.2e rel %.2e max %.2e | density route: rel %.2e | routes differ %.2e | Moreau rms %.2e\n",
+    PetscCall(PetscPrintf(comm,
+                          "  score vs Tweedie    s = %-8g flow: abs %.2e rel %.2e max %.2e | density route: rel %.2e | routes differ %.2e | Moreau rms %.2e\n",
                           (double)st->check_s[k], a->score_abs[k], a->score_rel[k], a->score_max[k], a->density_rel[k], a->route_diff[k], a->moreau_rms[k]));
-  if (st->flow.radial) PetscCall(PetscPrintf(comm, "  O(N), N = %" PetscInt_FMT "       statistics of the radius |phi|: <phi> is <|phi|>, <phi^4> is <(phi^2)^2>\n", st->flow.components));
+  if (st->flow.radial)
+    PetscCall(PetscPrintf(comm, "  O(N), N = %" PetscInt_FMT "       statistics of the radius |phi|: <phi> is <|phi|>, <phi^4> is <(phi^2)^2>\n",
+                          st->flow.components));
   PetscCall(PetscPrintf(comm, "  <phi>               exact %.8f  sample %.8f +- %.2e\n", c->exact_mean, c->sample_mean, c->sample_mean_se));
   PetscCall(PetscPrintf(comm, "  <phi^2>             exact %.8f  sample %.8f +- %.2e  (%.2f s.e.)\n", c->exact_phi2, c->sample_phi2, c->sample_phi2_se,
                         (c->sample_phi2 - c->exact_phi2) / c->sample_phi2_se));
@@ -114,27 +118,59 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
                         (c->sample_phi4 - c->exact_phi4) / c->sample_phi4_se));
   PetscCall(PetscPrintf(comm, "  W1                  %.4e  (i.i.d. floor %.4e +- %.1e)\n", c->w1, c->w1_floor, c->w1_floor_sd));
   PetscCall(PetscPrintf(comm, "  KS                  %.4e  (i.i.d. floor %.4e +- %.1e)\n", c->ks, c->ks_floor, c->ks_floor_sd));
-  PetscCall(PetscPrintf(comm, "  mode weight         P(phi < %.4f): exact %.6f  sample %.6f +- %.1e\n", c->mode_split, c->mode_weight_exact, c->mode_weight_sample, c->mode_weight_se));
-  PetscCall(PetscPrintf(comm, "  vertices exact      at %s = %.8f: Gamma2 = %.10g, Gamma3 = %.10g, Gamma4 = %.10g\n", st->flow.radial ? "phi" : "<phi>", st->flow.radial ? 0.0 : c->exact_mean, c->exact_gamma2, c->exact_gamma3, c->exact_gamma4));
-  PetscCall(PetscPrintf(comm, "  vertices FRG (IR)   at phi_min = %.8f: Gamma2 = %.10g, Gamma3 = %.10g, Gamma4 = %.10g\n", c->frg_phi_min, c->frg_gamma2, c->frg_gamma3, c->frg_gamma4));
+  PetscCall(PetscPrintf(comm, "  mode weight         P(phi < %.4f): exact %.6f  sample %.6f +- %.1e\n", c->mode_split, c->mode_weight_exact,
+                        c->mode_weight_sample, c->mode_weight_se));
+  PetscCall(PetscPrintf(comm, "  vertices exact      at %s = %.8f: Gamma2 = %.10g, Gamma3 = %.10g, Gamma4 = %.10g\n", st->flow.radial ? "phi" : "<phi>",
+                        st->flow.radial ? 0.0 : c->exact_mean, c->exact_gamma2, c->exact_gamma3, c->exact_gamma4));
+  PetscCall(PetscPrintf(comm, "  vertices FRG (IR)   at phi_min = %.8f: Gamma2 = %.10g, Gamma3 = %.10g, Gamma4 = %.10g\n", c->frg_phi_min, c->frg_gamma2,
+                        c->frg_gamma3, c->frg_gamma4));
   if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial)
     PetscCall(PetscPrintf(comm, "  flow map vs OT map  rms %.3e, max %.3e over %" PetscInt_FMT " particles\n", c->ot_rms, c->ot_max, a->ot_count));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Names of the FrgComparison fields, in their order (the struct holds only doubles). */
-static const char *const FrgComparisonNames[] = {"exact_mean", "exact_phi2", "exact_phi4", "exact_gamma2", "exact_gamma3", "exact_gamma4", "frg_phi_min", "frg_gamma2",
-                                                 "frg_gamma3", "frg_gamma4", "sample_mean", "sample_mean_se", "sample_phi2", "sample_phi2_se", "sample_phi4",
-                                                 "sample_phi4_se", "w1", "ks", "w1_floor", "w1_floor_sd", "ks_floor", "ks_floor_sd", "mode_split", "mode_weight_exact",
-                                                 "mode_weight_sample", "mode_weight_se", "ot_rms", "ot_max", "particle_steps_per_second", "score_evaluations_per_second",
-                                                 "sample_seconds", "flow_seconds", "particle_steps_per_cpu_second", "sample_cpu_seconds"};
+static const char *const FrgComparisonNames[] = {"exact_mean",
+                                                 "exact_phi2",
+                                                 "exact_phi4",
+                                                 "exact_gamma2",
+                                                 "exact_gamma3",
+                                                 "exact_gamma4",
+                                                 "frg_phi_min",
+                                                 "frg_gamma2",
+                                                 "frg_gamma3",
+                                                 "frg_gamma4",
+                                                 "sample_mean",
+                                                 "sample_mean_se",
+                                                 "sample_phi2",
+                                                 "sample_phi2_se",
+                                                 "sample_phi4",
+                                                 "sample_phi4_se",
+                                                 "w1",
+                                                 "ks",
+                                                 "w1_floor",
+                                                 "w1_floor_sd",
+                                                 "ks_floor",
+                                                 "ks_floor_sd",
+                                                 "mode_split",
+                                                 "mode_weight_exact",
+                                                 "mode_weight_sample",
+                                                 "mode_weight_se",
+                                                 "ot_rms",
+                                                 "ot_max",
+                                                 "particle_steps_per_second",
+                                                 "score_evaluations_per_second",
+                                                 "sample_seconds",
+                                                 "flow_seconds",
+                                                 "particle_steps_per_cpu_second",
+                                                 "sample_cpu_seconds"};
 
 static PetscErrorCode FrgSampleWriteFlow(FrgSampleTask *st, hid_t file)
 {
   FrgScoreFlow *sf = &st->flow;
-  PetscReal    *buffer;
-  const int     n = (int)sf->full_cells, stride = 10, m = (st->target.n - 1) / stride + 1;
-  hid_t         group;
+  PetscReal *buffer;
+  const int n = (int)sf->full_cells, stride = 10, m = (st->target.n - 1) / stride + 1;
+  hid_t group;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(PetscMax(PetscMax(n, sf->levels), 2 * m), &buffer));
@@ -161,10 +197,28 @@ static PetscErrorCode FrgSampleWriteFlow(FrgSampleTask *st, hid_t file)
 
 static PetscErrorCode FrgSampleWriteParameters(FrgSampleTask *st)
 {
-  const char *names[] = {"sample_count", "sample_steps", "sample_s_max", "sample_s_min", "sample_seed", "sample_rtol", "Lambda", "t_ir", "s_uv", "s_ir", "grid_cells",
-                         "grid_phi_max", "score_levels", "score_table_points", "prior_mean", "prior_variance", "ranks", "sample_floor_replicas", "target_quadrature_nodes", "N"};
+  const char *names[] = {"sample_count",
+                         "sample_steps",
+                         "sample_s_max",
+                         "sample_s_min",
+                         "sample_seed",
+                         "sample_rtol",
+                         "Lambda",
+                         "t_ir",
+                         "s_uv",
+                         "s_ir",
+                         "grid_cells",
+                         "grid_phi_max",
+                         "score_levels",
+                         "score_table_points",
+                         "prior_mean",
+                         "prior_variance",
+                         "ranks",
+                         "sample_floor_replicas",
+                         "target_quadrature_nodes",
+                         "N"};
   PetscMPIInt size;
-  PetscReal   v[20];
+  PetscReal v[20];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(st->comm, &size));
@@ -198,11 +252,11 @@ static PetscErrorCode FrgSampleWriteParameters(FrgSampleTask *st)
 
 PetscErrorCode FrgSampleWrite(FrgSampleTask *st, const FrgComparison *c, const FrgReportArrays *a, const PetscReal *start, const PetscReal *all)
 {
-  const PetscInt   count = (PetscInt)(sizeof(FrgComparisonNames) / sizeof(FrgComparisonNames[0]));
-  const PetscReal *score[7] = {st->check_s, a->score_abs, a->score_rel, a->score_max, a->moreau_rms, a->density_rel, a->route_diff};
-  const char      *score_names[7] = {"s", "error_abs", "error_rel", "error_max", "moreau_rms", "density_error_rel", "route_difference_rel"};
-  const char      *ot_names[3]    = {"x_start", "x_end", "x_exact"};
-  const PetscReal *ot[3]          = {start, all, a->ot_exact};
+  const PetscInt count       = (PetscInt)(sizeof(FrgComparisonNames) / sizeof(FrgComparisonNames[0]));
+  const PetscReal *score[7]  = {st->check_s, a->score_abs, a->score_rel, a->score_max, a->moreau_rms, a->density_rel, a->route_diff};
+  const char *score_names[7] = {"s", "error_abs", "error_rel", "error_max", "moreau_rms", "density_error_rel", "route_difference_rel"};
+  const char *ot_names[3]    = {"x_start", "x_end", "x_exact"};
+  const PetscReal *ot[3]     = {start, all, a->ot_exact};
 
   PetscFunctionBeginUser;
   PetscCheck(count * sizeof(double) == sizeof(FrgComparison), st->comm, PETSC_ERR_PLIB, "FrgComparisonNames does not match FrgComparison");

@@ -34,7 +34,8 @@ static PetscErrorCode FrgModelSetFromOptions_Field(FrgModel model)
   PetscCall(PetscOptionsHasName(NULL, NULL, "-t_ir", &set_t_ir));
   if (!set_Lambda) model->Lambda = 1e5; /* s from 1e-10 ... */
   if (!set_t_ir) model->t_ir = 30.0;    /* ... to 1.1e16 */
-  PetscCheck(!set_d || model->d == 0.0, model->comm, PETSC_ERR_USER_INPUT, "-d must be 0 for -model field (a zero-dimensional field), got %g", (double)model->d);
+  PetscCheck(!set_d || model->d == 0.0, model->comm, PETSC_ERR_USER_INPUT, "-d must be 0 for -model field (a zero-dimensional field), got %g",
+             (double)model->d);
   PetscCheck(!set_N || model->N == 1.0, model->comm, PETSC_ERR_USER_INPUT, "-N must be 1 for -model field (one real field), got %g", (double)model->N);
   model->d = 0.0;
   model->N = 1.0;

@@ -29,11 +29,11 @@ static int FrgTestTable(double a)
 {
   static double ubar[CELLS], ut[CELLS], work[6 * CELLS], x0[LEVELS], dx[LEVELS], inv_dx[LEVELS], node[3 * LEVELS * POINTS];
   static double sx0[1], sdx[1], sinv[1], snode[3 * POINTS];
-  const double  h = 20.0 / CELLS, phi_first = -10 + h / 2;
-  FrgScoreTable t = {LEVELS, POINTS, log(1e-3), log(1e6) / (LEVELS - 1), (LEVELS - 1) / log(1e6), x0, dx, inv_dx, node};
+  const double h = 20.0 / CELLS, phi_first = -10 + h / 2;
+  FrgScoreTable t   = {LEVELS, POINTS, log(1e-3), log(1e6) / (LEVELS - 1), (LEVELS - 1) / log(1e6), x0, dx, inv_dx, node};
   FrgScoreTable one = {1, POINTS, 0, 1, 1, sx0, sdx, sinv, snode};
-  int           bad = 0;
-  double        worst = 0;
+  int bad           = 0;
+  double worst      = 0;
 
   for (int i = 0; i < CELLS; i++) ubar[i] = (phi_first + i * h) / a, ut[i] = 0.0;
   for (int l = 0; l < LEVELS; l++) {
@@ -61,9 +61,9 @@ static int FrgTestTarget(double a)
 {
   enum { N = 4001, M = 1000 };
   static double phi[N], p[N], logp[N], cdf[N], S[N], y[M];
-  FrgTarget     t = {N, -12 * sqrt(a), 24 * sqrt(a) / (N - 1), phi, p, logp, cdf};
-  int           bad = 0;
-  double        w1, ks, density;
+  FrgTarget t = {N, -12 * sqrt(a), 24 * sqrt(a) / (N - 1), phi, p, logp, cdf};
+  int bad     = 0;
+  double w1, ks, density;
 
   for (int i = 0; i < N; i++) phi[i] = t.a + i * t.h, S[i] = phi[i] * phi[i] / (2 * a);
   FrgTargetNormalize(&t, S);
@@ -81,10 +81,10 @@ static int FrgTestTarget(double a)
   printf("target: KS of mid-quantiles %.6e (exact %.6e), W1 %.3e\n", ks, 0.5 / M, w1);
   bad += FrgCheck("KS of mid-quantiles", ks, 0.5 / M, 1e-6);
   { /* W1 by brute force: midpoint rule of |F_n - Phi| on 2.4e6 points, exact Gaussian CDF */
-    const int    K = 2400000;
+    const int K     = 2400000;
     const double lo = -12 * sqrt(a), dxk = 24 * sqrt(a) / K;
-    double       sum = 0;
-    int          k   = 0;
+    double sum = 0;
+    int k      = 0;
     for (int j = 0; j < K; j++) {
       const double x = lo + (j + 0.5) * dxk;
       while (k < M && y[k] <= x) k++;

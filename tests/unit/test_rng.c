@@ -28,9 +28,9 @@ int main(void)
   const uint32_t e1[4] = {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu};
   const uint32_t c2[4] = {0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}, k2[2] = {0xa4093822u, 0x299f31d0u};
   const uint32_t e2[4] = {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u};
-  const long     n = 1000000;
-  double         m1 = 0, m2 = 0, m4 = 0, z[2], y[2];
-  int            bad = FrgCheckVector(c0, k0, e0) + FrgCheckVector(c1, k1, e1) + FrgCheckVector(c2, k2, e2);
+  const long n         = 1000000;
+  double m1 = 0, m2 = 0, m4 = 0, z[2], y[2];
+  int bad = FrgCheckVector(c0, k0, e0) + FrgCheckVector(c1, k1, e1) + FrgCheckVector(c2, k2, e2);
 
   for (long i = 0; i < n; i++) {
     FrgRandomNormal2(12345, (uint64_t)i, 7, 1, z);
@@ -44,7 +44,8 @@ int main(void)
   m2 /= 2 * n;
   m4 /= 2 * n;
   printf("normals: mean %.2e, variance %.6f, fourth moment %.5f over %ld draws\n", m1, m2, m4, 2 * n);
-  if (fabs(m1) > 5 / sqrt(2.0 * n) || fabs(m2 - 1) > 5 * sqrt(2.0 / (2 * n)) || fabs(m4 - 3) > 5 * sqrt(96.0 / (2 * n))) bad++, printf("normals: moments off\n");
+  if (fabs(m1) > 5 / sqrt(2.0 * n) || fabs(m2 - 1) > 5 * sqrt(2.0 / (2 * n)) || fabs(m4 - 3) > 5 * sqrt(96.0 / (2 * n)))
+    bad++, printf("normals: moments off\n");
   FrgRandomNormal2(1, 5, 3, 0, z);
   FrgRandomNormal2(1, 5, 3, 1, y);
   if (z[0] == y[0]) bad++, printf("streams coincide\n");
