@@ -6,7 +6,8 @@ Same discretization as frg (include/frg/kt.h, include/frg/flux.h, src/grid/grid.
 src/physics/model.c, src/analysis/observables.c):
   flow        d_t u = d_phi G,  G = c [ g u/(m2 phi + u) + w/(m2 + w) ],  w = d_phi u,
               d = 0: c = 1, m2 = k^2 = (Lambda e^{-t})^2, g = N - 1 (zero-gradient part subtracted);
-  scheme      semi-discrete KT with minmod slopes, local speed a = max |F'(u+-)|, F(u) = -c g u/(m2 phi + u),
+  scheme      semi-discrete KT with minmod slopes of the pole distance q = m2 phi + u (frg commit eefd9e3),
+              local speed a = max |F'(u+-)|, F(u) = -c g u/(m2 phi + u),
               P(w) = c w/(m2 + w),  du_i/dt = (G_{i+1/2} - G_{i-1/2})/h;
   grid        cell i centred at phi_i = i h, h = phi_max/(n - 1/2); cell 0 at phi = 0 with u_0 = 0
               and odd ghosts u_{-j} = -u_j; linear extrapolation u_{n-1+j} = (1+j) u_{n-1} - j u_{n-2};
@@ -31,10 +32,10 @@ def potential(phi):
     return -phi**2 / 2 + phi**4 / 24
 
 
-def exact_vertices(N):
-    """Gamma2, Gamma4 of the 0D O(N) model with U = potential, by adaptive quadrature."""
+def exact_vertices(N, U=potential):
+    """Gamma2, Gamma4 of the 0D O(N) model with UV potential U, by adaptive quadrature."""
     def moment(p):
-        return scipy.integrate.quad(lambda s: s**p * np.exp(-potential(s)), 0, np.inf, epsabs=0, epsrel=1e-13, limit=200)[0]
+        return scipy.integrate.quad(lambda s: s**p * np.exp(-U(s)), 0, np.inf, epsabs=0, epsrel=1e-13, limit=200)[0]
     z = moment(N - 1)
     phi2, phi4 = moment(N + 1) / z, moment(N + 3) / z
     gamma2 = N / phi2
@@ -56,9 +57,13 @@ class KT0D:
         return u
 
     @staticmethod
-    def minmod(left, right):
-        pick_left = np.abs(left) <= np.abs(right)
-        return np.where(left * right <= 0, 0.0, np.where(pick_left, left, right))
+    def minmod_shifted(left, right, shift):
+        """minmod of the slopes of q = m2 phi + u (slopes of u plus m2 h), minus the shift again:
+        frg's FrgMinmodShifted, which never forms left + shift for the result."""
+        ql, qr = left + shift, right + shift  # signs only
+        same = ((ql > 0) & (qr > 0)) | ((ql < 0) & (qr < 0))
+        pick_left = np.where(ql > 0, left <= right, left >= right)
+        return np.where(same, np.where(pick_left, left, right), -shift)
 
     def rhs(self, t, u):
         e, n, h = self.ext, self.n, self.h
@@ -67,10 +72,11 @@ class KT0D:
         e[n + 2], e[n + 3] = 2 * u[n - 1] - u[n - 2], 3 * u[n - 1] - 2 * u[n - 2]
         um1, u0, up1, up2 = e[1:n + 1], e[2:n + 2], e[3:n + 3], e[4:n + 4]
         d0, d1, d2 = u0 - um1, up1 - u0, up2 - up1
-        uminus = u0 + 0.5 * self.minmod(d0, d1)
-        uplus = up1 - 0.5 * self.minmod(d1, d2)
         k = self.Lambda * np.exp(-t)
         m2 = k * k
+        shift = m2 * h if self.g != 0 else 0.0
+        uminus = u0 + 0.5 * self.minmod_shifted(d0, d1, shift)
+        uplus = up1 - 0.5 * self.minmod_shifted(d1, d2, shift)
         m2phi = m2 * self.phi_face
         cg = self.g
         inv_m, inv_p = 1.0 / (m2phi + uminus), 1.0 / (m2phi + uplus)
