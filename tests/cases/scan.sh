@@ -192,3 +192,32 @@ assert np.array_equal(a['flow/t'][:], b['flow/t'][:])
 print('rel diff', np.max(np.abs(a['flow/u'][:] - b['flow/u'][:])) / np.max(np.abs(a['flow/u'][:])))
 assert np.allclose(a['flow/u'][:], b['flow/u'][:], rtol=1e-5, atol=1e-7)"
 }
+
+# Bisection: the critical initial mass m2_c of the d = 3 Ising LPA flow (Litim) to 1e-10, then the
+# correlation length near it: m_R = sqrt(U''(0) at t_IR) ~ (m2 - m2_c)^nu on the symmetric side must
+# give the fixed-point exponent nu = 0.649561773880 (Bervillier, Juttner, Litim 2007; also what
+# -task fixedpoint computes) within 1%.
+test_scan_bisect_ising_critical_mass_and_nu() {
+  local deck="$INPUTS/scan/ising_bisect.yaml" crit lo hi
+  frg_np 2 -options_file "$deck" -output bisect.h5 || return 1
+  read -r crit lo hi <<<"$($PY -c "
+import h5py; s = h5py.File('bisect.h5', 'r')['scan']
+assert s['status'][0] == 0, s['message'][0]
+print('%.17g %.17g %.17g' % (s['critical'][0], s['critical_low'][0], s['critical_high'][0]))")"
+  echo "m2_c = $crit, bracket [$lo, $hi]"
+  $PY -c "import sys; w = $hi - ($lo); print('bracket width', w); sys.exit(0 if 0 < w <= 1e-10 else 1)" || fail "bracket wider than 1e-10" || return 1
+  # the bracket really brackets: broken phase at the low end, symmetric at the high end (the flow task
+  # must stop only at t_IR, as the scan does: other stops change the trajectory at the 1e-11 level)
+  local flow="-N 1 -d 3 -Lambda 1 -t_ir 16 -grid_cells 400 -grid_phi_max 0.8 -progress 0 -output_times 16"  # one stop, as in the scan
+  frg $flow -potential "($lo)*phi^2/2 + phi^4" -output low.h5 >/dev/null || return 1
+  frg $flow -potential "($hi)*phi^2/2 + phi^4" -output high.h5 >/dev/null || return 1
+  [ "$(h5attr low.h5 /summary phi0 | awk '{print ($1 > 0)}')" = 1 ] || fail "low end not broken" || return 1
+  [ "$(h5attr high.h5 /summary phi0 | awk '{print ($1 == 0)}')" = 1 ] || fail "high end not symmetric" || return 1
+  # IR masses at m2 = m2_c + delta, delta = 3e-4 ... 1e-2 (grid-resolved, beyond the corrections to scaling)
+  local vals
+  vals=$($PY -c "import numpy as np; print(','.join('%.17g' % ($crit + d) for d in np.logspace(-3.5, -2, 4)))")
+  frg_np 2 -options_file "$deck" -t_ir 18 -scan_bisect "" -scan_bisect_range 0,0 -scan_bisect_tol 1e-10 -scan_vary "m2=$vals" -output masses.h5 -scan_progress 0 || return 1
+  "$ROOT/tools/plot_scan.py" masses.h5 --nu "$crit" -x m2 -y m2_radial -o nu.png | tee nu.log || return 1
+  [ -s nu.png ] || fail "no plot" || return 1
+  close_to nu "$(awk '/^nu =/ {print $3}' nu.log)" 0.649561773880 0.01
+}
