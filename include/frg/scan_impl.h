@@ -44,6 +44,8 @@ typedef struct {
   PetscInt            nresults;
   const char *const  *result_names;
   int                 journal_fd;
+  PetscReal           fsync_interval; /* seconds between fsyncs of the journal */
+  double              last_fsync;
 } FrgScan;
 
 PETSC_INTERN PetscErrorCode FrgScanTrim(char *, char **);

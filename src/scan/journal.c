@@ -1,9 +1,12 @@
 /* The scan journal OUTPUT.journal: an append-only text file with one line per finished point,
  *   # frg scan journal v1 hash=<16 hex digits> points=<n> results=<names>
  *   <point>\t<status>\t<result 1>\t...\t<result n>\t<message>
- * Each line is written with one write() under an exclusive flock and fsync'ed before the next point
- * starts, so a kill -9 loses at most the line being written; a torn last line (no newline) is cut off
- * when the journal is opened again. Several processes (the group leaders of one job, or the jobs of
+ * Each line is written with one write() under an exclusive flock: once write() returns, the row
+ * survives a kill -9 of the process (it is in the kernel's page cache), and a torn last line (no
+ * newline) is cut off when the journal is opened again. Against a crash of the node the journal is
+ * also fsync'ed, at most every -scan_fsync_interval seconds (default 1; 0: after every point), so
+ * that fsync latency on a busy file system does not become the scan's overhead per point; rows lost
+ * in a node crash are recomputed, never duplicated. Several processes (the group leaders of one job, or the jobs of
  * an array) append to the same journal. The hash identifies the scan: a journal of another scan is
  * refused and never modified. Only group leaders touch the file; errors are raised on the world
  * communicator by the collective callers. */
@@ -110,8 +113,12 @@ PetscErrorCode FrgScanJournalAppend(FrgScan *scan, PetscInt point, int status, c
   for (const char *c = message; *c && len < sizeof(line) - 2; c++) line[len++] = (*c == '\t' || *c == '\n' || *c == '\r') ? ' ' : *c;
   line[len++] = '\n';
   ok = !flock(scan->journal_fd, LOCK_EX);
-  ok = ok && write(scan->journal_fd, line, len) == (ssize_t)len && !fsync(scan->journal_fd);
+  ok = ok && write(scan->journal_fd, line, len) == (ssize_t)len;
   flock(scan->journal_fd, LOCK_UN);
+  if (ok && MPI_Wtime() - scan->last_fsync >= scan->fsync_interval) {
+    ok               = !fdatasync(scan->journal_fd);
+    scan->last_fsync = MPI_Wtime();
+  }
   PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-output %s: cannot append to the scan journal %s: %s", scan->output, scan->journal, strerror(errno));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -202,7 +209,10 @@ PetscErrorCode FrgScanRowsDestroy(FrgScanRows *rows)
 PetscErrorCode FrgScanJournalClose(FrgScan *scan)
 {
   PetscFunctionBeginUser;
-  if (scan->journal_fd >= 0) close(scan->journal_fd);
+  if (scan->journal_fd >= 0) {
+    (void)fdatasync(scan->journal_fd);
+    close(scan->journal_fd);
+  }
   scan->journal_fd = -1;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -31,7 +31,7 @@ static unsigned long long FrgHashAdd(unsigned long long h, const char text[])
 /* Command-line options that do not change the results of a scan: a resumed run may change them. */
 static PetscBool FrgScanOptionIsRunControl(const char arg[])
 {
-  static const char *names[] = {"-scan_group_size", "-scan_shard", "-scan_shards", "-scan_progress", "-log_view", "-frg_traceback", "-malloc_debug", "-options_left"};
+  static const char *names[] = {"-scan_group_size", "-scan_shard", "-scan_shards", "-scan_progress", "-scan_fsync_interval", "-log_view", "-frg_traceback", "-malloc_debug", "-options_left"};
 
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
     if (!strcmp(arg, names[i])) return PETSC_TRUE;
@@ -79,6 +79,7 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   scan->bisect_tol = 1e-10;
   scan->shards     = 1;
   scan->progress   = PETSC_TRUE;
+  scan->fsync_interval = 1.0;
   PetscOptionsBegin(scan->world, NULL, "Scan task", "FrgScan");
   PetscCall(PetscOptionsString("-scan_vary", "Cartesian product of axes \"NAME=v1,v2,...; NAME=linspace(a,b,n); NAME=logspace(a,b,n)\"", "", scan->vary, scan->vary, sizeof(scan->vary), NULL));
   PetscCall(PetscOptionsString("-scan_zip", "Lists of equal length taken together \"NAME=v1,v2; NAME=w1,w2\" (combined with -scan_vary)", "", scan->zip, scan->zip, sizeof(scan->zip), NULL));
@@ -91,6 +92,7 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCall(PetscOptionsReal("-scan_bisect_phi0", "Broken phase: phi0(t_IR) above this", "", scan->bisect_phi0, &scan->bisect_phi0, NULL));
   PetscCall(PetscOptionsInt("-scan_shard", "This job runs the points with index = shard mod shards (job arrays)", "", scan->shard, &scan->shard, NULL));
   PetscCall(PetscOptionsInt("-scan_shards", "Number of jobs sharing this scan", "", scan->shards, &scan->shards, NULL));
+  PetscCall(PetscOptionsReal("-scan_fsync_interval", "fsync the journal at most every this many seconds (0: after every point); rows survive a kill -9 regardless", "", scan->fsync_interval, &scan->fsync_interval, NULL));
   PetscCall(PetscOptionsBool("-scan_progress", "Print one line per finished point", "", scan->progress, &scan->progress, NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsGetString(NULL, NULL, "-potential", scan->potential, sizeof(scan->potential), NULL));
