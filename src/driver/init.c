@@ -25,18 +25,68 @@ PETSC_INTERN const char *FrgCommandLine(void)
   return frg_command_line ? frg_command_line : "";
 }
 
+/* PETSc's messages for a value that does not convert ("Input string abc has no integer value",
+ * "Unknown logical value: abc") do not say which option had it: find it in the database. */
+static void FrgNameOptionOfValue(const char *mess, char *out, size_t len)
+{
+  const char *value = NULL, *end = NULL;
+  char        token[256], *all = NULL, *p;
+
+  out[0] = 0;
+  if (!mess) return;
+  if (!strncmp(mess, "Input string ", 13)) {
+    value = mess + 13;
+    end   = strstr(value, " has no");
+  } else if ((value = strstr(mess, "logical value: "))) {
+    value += 15;
+    end = value + strcspn(value, " \n");
+  }
+  if (!value || !end || end <= value || (size_t)(end - value) >= sizeof(token)) return;
+  memcpy(token, value, (size_t)(end - value));
+  token[end - value] = 0;
+  if (PetscOptionsGetAll(NULL, &all) || !all) return;
+  /* "-key value -key value ...": the key just before " token" */
+  for (p = strstr(all, token); p; p = strstr(p + 1, token)) {
+    char *q = p - 1, *key;
+    if (q <= all || *q != ' ' || (p[strlen(token)] && p[strlen(token)] != ' ')) continue;
+    while (q > all && *(q - 1) == ' ') q--;
+    key = q;
+    while (key > all && *(key - 1) != ' ') key--;
+    if (*key == '-') {
+      snprintf(out, len, "%.*s %s: not a valid value for this option (%s)", (int)(q - key), key, token, mess);
+      break;
+    }
+  }
+  PetscFree(all);
+}
+
 static PetscErrorCode FrgErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
-  int rank = 0, initialized = 0, finalized = 0;
+  int  rank = 0, initialized = 0, finalized = 0;
+  char named[512];
 
   if (p != PETSC_ERROR_INITIAL) return n;
   MPI_Initialized(&initialized);
   MPI_Finalized(&finalized);
   if (initialized && !finalized && comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
   if (rank) return n;
-  if (n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_NOT_CONVERGED) fprintf(stderr, "frg: error: %s\n", mess ? mess : "(no message)");
+  FrgNameOptionOfValue(mess, named, sizeof(named));
+  if (named[0]) {
+    /* raised on PETSC_COMM_SELF by every rank: the options are the same everywhere, say it once */
+    int world = 0;
+    if (initialized && !finalized) MPI_Comm_rank(MPI_COMM_WORLD, &world);
+    if (!world) fprintf(stderr, "frg: error: %s\n", named);
+  } else if (n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_NOT_CONVERGED) fprintf(stderr, "frg: error: %s\n", mess ? mess : "(no message)");
   else fprintf(stderr, "frg: error: %s [%s() at %s:%d, PETSc error %d]\n", mess ? mess : "(no message)", fun, file, line, (int)n);
   fflush(stderr);
+  return n;
+}
+
+/* Keeps the first message of an error raised inside PETSc, so that we can report it in our words. */
+static char frg_captured[512];
+static PetscErrorCode FrgCaptureErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  if (p == PETSC_ERROR_INITIAL && !frg_captured[0]) snprintf(frg_captured, sizeof(frg_captured), "%s", mess ? mess : "");
   return n;
 }
 
@@ -103,8 +153,11 @@ static PetscErrorCode FrgReadDeck(MPI_Comm comm)
   PetscCall(PetscStrlen(frg_deck_path, &len));
   PetscCall(PetscStrendswith(frg_deck_path, ".yaml", &yaml));
   PetscCall(PetscStrendswith(frg_deck_path, ".yml", &yml));
-  if (yaml || yml) PetscCall(PetscOptionsInsertFileYAML(comm, NULL, frg_deck_path, PETSC_TRUE));
-  else PetscCall(PetscOptionsInsertFile(comm, NULL, frg_deck_path, PETSC_TRUE));
+  frg_captured[0] = 0;
+  PetscCall(PetscPushErrorHandler(FrgCaptureErrorHandler, NULL));
+  err = (yaml || yml) ? (int)PetscOptionsInsertFileYAML(comm, NULL, frg_deck_path, PETSC_TRUE) : (int)PetscOptionsInsertFile(comm, NULL, frg_deck_path, PETSC_TRUE);
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(!err, comm, PETSC_ERR_USER_INPUT, "-options_file %s is not a valid %s deck: %s", frg_deck_path, (yaml || yml) ? "YAML" : "PETSc options", frg_captured);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
