@@ -64,19 +64,25 @@ def vertices_from_legendre(U, N, breaks):
     return coef[0], 6 * coef[1], 120 * coef[2]
 
 
-def run_exact0d(exe, expr, N, breaks):
-    args = [exe, "-N", str(N), "-potential", expr]
+def run_exact0d(exe, expr, Ns, breaks):
+    """{N: {name: value}} from one exact0d run for all N."""
+    args = [exe, "-N", ",".join(str(N) for N in Ns), "-potential", expr]
     if breaks:
         args += ["-breaks", ",".join(str(b) for b in breaks)]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    return {line.split()[0]: float(line.split()[1]) for line in out.splitlines() if line.strip()}
+    result = {N: {} for N in Ns}
+    for line in out.splitlines():
+        tag, name, value = line.split()
+        result[int(float(tag[2:]))][name] = float(value)
+    return result
 
 
 def main():
     exe, ok = sys.argv[1], True
     for expr, U, breaks in CASES:
+        exact = run_exact0d(exe, expr, (1, 2, 4), breaks)
         for N in (1, 2, 4):
-            c = run_exact0d(exe, expr, N, breaks)
+            c = exact[N]
             g2, g4 = vertices_from_moments(U, N, breaks)
             l2, l4, l6 = vertices_from_legendre(U, N, breaks)
             checks = [("Gamma2 (moments)", c["gamma2"], g2, TOL_MOMENTS), ("Gamma4 (moments)", c["gamma4"], g4, TOL_MOMENTS),

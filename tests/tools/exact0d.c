@@ -20,7 +20,8 @@
  * optional break points (kinks of a piecewise U) so that every piece is smooth.
  *
  * Usage: exact0d -N 4 -potential "-phi^2/2 + phi^4/24" [-breaks 1,2.5]
- * Prints lines "gamma2 <value>", "gamma4 ...", "gamma6 ...", "phi2 ...", "phi4 ...", "phi6 ...".
+ * Prints lines "gamma2 <value>", "gamma4 ...", "gamma6 ...", "phi2 ...", "phi4 ...", "phi6 ...";
+ * with several N (-N 1,2,4, one start-up for all) every line starts with "N=<N> ".
  */
 #include <frg.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 
 #define EXACT0D_MAX_BREAKS 16
 #define EXACT0D_WORKSPACE  4096
+#define EXACT0D_MAX_N      16
 
 typedef struct {
   muParserHandle_t parser;
@@ -101,6 +103,22 @@ static PetscErrorCode Exact0dVertices(PetscReal N, const double m[4], double gam
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Prints the vertices and moments for one N; with several N each line starts with "N=<N> ". */
+static PetscErrorCode Exact0dPrint(Exact0dIntegrand *f, PetscReal N, PetscBool prefix, const double breaks[], PetscInt nbreaks)
+{
+  double m[4], gamma[3];
+  char   tag[64] = "";
+
+  PetscFunctionBeginUser;
+  PetscCheck(N > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-N must be > 0, got %g", (double)N);
+  if (prefix) snprintf(tag, sizeof(tag), "N=%g ", (double)N); /* C printf: PETSc writes 1 as "1." */
+  for (int n = 0; n < 4; n++) PetscCall(Exact0dMoment(f, N - 1.0 + 2.0 * n, breaks, nbreaks, &m[n]));
+  PetscCall(Exact0dVertices(N, m, gamma));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%sgamma2 %.17g\n%sgamma4 %.17g\n%sgamma6 %.17g\n", tag, gamma[0], tag, gamma[1], tag, gamma[2]));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%sphi2 %.17g\n%sphi4 %.17g\n%sphi6 %.17g\n", tag, m[1] / m[0], tag, m[2] / m[0], tag, m[3] / m[0]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Takes "-potential EXPR" out of argv before PETSc sees it: EXPR may start with '-' (as in frg). */
 static void Exact0dTakePotential(int *argc, char **argv, char expr[], size_t len)
 {
@@ -120,25 +138,21 @@ int main(int argc, char **argv)
 {
   Exact0dIntegrand f;
   char             expr[4096] = "";
-  PetscReal        N = 1.0, breaks[EXACT0D_MAX_BREAKS];
-  PetscInt         nbreaks = EXACT0D_MAX_BREAKS;
+  PetscReal        Ns[EXACT0D_MAX_N] = {1.0}, breaks[EXACT0D_MAX_BREAKS];
+  PetscInt         nN = EXACT0D_MAX_N, nbreaks = EXACT0D_MAX_BREAKS;
   PetscBool        set;
-  double           m[4], gamma[3];
 
   Exact0dTakePotential(&argc, argv, expr, sizeof(expr));
   PetscCall(PetscInitialize(&argc, &argv, NULL, "exact0d: exact vertices of the 0D O(N) model"));
   gsl_set_error_handler_off();
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-N", &N, NULL));
+  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-N", Ns, &nN, &set));
+  if (!set) nN = 1;
   PetscCheck(expr[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "give -potential EXPR");
-  PetscCheck(N > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-N must be > 0, got %g", (double)N);
   PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-breaks", breaks, &nbreaks, &set));
   if (!set) nbreaks = 0;
   for (PetscInt i = 1; i < nbreaks; i++) PetscCheck(breaks[i] > breaks[i - 1], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-breaks must increase");
   PetscCall(Exact0dParser(expr, &f));
-  for (int n = 0; n < 4; n++) PetscCall(Exact0dMoment(&f, N - 1.0 + 2.0 * n, breaks, nbreaks, &m[n]));
-  PetscCall(Exact0dVertices(N, m, gamma));
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "gamma2 %.17g\ngamma4 %.17g\ngamma6 %.17g\n", gamma[0], gamma[1], gamma[2]));
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "phi2 %.17g\nphi4 %.17g\nphi6 %.17g\n", m[1] / m[0], m[2] / m[0], m[3] / m[0]));
+  for (PetscInt i = 0; i < nN; i++) PetscCall(Exact0dPrint(&f, Ns[i], nN > 1, breaks, nbreaks));
   mupRelease(f.parser);
   PetscCall(PetscFinalize());
   return 0;
