@@ -7,7 +7,7 @@
 set -u
 PACKAGES="libpetsc-real-dev libsundials-dev libhdf5-openmpi-dev openmpi-bin libmuparser-dev
 libgsl-dev libslepc-real-dev python3-numpy python3-scipy python3-h5py python3-matplotlib
-pkg-config make gcc"
+pkg-config make gcc slurm-wlm munge"
 
 petsc_ok() {
   if [ -n "${PETSC_DIR:-}" ]; then
@@ -30,6 +30,8 @@ check() {
   sundials_ok || missing="$missing sundials"
   pkg-config --exists muparser gsl hdf5-openmpi 2>/dev/null || missing="$missing muparser/gsl/hdf5"
   /usr/bin/python3 -c 'import numpy, scipy, h5py, matplotlib' 2>/dev/null || missing="$missing python3-modules"
+  # the test suite starts a private single-node Slurm cluster (tests/slurm/start.sh)
+  [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && [ -x /usr/sbin/munged ] || missing="$missing slurm-wlm/munge"
   if [ -n "$missing" ]; then echo "frg deps: missing:$missing" >&2; return 1; fi
   return 0
 }
@@ -42,6 +44,8 @@ ensure() {
   $sudo apt-get update -q >&2 || { echo "frg deps: apt-get update failed" >&2; return 1; }
   # shellcheck disable=SC2086
   $sudo apt-get install -y -q --no-install-recommends $PACKAGES >&2 || { echo "frg deps: apt-get install failed" >&2; return 1; }
+  # the packages' own Slurm/munge services are not used: the tests start private daemons
+  for s in slurmctld slurmd munge; do $sudo systemctl stop "$s" >/dev/null 2>&1 || true; done
   check
 }
 case "${1:-check}" in
