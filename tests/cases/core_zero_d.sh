@@ -3,9 +3,10 @@
 # the 0D partition function; tests/tools/exact0d computes those by GSL quadrature (checked against
 # scipy and an independent numerical Legendre transform in test_core_exact0d_vs_scipy).
 # Tolerances: Gamma2 1e-5 and Gamma4 1e-3 relative at 800 cells (issue 2, beating Koenigstein et al.,
-# PRD 106, 065012 (2022): 4e-5 and 2e-4 at twice our spacing); for the solution u itself (our own
-# least-squares fit near phi = 0, tests/py/vertices0d.py) Gamma4 1e-4 and Gamma6 1e-2 (Koenigstein
-# et al.: 4e-2 for Gamma6).
+# PRD 106, 065012 (2022): 4e-5 and 2e-4 at 1.7 times our spacing) and Gamma6 1e-2 (theirs: 4e-2);
+# for the solution u itself (our own least-squares fit near phi = 0, tests/py/vertices0d.py, which
+# does not depend on how frg extracts vertices) Gamma4 1e-4 and Gamma6 1e-2.
+# Measured (summary, 800 cells): Gamma2 <= 8.2e-6 (phi^6, N = 1), Gamma4 <= 2.0e-5, Gamma6 <= 3.3e-4.
 
 # zero_d_against_exact DECK BREAKS: runs the deck for N = 1, 2, 4 and compares with exact0d.
 zero_d_against_exact() {
@@ -17,7 +18,7 @@ zero_d_against_exact() {
     sed -n "s/^N=$N //p" exact.txt >exact_$N.txt
     frg -options_file "$deck" -N $N -output run_$N.h5 -progress 0 >run_$N.log || { cat run_$N.log; fail "frg failed for N = $N"; return 1; }
     echo "N = $N, U = $potential:"
-    $PY "$TESTS/py/vertices0d.py" run_$N.h5 exact_$N.txt 1e-5 1e-3 1e-4 1e-2 || rc=1
+    $PY "$TESTS/py/vertices0d.py" run_$N.h5 exact_$N.txt 1e-5 1e-3 1e-2 1e-4 1e-2 || rc=1
   done
   [ $rc -eq 0 ] || fail "a vertex is off (see above)"
 }
