@@ -3,7 +3,7 @@
 # the 0D partition function; tests/tools/exact0d computes those by GSL quadrature (checked against
 # scipy and an independent numerical Legendre transform in test_core_exact0d_vs_scipy).
 # Tolerances: Gamma2 1e-5 and Gamma4 1e-3 relative at 800 cells (issue 2, beating Koenigstein et al.,
-# PRD 106, 065012 (2022): 4e-5 and 2e-4 at 1.7 times our spacing) and Gamma6 1e-2 (theirs: 4e-2);
+# PRD 106, 065012 (2022): 4e-5 and 2e-4 at spacing 0.025; ours is 0.0075) and Gamma6 1e-2 (theirs 4e-2);
 # for the solution u itself (our own least-squares fit near phi = 0, tests/py/vertices0d.py, which
 # does not depend on how frg extracts vertices) Gamma4 1e-4 and Gamma6 1e-2.
 # Measured (summary, 800 cells): Gamma2 <= 8.2e-6 (phi^6, N = 1), Gamma4 <= 2.0e-5, Gamma6 <= 3.3e-4.
