@@ -66,7 +66,7 @@ static PetscErrorCode FrgSampleCreate(MPI_Comm comm, FrgSampleTask *st)
   st->s_min          = 1e-4;
   st->seed           = 1;
   st->rtol           = 1e-6;
-  st->floor_replicas = 8;
+  st->floor_replicas = 16;
   st->nodes          = 20001;
   PetscCall(FrgScoreFlowCreate(comm, &st->flow));
   PetscCall(FrgOutputCreate(comm, &st->output));
