@@ -82,27 +82,36 @@ static PetscErrorCode FrgFlowDestroy(FrgFlow *flow)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgFlowIntegrate(FrgFlow *flow, PetscBool integrate, FrgFlowResult *result)
+static PetscErrorCode FrgFlowIntegrateState(FrgFlow *flow, Vec u, FrgFlowResult *result)
 {
-  Vec       u;
-  DM        da;
   PetscReal t_ir;
-  double    start = MPI_Wtime();
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(result, sizeof(*result)));
-  if (!integrate) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(FrgModelGetParameters(flow->model, NULL, NULL, NULL, &t_ir));
-  PetscCall(FrgGridGetDM(flow->grid, &da));
-  PetscCall(DMCreateGlobalVector(da, &u));
   PetscCall(FrgModelInitialCondition(flow->model, flow->grid, u));
   PetscCall(FrgIntegratorSetUp(flow->integrator, 0.0, u));
   PetscCall(FrgIntegratorAdvance(flow->integrator, t_ir, u));
   PetscCall(FrgObservablesCompute(flow->grid, flow->model, t_ir, u, &result->obs));
   PetscCall(FrgIntegratorGetStats(flow->integrator, &result->stats));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgFlowIntegrate(FrgFlow *flow, PetscBool integrate, FrgFlowResult *result)
+{
+  Vec            u;
+  DM             da;
+  double         start = MPI_Wtime();
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(result, sizeof(*result)));
+  if (!integrate) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgGridGetDM(flow->grid, &da));
+  PetscCall(DMCreateGlobalVector(da, &u));
+  ierr = FrgFlowIntegrateState(flow, u, result); /* a failed flow must not leak u (and with it the DM) */
   PetscCall(VecDestroy(&u));
   result->wall_seconds = MPI_Wtime() - start;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  PetscFunctionReturn(ierr);
 }
 
 PetscErrorCode FrgFlowSolve(MPI_Comm comm, PetscBool integrate, FrgFlowResult *result)
