@@ -14,10 +14,13 @@ slurm_wait_state() {
 }
 
 # slurm_requeued JOB: after SIGUSR1 the job must exit with 85 and requeue itself. Slurm delays a
-# requeued job by two minutes (BeginTime); the test moves that start time to now.
+# requeued job by two minutes (BeginTime); the test moves that start time to now, but not within
+# the same few seconds as the requeue: slurmd revokes the old job credential with a time stamp, and a
+# job restarted in that second is killed ("Job credential revoked").
 slurm_requeued() {
   slurm_wait_state "$1" PENDING 60 || return 1
   scontrol show job "$1" | grep -q "Restarts=1" || fail "job $1 is pending but was not requeued" || return 1
+  sleep 3
   scontrol update JobId="$1" StartTime=now
   slurm_wait_state "$1" GONE 120 || return 1
   scontrol show job "$1" | grep -E "JobState=COMPLETED" || fail "job $1 did not complete" || return 1
@@ -52,7 +55,7 @@ pts = [int(l.split('\t')[0]) for l in open('deck.h5.journal') if not l.startswit
 assert sorted(pts) == list(range(16)), sorted(pts)
 print('journal: 16 points, each once')" || return 1
   # 2. one flow, checkpointed on SIGUSR1 and restarted by the requeued job
-  local flow="-d 3 -N 1 -Lambda 1 -t_ir 10 -grid_cells 2000 -grid_phi_max 2 -output_every 0.1 -integrator arkode_erk"
+  local flow="-d 3 -N 1 -Lambda 1 -t_ir 10 -grid_cells 1200 -grid_phi_max 2 -output_every 0.1 -integrator arkode_erk"
   cat >flowdeck.yaml <<EOF
 potential: "-0.05*phi^2/2 + phi^4"
 EOF
