@@ -210,7 +210,7 @@ PetscErrorCode FrgScanWriteTable(FrgScan *scan, const FrgScanRows *rows)
 {
   FrgScanColumn c = {scan, rows, NULL, 0};
   PetscInt     *order;
-  char          partial[PETSC_MAX_PATH_LEN + 16];
+  char          partial[PETSC_MAX_PATH_LEN + 32];
   hid_t         fapl, file;
   int           err = 0;
 
@@ -218,7 +218,12 @@ PetscErrorCode FrgScanWriteTable(FrgScan *scan, const FrgScanRows *rows)
   PetscCall(PetscMalloc1(PetscMax(scan->spec.points, 1), &order));
   for (PetscInt r = 0; r < rows->count; r++) order[rows->point[r]] = r;
   c.order = order;
-  PetscCall(PetscSNPrintf(partial, sizeof(partial), "%s.partial", scan->output));
+  /* unique per writer: two jobs of an array that finish together must not write the same partial file */
+  {
+    int pid = (int)getpid();
+    PetscCallMPI(MPI_Bcast(&pid, 1, MPI_INT, 0, scan->world));
+    PetscCall(PetscSNPrintf(partial, sizeof(partial), "%s.%d.partial", scan->output, pid));
+  }
   PetscCall(FrgOutputCheckWritable(scan->world, partial, "-output"));
   PetscCall(FrgRegisterPartialFile(partial));
   fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -230,8 +235,8 @@ PetscErrorCode FrgScanWriteTable(FrgScan *scan, const FrgScanRows *rows)
   FrgCallHDF5(scan->world, H5Fclose(file));
   PetscCallMPI(MPI_Barrier(scan->world));
   if (!scan->world_rank) {
-    char csv_partial[PETSC_MAX_PATH_LEN + 16];
-    snprintf(csv_partial, sizeof(csv_partial), "%s.partial", scan->csv);
+    char csv_partial[PETSC_MAX_PATH_LEN + 32];
+    snprintf(csv_partial, sizeof(csv_partial), "%s.%d.partial", scan->csv, (int)getpid());
     err = FrgScanWriteCSV(scan, &c, csv_partial);
     if (!err && rename(csv_partial, scan->csv)) err = errno;
     if (!err && rename(partial, scan->output)) err = errno;
