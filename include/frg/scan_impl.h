@@ -41,6 +41,9 @@ typedef struct {
   PetscBool           progress;
   unsigned long long  hash;
   char                hash_text[32];
+  char                task[64];     /* -scan_task: "" runs FrgFlowSolve; else a registered task */
+  char                results_text[1024];
+  const char         *task_results[FRG_SCAN_MAX_RESULTS];
   PetscInt            nresults;
   const char *const  *result_names;
   int                 journal_fd;

@@ -6,7 +6,12 @@
  * Bisection (-scan_bisect NAME -scan_bisect_range a,b): NAME is an option or a ${NAME} placeholder
  * of -potential (e.g. -potential "${m2}*phi^2/2 + phi^4/24"). The IR phase of a flow is "broken"
  * when phi0(t_IR) > -scan_bisect_phi0 (default 0) and "symmetric" otherwise; a and b must give
- * different phases, and the interval is halved until it is shorter than -scan_bisect_tol. */
+ * different phases, and the interval is halved until it is shorter than -scan_bisect_tol.
+ *
+ * Other tasks (-scan_task fixedpoint): each point runs that task's own code (FrgTaskRun) on the
+ * group with -output OUTPUT.points/point-NNNNNN.h5 (kept), and the results are the /summary
+ * attributes named by -scan_results (default nu,omega); a missing attribute gives NaN. */
+#include <frg/output.h>
 #include <frg/scan_impl.h>
 
 const char *const FrgScanFlowResults[]   = {"phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6", "k_ir", "steps", "rhs_evals", "wall_seconds"};
@@ -71,6 +76,11 @@ PetscErrorCode FrgScanSetPoint(const FrgScan *scan, PetscInt p, const char bisec
   for (PetscInt a = 0; a < scan->spec.naxes; a++) PetscCall(FrgScanSetValue(scan, potential, scan->spec.axes[a].name, FrgScanSpecValue(&scan->spec, p, a)));
   if (bisect_value) PetscCall(FrgScanSetValue(scan, potential, scan->bisect, bisect_value));
   if (strstr(scan->potential, "${")) PetscCall(PetscOptionsSetValue(NULL, "-potential", potential));
+  if (scan->task[0]) {
+    char path[PETSC_MAX_PATH_LEN + 64];
+    PetscCall(PetscSNPrintf(path, sizeof(path), "%s.points/point-%06lld.h5", scan->output, (long long)p));
+    PetscCall(PetscOptionsSetValue(NULL, "-output", path));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -83,10 +93,13 @@ PetscErrorCode FrgScanFlow(const FrgScan *scan, MPI_Comm comm, PetscBool integra
   PetscFunctionBeginUser;
   frg_scan_error[0] = 0;
   PetscCall(PetscPushErrorHandler(FrgScanErrorHandler, NULL));
-  ierr = FrgFlowSolve(comm, integrate, result);
+  if (scan->task[0]) {
+    ierr = FrgTaskRun(comm, scan->task); /* the task's own code, with its own output file */
+    PetscCall(PetscMemzero(result, sizeof(*result)));
+  } else ierr = FrgFlowSolve(comm, integrate, result);
   PetscCall(PetscPopErrorHandler());
   bad = ierr ? 1 : 0;
-  if (!bad && integrate && !PetscIsNormalReal(result->obs.phi0 + 1.0)) {
+  if (!bad && integrate && !scan->task[0] && !PetscIsNormalReal(result->obs.phi0 + 1.0)) {
     bad = 1;
     PetscCall(PetscSNPrintf(frg_scan_error, sizeof(frg_scan_error), "non-finite result: phi0 = %g", (double)result->obs.phi0));
   }
@@ -161,6 +174,40 @@ static PetscErrorCode FrgScanBisectPoint(const FrgScan *scan, PetscInt p, PetscR
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Group rank 0: the /summary attributes of a task's output file (NaN when missing). */
+static PetscErrorCode FrgScanReadSummary(const FrgScan *scan, const char path[], PetscReal values[])
+{
+  hid_t file, attr;
+
+  PetscFunctionBeginUser;
+  for (PetscInt r = 0; r < scan->nresults - 1; r++) values[r] = NAN;
+  H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
+  H5E_END_TRY;
+  for (PetscInt r = 0; file >= 0 && r < scan->nresults - 1; r++) {
+    double v;
+    H5E_BEGIN_TRY { attr = H5Aopen_by_name(file, "/summary", scan->result_names[r], H5P_DEFAULT, H5P_DEFAULT); }
+    H5E_END_TRY;
+    if (attr >= 0 && H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) values[r] = v;
+    if (attr >= 0) H5Aclose(attr);
+  }
+  if (file >= 0) H5Fclose(file);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgScanTaskPoint(const FrgScan *scan, PetscInt p, PetscReal values[], PetscBool *ok, char message[])
+{
+  FrgFlowResult r;
+  char          path[PETSC_MAX_PATH_LEN + 64];
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgScanSetPoint(scan, p, NULL));
+  PetscCall(FrgScanFlow(scan, scan->group, PETSC_TRUE, &r, ok, message));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-output", path, sizeof(path), NULL));
+  if (*ok && !scan->group_rank) PetscCall(FrgScanReadSummary(scan, path, values));
+  PetscCallMPI(MPI_Bcast(values, (PetscMPIInt)scan->nresults, MPIU_REAL, 0, scan->group));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Collective on the group: runs point p; values are NaN for a failed point. */
 PetscErrorCode FrgScanRunPoint(const FrgScan *scan, PetscInt p, PetscReal values[], PetscBool *ok, char message[])
 {
@@ -168,6 +215,7 @@ PetscErrorCode FrgScanRunPoint(const FrgScan *scan, PetscInt p, PetscReal values
 
   PetscFunctionBeginUser;
   if (scan->bisect[0]) PetscCall(FrgScanBisectPoint(scan, p, values, ok, message));
+  else if (scan->task[0]) PetscCall(FrgScanTaskPoint(scan, p, values, ok, message));
   else PetscCall(FrgScanFlowPoint(scan, p, values, ok, message));
   values[scan->nresults - 1] = MPI_Wtime() - start;
   if (!*ok)

@@ -13,7 +13,11 @@
  * runs only the points missing from the journal. -scan_shard i -scan_shards n lets n independent jobs
  * (a job array) share one scan: job i runs the missing points with index = i mod n; the job that
  * finishes the last point writes the table. */
+#define _DEFAULT_SOURCE /* strtok_r */
 #include <frg/scan_impl.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 PETSC_INTERN const char *const FrgScanFlowResults[], *const FrgScanBisectResults[];
 PETSC_INTERN const PetscInt    FrgScanFlowResultCount, FrgScanBisectResultCount;
@@ -80,6 +84,8 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   scan->shards     = 1;
   scan->progress   = PETSC_TRUE;
   scan->fsync_interval = 1.0;
+  PetscCall(PetscStrncpy(scan->task, "flow", sizeof(scan->task)));
+  PetscCall(PetscStrncpy(scan->results_text, "nu,omega", sizeof(scan->results_text)));
   PetscOptionsBegin(scan->world, NULL, "Scan task", "FrgScan");
   PetscCall(PetscOptionsString("-scan_vary", "Cartesian product of axes \"NAME=v1,v2,...; NAME=linspace(a,b,n); NAME=logspace(a,b,n)\"", "", scan->vary, scan->vary, sizeof(scan->vary), NULL));
   PetscCall(PetscOptionsString("-scan_zip", "Lists of equal length taken together \"NAME=v1,v2; NAME=w1,w2\" (combined with -scan_vary)", "", scan->zip, scan->zip, sizeof(scan->zip), NULL));
@@ -93,6 +99,8 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCall(PetscOptionsInt("-scan_shard", "This job runs the points with index = shard mod shards (job arrays)", "", scan->shard, &scan->shard, NULL));
   PetscCall(PetscOptionsInt("-scan_shards", "Number of jobs sharing this scan", "", scan->shards, &scan->shards, NULL));
   PetscCall(PetscOptionsReal("-scan_fsync_interval", "fsync the journal at most every this many seconds (0: after every point); rows survive a kill -9 regardless", "", scan->fsync_interval, &scan->fsync_interval, NULL));
+  PetscCall(PetscOptionsString("-scan_task", "What each point runs: flow (FrgFlowSolve, no file per point) or another task, e.g. fixedpoint", "", scan->task, scan->task, sizeof(scan->task), NULL));
+  PetscCall(PetscOptionsString("-scan_results", "With -scan_task other than flow: the /summary attributes of each point's file to tabulate", "", scan->results_text, scan->results_text, sizeof(scan->results_text), NULL));
   PetscCall(PetscOptionsBool("-scan_progress", "Print one line per finished point", "", scan->progress, &scan->progress, NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsGetString(NULL, NULL, "-potential", scan->potential, sizeof(scan->potential), NULL));
@@ -102,6 +110,23 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCheck(scan->bisect_tol > 0, scan->world, PETSC_ERR_USER_INPUT, "-scan_bisect_tol must be positive, got %g", (double)scan->bisect_tol);
   PetscCheck(scan->shards >= 1 && scan->shard >= 0 && scan->shard < scan->shards, scan->world, PETSC_ERR_USER_INPUT, "-scan_shard must lie in [0, -scan_shards), got %" PetscInt_FMT " of %" PetscInt_FMT,
              scan->shard, scan->shards);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -scan_results "nu,omega" -> result names, then wall_seconds. */
+static PetscErrorCode FrgScanTaskResults(FrgScan *scan)
+{
+  char *token, *rest = scan->results_text;
+
+  PetscFunctionBeginUser;
+  scan->nresults = 0;
+  while ((token = strtok_r(rest, ", ", &rest))) {
+    PetscCheck(scan->nresults < FRG_SCAN_MAX_RESULTS - 1, scan->world, PETSC_ERR_USER_INPUT, "-scan_results: at most %d names", FRG_SCAN_MAX_RESULTS - 1);
+    scan->task_results[scan->nresults++] = token;
+  }
+  PetscCheck(scan->nresults > 0, scan->world, PETSC_ERR_USER_INPUT, "-scan_results must name at least one /summary attribute of -scan_task %s", scan->task);
+  scan->task_results[scan->nresults++] = "wall_seconds";
+  scan->result_names                   = scan->task_results;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -126,6 +151,9 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
   PetscCall(FrgScanSpecParse(world, scan->vary, scan->zip, &scan->spec));
   scan->result_names = scan->bisect[0] ? FrgScanBisectResults : FrgScanFlowResults;
   scan->nresults     = scan->bisect[0] ? FrgScanBisectResultCount : FrgScanFlowResultCount;
+  if (!strcmp(scan->task, "flow")) scan->task[0] = 0;
+  PetscCheck(!scan->task[0] || !scan->bisect[0], world, PETSC_ERR_USER_INPUT, "-scan_bisect works with flows only, got -scan_task %s", scan->task);
+  if (scan->task[0]) PetscCall(FrgScanTaskResults(scan));
   PetscCall(PetscSNPrintf(scan->journal, sizeof(scan->journal), "%s.journal", scan->output));
   if (!scan->csv[0]) {
     PetscCall(PetscStrncpy(scan->csv, scan->output, sizeof(scan->csv)));
@@ -135,6 +163,20 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
   }
   PetscCall(PetscSNPrintf(scan->bisect_low, sizeof(scan->bisect_low), "%.17g", (double)scan->bisect_range[0]));
   PetscCall(FrgScanHash(scan));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -scan_task other than flow: each point writes OUTPUT.points/point-NNNNNN.h5. */
+static PetscErrorCode FrgScanMakePointsFolder(const FrgScan *scan)
+{
+  char folder[PETSC_MAX_PATH_LEN + 16];
+  int  err = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(folder, sizeof(folder), "%s.points", scan->output));
+  if (!scan->world_rank && mkdir(folder, 0755) && errno != EEXIST) err = errno;
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, scan->world));
+  PetscCheck(!err, scan->world, PETSC_ERR_FILE_OPEN, "-output %s: cannot create the folder %s: %s", scan->output, folder, strerror(err));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -166,12 +208,18 @@ static PetscErrorCode FrgScanValidate(FrgScan *scan)
 {
   FrgFlowResult r;
   PetscBool     ok, used;
-  char          message[FRG_SCAN_MESSAGE_LEN];
+  char          message[FRG_SCAN_MESSAGE_LEN], check[PETSC_MAX_PATH_LEN + 64];
 
   PetscFunctionBeginUser;
   PetscCall(FrgScanCheckPlaceholders(scan));
+  if (scan->task[0]) PetscCall(FrgScanMakePointsFolder(scan));
   PetscCall(FrgScanSetPoint(scan, 0, scan->bisect[0] ? scan->bisect_low : NULL));
+  if (scan->task[0]) { /* another task runs point 0 in full, into a file of its own per group */
+    PetscCall(PetscSNPrintf(check, sizeof(check), "%s.points/check-%d.h5", scan->output, scan->group_id));
+    PetscCall(PetscOptionsSetValue(NULL, "-output", check));
+  }
   PetscCall(FrgScanFlow(scan, scan->group, PETSC_FALSE, &r, &ok, message));
+  if (scan->task[0] && !scan->group_rank) (void)unlink(check);
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPIU_BOOL, MPI_LAND, scan->world));
   PetscCallMPI(MPI_Bcast(message, sizeof(message), MPI_CHAR, 0, scan->world));
   PetscCheck(ok, scan->world, PETSC_ERR_USER_INPUT, "%s (with the options of scan point 0)", message);

@@ -126,6 +126,7 @@ static PetscErrorCode FrgScanWriteAttributes(const FrgScan *scan, hid_t group)
   PetscCall(FrgH5WriteAttributeString(comm, group, "vary", scan->vary));
   PetscCall(FrgH5WriteAttributeString(comm, group, "zip", scan->zip));
   PetscCall(FrgH5WriteAttributeString(comm, group, "bisect", scan->bisect));
+  PetscCall(FrgH5WriteAttributeString(comm, group, "task", scan->task[0] ? scan->task : "flow"));
   PetscCall(FrgH5WriteAttributeInt(comm, group, "points", scan->spec.points));
   PetscCall(FrgH5WriteAttributeString(comm, group, "description",
                                       "one row per scan point; status 0 = ok, 1 = failed (see message); results of failed points are NaN; bisection: critical = midpoint of [critical_low, critical_high]"));
@@ -158,6 +159,7 @@ static PetscErrorCode FrgScanWriteHDF5(FrgScan *scan, FrgScanColumn *c, hid_t fi
    * options database, which must be the same on every rank (collective HDF5 metadata), so every
    * rank sets the options of point 0 again (the dry run inserted the same names in the same order) */
   PetscCall(FrgScanSetPoint(scan, 0, scan->bisect[0] ? scan->bisect_low : NULL));
+  PetscCall(PetscOptionsSetValue(NULL, "-output", scan->output));
   PetscCall(FrgOutputCreate(scan->world, &out));
   out->file = file;
   PetscCall(FrgOutputWriteProvenance(out));

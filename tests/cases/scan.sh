@@ -220,3 +220,19 @@ print('%.17g %.17g %.17g' % (s['critical'][0], s['critical_low'][0], s['critical
   [ -s nu.png ] || fail "no plot" || return 1
   close_to nu "$(awk '/^nu =/ {print $3}' nu.log)" 0.649561773880 0.01
 }
+
+# -scan_task fixedpoint: each point runs the fixedpoint task's own code; nu against N.
+test_scan_fixedpoint_exponents_against_N() {
+  frg_np 2 -options_file "$INPUTS/scan/fixedpoint_n.yaml" -output exps.h5 -scan_progress 0 >run.log || { cat run.log; return 1; }
+  $PY - <<'PYEOF' || fail "wrong exponents"
+import h5py, numpy as np
+s = h5py.File("exps.h5", "r")["scan"]
+N, nu = s["N"][:], s["nu"][:]
+print(dict(zip(N, nu)))
+assert list(N) == [1, 2, 3, 4, 10] and np.all(s["status"][:] == 0)
+assert abs(nu[0] / 0.649561773880 - 1) < 1e-8, nu[0]
+assert np.all(np.diff(nu) > 0) and nu[-1] < 1, nu
+PYEOF
+  [ -s exps.h5.points/point-000004.h5 ] || fail "no per-point file" || return 1
+  "$ROOT/tools/plot_scan.py" exps.h5 -x N -y nu -y omega -o exps.png && [ -s exps.png ]
+}
