@@ -12,7 +12,14 @@
  * again (after a crash, kill -9, a time limit or SIGTERM/SIGUSR1, which stop it with exit code 85)
  * runs only the points missing from the journal. -scan_shard i -scan_shards n lets n independent jobs
  * (a job array) share one scan: job i runs the missing points with index = i mod n; the job that
- * finishes the last point writes the table. */
+ * finishes the last point writes the table.
+ *
+ * What a point runs: a flow (default; FrgFlowSolve, the flow task's code, no file per point), a
+ * bisection of flows (-scan_bisect, src/scan/point.c), or another task (-scan_task fixedpoint: its
+ * own file per point, /summary attributes -scan_results tabulated). The scan's identity (hash) covers
+ * the deck text, the command-line options except run-control ones (-scan_group_size, -scan_shard(s),
+ * -scan_progress, -scan_fsync_interval, logging), the scan specification and -potential: resume
+ * with the same deck and options; a journal or table of another scan is refused, never modified. */
 #define _DEFAULT_SOURCE /* strtok_r */
 #include <frg/scan_impl.h>
 #include <errno.h>
