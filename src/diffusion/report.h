@@ -15,6 +15,7 @@ typedef struct {
   double mode_split, mode_weight_exact, mode_weight_sample, mode_weight_se;
   double ot_rms, ot_max;
   double particle_steps_per_second, score_evaluations_per_second, sample_seconds, flow_seconds, particle_steps_per_cpu_second, sample_cpu_seconds;
+  double pf_ode_steps_mean; /* accepted steps per particle of the adaptive sampler */
 } FrgComparison;
 
 typedef struct {

@@ -79,6 +79,7 @@ PetscErrorCode FrgSampleTiming(FrgSampleTask *st, FrgComparison *c)
   c->score_evaluations_per_second  = evaluations / PetscMax(st->seconds, 1e-300) / size;
   c->particle_steps_per_second     = st->sampler == FRG_SAMPLER_PF_ODE ? 0.0 : (double)st->count * st->steps / PetscMax(st->seconds, 1e-300) / size;
   c->sample_cpu_seconds            = st->cpu_seconds;
+  c->pf_ode_steps_mean             = st->sampler == FRG_SAMPLER_PF_ODE ? ((double)evaluations / st->count - 1) / 3 : 0.0;
   c->particle_steps_per_cpu_second = st->sampler == FRG_SAMPLER_PF_ODE ? 0.0 : (double)st->count * st->steps / PetscMax(st->cpu_seconds, 1e-300) / size;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -100,8 +101,13 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
   if (!st->flow.radial)
     PetscCall(PetscPrintf(comm, "  density route       %ld steps, %.3f s; the samplers use the %s score\n", st->flow.density_steps, st->flow.density_seconds,
                           st->flow.density ? "density-route" : "flow's"));
-  PetscCall(PetscPrintf(comm, "  sampler             %s, %s schedule, %" PetscInt_FMT " steps, %" PetscInt_FMT " samples on %d rank%s, %.3f s\n",
-                        FrgSamplerTypes[st->sampler], FrgScheduleTypes[st->schedule], st->steps, st->count, size, size > 1 ? "s" : "", c->sample_seconds));
+  if (st->sampler == FRG_SAMPLER_PF_ODE)
+    PetscCall(PetscPrintf(comm,
+                          "  sampler             pf_ode, adaptive RK3(2), rtol %g, %.1f steps per sample, %" PetscInt_FMT " samples on %d rank%s, %.3f s\n",
+                          (double)st->rtol, c->pf_ode_steps_mean, st->count, size, size > 1 ? "s" : "", c->sample_seconds));
+  else
+    PetscCall(PetscPrintf(comm, "  sampler             %s, %s schedule, %" PetscInt_FMT " steps, %" PetscInt_FMT " samples on %d rank%s, %.3f s\n",
+                          FrgSamplerTypes[st->sampler], FrgScheduleTypes[st->schedule], st->steps, st->count, size, size > 1 ? "s" : "", c->sample_seconds));
   PetscCall(PetscPrintf(comm, "  speed per rank      %.4g particle-steps/s, %.4g score evaluations/s (wall clock); %.4g particle-steps per CPU second\n",
                         c->particle_steps_per_second, c->score_evaluations_per_second, c->particle_steps_per_cpu_second));
   for (PetscInt k = 0; k < st->ncheck; k++)
@@ -163,7 +169,8 @@ static const char *const FrgComparisonNames[] = {"exact_mean",
                                                  "sample_seconds",
                                                  "flow_seconds",
                                                  "particle_steps_per_cpu_second",
-                                                 "sample_cpu_seconds"};
+                                                 "sample_cpu_seconds",
+                                                 "pf_ode_steps_mean"};
 
 static PetscErrorCode FrgSampleWriteFlow(FrgSampleTask *st, hid_t file)
 {
