@@ -23,6 +23,7 @@
  * Prints "key value" lines that bench/run.sh reads. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
 #include <frg/integrator.h>
+#include <frg/kt.h>
 #include <time.h>
 
 /* libfrg-internal (static library: linkable here), the first half of FrgOperatorApply */
@@ -112,6 +113,39 @@ static PetscErrorCode BenchRHS(BenchState *s, PetscInt reps, double *best)
     dt    = (BenchNow() - start) / calls;
     *best = PetscMin(*best, dt);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Largest |f - f_ref| over the cells, f from FrgOperatorApply and f_ref from FrgKTFlux (kt.h) per
+ * interface, one rank: 0 when the operator's loop computes the scheme of kt.h bit for bit. */
+static PetscErrorCode BenchCheckFlux(BenchState *s, double *maxdiff)
+{
+  FrgFluxParams       p;
+  FrgFluxKernelParams kp;
+  const PetscScalar  *u, *f;
+  PetscInt            n  = s->grid->cells;
+  const double        h  = s->grid->spacing, x0 = s->grid->phi_first;
+  double             *G, denominator = 1.0;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorApply(s->op, s->t, s->u, s->f));
+  PetscCall(FrgModelGetFluxParams(s->model, s->t, &p));
+  kp.c         = p.c;
+  kp.m2        = p.m2;
+  kp.goldstone = p.goldstone;
+  kp.radial    = p.radial;
+  PetscCall(PetscMalloc1(n + 1, &G));
+  PetscCall(DMDAVecGetArrayRead(s->grid->da, s->op->local, &u)); /* ghosted state of the last apply */
+  PetscCall(VecGetArrayRead(s->f, &f));
+  for (PetscInt m = 1; m <= n; m++) {
+    const PetscInt j = m - 1;
+    G[m]             = FrgKTFlux(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &denominator);
+  }
+  *maxdiff = 0;
+  for (PetscInt i = 1; i < n; i++) *maxdiff = PetscMax(*maxdiff, PetscAbsReal(f[i] - (G[i + 1] - G[i]) * (1.0 / h)));
+  PetscCall(VecRestoreArrayRead(s->f, &f));
+  PetscCall(DMDAVecRestoreArrayRead(s->grid->da, s->op->local, &u));
+  PetscCall(PetscFree(G));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -225,6 +259,15 @@ static PetscErrorCode BenchMain(void)
   cells = s.grid->cells;
   PetscCall(BenchRHS(&s, reps, &rhs));
   PetscCall(BenchLocalize(&s, reps, &localize));
+  {
+    PetscMPIInt size;
+    PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+    if (size == 1) {
+      double diff = 0;
+      PetscCall(BenchCheckFlux(&s, &diff));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "rhs_vs_kt_h_max_abs_diff %.3g\n", diff));
+    }
+  }
   PetscCall(BenchCompute(cells, reps, &compute));
   PetscCall(BenchTriad(triad_mb, reps, &bandwidth));
   memory = BENCH_BYTES_PER_CELL / bandwidth;
