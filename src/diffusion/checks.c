@@ -51,7 +51,7 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
     const double x = mean - width + j * dx;
     exact[j]       = FrgTargetTweedieScore(&st->target, x, s, &dens[j]);
     score[j]       = FrgScoreTableLookup(&sf->table, x, s);
-    other[j]       = FrgScoreTableLookup(&sf->density_table, x, s);
+    other[j]       = sf->density_table.node ? FrgScoreTableLookup(&sf->density_table, x, s) : NAN;
     diff[j]        = dens[j] > 0 ? FrgMoreauEnvelope((int)sf->full_cells, sf->full_first, sf->h, gamma, x, s) + PetscLogReal(dens[j]) : 0;
     pmax           = PetscMax(pmax, dens[j]);
   }

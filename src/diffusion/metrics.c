@@ -64,22 +64,26 @@ double FrgTargetCDF(const FrgTarget *t, double x)
  * inside the cell's bracket by bisection steps. */
 double FrgTargetQuantile(const FrgTarget *t, double q)
 {
-  int    lo = 0, hi = t->n - 1;
+  int lo = 0, hi = t->n - 1;
   double a, b, x;
 
   while (hi - lo > 1) {
     const int mid = (lo + hi) / 2;
-    if (t->cdf[mid] < q) lo = mid;
-    else hi = mid;
+    if (t->cdf[mid] < q)
+      lo = mid;
+    else
+      hi = mid;
   }
   a = t->phi[lo];
   b = t->phi[hi];
   x = t->cdf[hi] > t->cdf[lo] ? a + (b - a) * (q - t->cdf[lo]) / (t->cdf[hi] - t->cdf[lo]) : 0.5 * (a + b);
   for (int it = 0; it < 100 && b - a > 1e-15 * (1.0 + fabs(a)); it++) {
     const double F = FrgTargetCDF(t, x) - q, p = (t->p[lo] + (t->p[hi] - t->p[lo]) * (x - t->phi[lo]) / t->h);
-    double       next;
-    if (F < 0) a = x;
-    else b = x;
+    double next;
+    if (F < 0)
+      a = x;
+    else
+      b = x;
     if (fabs(F) < 1e-16) break;
     next = p > 0 ? x - F / p : 0.5 * (a + b);
     x    = (next > a && next < b) ? next : 0.5 * (a + b);

@@ -32,6 +32,7 @@ typedef struct {
   PetscReal *steps_s;
   FrgIntegratorStats stats;
   double seconds;
+  PetscBool compare;           /* -score_compare_routes: also solve the smoothed log-density route */
   PetscBool density;           /* -score_source density: the sampler uses the smoothed log-density route */
   FrgScoreTable density_table; /* the score from the smoothed log-density route (src/diffusion/density.c) */
   long density_steps;

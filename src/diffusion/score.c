@@ -26,9 +26,10 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(sf, sizeof(*sf)));
-  sf->comm   = comm;
-  sf->levels = 241;
-  sf->points = 2048;
+  sf->comm    = comm;
+  sf->levels  = 241;
+  sf->compare = PETSC_TRUE;
+  sf->points  = 2048;
   PetscCall(FrgModelCreate(comm, &sf->model));
   PetscCall(FrgModelSetFromOptions(sf->model));
   PetscCall(FrgGridCreate(PETSC_COMM_SELF, &sf->grid));
@@ -38,6 +39,8 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   PetscOptionsBegin(comm, NULL, "Score from the flow (diffusion view)", "FrgScoreFlow");
   PetscCall(PetscOptionsInt("-score_levels", "Stored noise levels of the score table, uniform in ln s over [-sample_s_min, -sample_s_max]", "", sf->levels,
                             &sf->levels, NULL));
+  PetscCall(PetscOptionsBool("-score_compare_routes", "Also solve the smoothed log-density route and report how its score differs from the flow's", "",
+                             sf->compare, &sf->compare, NULL));
   PetscCall(PetscOptionsEList("-score_source", "Score used by the samplers: the flow (frg) or the smoothed log-density equation (density)", "", FrgScoreSources,
                               2, FrgScoreSources[sf->density], &source, NULL));
   PetscCall(PetscOptionsReal(
@@ -243,7 +246,7 @@ PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
   PetscCall(FrgScoreFlowCopy(sf, u, sf->u_ir));
   PetscCall(FrgIntegratorGetStats(sf->integrator, &sf->stats));
   sf->seconds = MPI_Wtime() - start;
-  if (!sf->radial) PetscCall(FrgScoreFlowSolveDensity(sf));
+  if (!sf->radial && (sf->compare || sf->density)) PetscCall(FrgScoreFlowSolveDensity(sf));
   sf->sampling = sf->density ? &sf->density_table : &sf->table;
   for (int l = 0; l < sf->steps.levels; l++) {
     FrgScoreTable *t = &sf->steps;

@@ -98,7 +98,9 @@ PetscErrorCode FrgSamplePrint(FrgSampleTask *st, const FrgComparison *c, const F
                         (double)st->flow.phi_max, st->flow.radial ? " (radius |phi|, O(N))" : ""));
   PetscCall(PetscPrintf(comm, "  flow                %ld steps, %.3f s; score table %d levels x %d points, s in [%g, %g]\n", st->flow.stats.steps,
                         c->flow_seconds, st->flow.table.levels, st->flow.table.points, (double)st->s_min, (double)st->s_max));
-  if (!st->flow.radial)
+  if (!st->flow.radial && !st->flow.density_table.node)
+    PetscCall(PetscPrintf(comm, "  density route       not solved (-score_compare_routes 0)\n"));
+  else if (!st->flow.radial)
     PetscCall(PetscPrintf(comm, "  density route       %ld steps, %.3f s; the samplers use the %s score\n", st->flow.density_steps, st->flow.density_seconds,
                           st->flow.density ? "density-route" : "flow's"));
   if (st->sampler == FRG_SAMPLER_PF_ODE)
