@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The frg test suite: runs every test_* function of tests/cases/*.sh, one line per test, and ends
 # with "N passed, N failed"; exits nonzero on any failure.
-#   tests/run.sh [PATTERN]     only tests whose name contains PATTERN
+#   tests/run.sh [PREFIX]      only tests whose name starts with PREFIX (core, core_bad, fixedpoint, scan, ...)
 #   BUILD=build-asan tests/run.sh
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +17,7 @@ logdir=$(mktemp -d /tmp/frg-tests.XXXXXX)
 passed=0 failed=0 failures=""
 for t in $(declare -F | awk '{print $3}' | grep '^test_' ); do
   name=${t#test_}
-  [ -n "$filter" ] && [[ "$name" != *"$filter"* ]] && continue
+  [ -n "$filter" ] && [[ "$name" != "$filter"* ]] && continue
   dir=$(mktemp -d "$logdir/$name.XXXX")
   start=$(date +%s.%N)
   ( cd "$dir" && "$t" ) >"$dir/log" 2>&1

@@ -26,6 +26,7 @@ struct _p_FrgIntegrator {
   Mat                A;    /* Newton matrix I - gamma df/du */
   PetscReal          crate, del_prev; /* Newton convergence rate estimate (as CVODE's) */
   long               newton_iters;    /* counted here: the SNES wrapper's count is unreliable */
+  char               last_message[512]; /* last error message of SUNDIALS, for our own error */
   PetscBool          setup;
 };
 
@@ -38,6 +39,7 @@ struct _p_FrgIntegrator {
 
 PETSC_INTERN PetscErrorCode FrgNVectorUseReproducibleNorms(N_Vector);
 PETSC_INTERN PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *norm);
+PETSC_INTERN void           FrgSundialsMessage(int code, const char *module, const char *function, char *message, void *ctx);
 PETSC_INTERN int            FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx);
 PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorCreateCVODE(FrgIntegrator, PetscReal t0);

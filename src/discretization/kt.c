@@ -31,6 +31,15 @@ PetscErrorCode FrgOperatorSetUp(FrgOperator op)
   if (op->setup) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(FrgGridSetUp(op->grid));
   PetscCall(FrgModelSetUp(op->model));
+  {
+    FrgFluxParams p;
+    PetscCall(FrgModelGetFluxParams(op->model, 0.0, &p));
+    /* G = c g u/(m2 phi + u) is 0/0 at an interface at phi = 0: a two-sided grid with an even
+     * number of cells has one */
+    PetscCheck(p.goldstone == 0.0 || op->grid->left == FRG_BOUNDARY_ODD || op->grid->cells % 2, op->grid->comm, PETSC_ERR_USER_INPUT,
+               "-model %s with N != 1 has a Goldstone term, 0/0 at phi = 0: on a two-sided grid -grid_cells must be odd, got %" PetscInt_FMT, op->model->type,
+               op->grid->cells);
+  }
   PetscCall(DMCreateLocalVector(op->grid->da, &op->local));
   PetscCall(DMDAGetCorners(op->grid->da, NULL, NULL, NULL, &xm, NULL, NULL));
   PetscCall(PetscMalloc2(xm + 1, &op->flux, 4 * (xm + 1), &op->dflux));

@@ -59,6 +59,21 @@ PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* SUNDIALS' messages: warnings once (rank 0) as one line; errors are kept and become part of our
+ * own error in FrgIntegratorAdvance (SUNDIALS would print them on every rank). */
+PETSC_INTERN void FrgSundialsMessage(int code, const char *module, const char *function, char *message, void *ctx)
+{
+  FrgIntegrator in   = (FrgIntegrator)ctx;
+  PetscMPIInt   rank = 0;
+
+  if (code < 0) {
+    (void)PetscSNPrintf(in->last_message, sizeof(in->last_message), "%s: %s", function, message);
+    return;
+  }
+  (void)MPI_Comm_rank(in->comm, &rank);
+  if (!rank) (void)PetscFPrintf(PETSC_COMM_SELF, stderr, "frg: warning: %s %s: %s\n", module, function, message);
+}
+
 /* SUNDIALS right-hand side: 0 on success, -1 (unrecoverable) after a PETSc error, and 1
  * (recoverable: the step is retried smaller) for a state beyond the propagator pole. */
 PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
@@ -128,9 +143,9 @@ PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
     if (flag < 0) {
       PetscCall(FrgModelGetScale(in->op->model, t, &k));
       SETERRQ(in->comm, PETSC_ERR_NOT_CONVERGED,
-              "%s failed at RG time t = %g (k = %g) on the way to t = %g, SUNDIALS flag %d%s. Try a finer -grid_cells, smaller -rtol/-atol, a larger "
+              "%s failed at RG time t = %g (k = %g) on the way to t = %g, SUNDIALS flag %d (%s)%s. Try a finer -grid_cells, smaller -rtol/-atol, a larger "
               "-integrator_max_steps, or check that -potential is bounded below",
-              FrgIntegratorTypes[in->type], t, (double)k, (double)tout, flag, flag == -1 ? " (too many steps: raise -integrator_max_steps)" : "");
+              FrgIntegratorTypes[in->type], t, (double)k, (double)tout, flag, in->last_message, flag == -1 ? "; raise -integrator_max_steps" : "");
     }
     in->t = t;
   }

@@ -26,6 +26,7 @@ PETSC_INTERN PetscErrorCode FrgIntegratorCreateCVODE(FrgIntegrator in, PetscReal
   PetscCheck(in->mem, in->comm, PETSC_ERR_LIB, "CVodeCreate failed");
   FrgCallSUNDIALS(in->comm, CVodeInit(in->mem, FrgSundialsRHS, t0, in->y));
   FrgCallSUNDIALS(in->comm, CVodeSetUserData(in->mem, in));
+  FrgCallSUNDIALS(in->comm, CVodeSetErrHandlerFn(in->mem, FrgSundialsMessage, in));
   FrgCallSUNDIALS(in->comm, CVodeSStolerances(in->mem, in->rtol, in->atol));
   FrgCallSUNDIALS(in->comm, CVodeSetMaxNumSteps(in->mem, in->max_steps));
   if (in->order) FrgCallSUNDIALS(in->comm, CVodeSetMaxOrd(in->mem, (int)in->order));
@@ -41,6 +42,7 @@ PETSC_INTERN PetscErrorCode FrgIntegratorCreateARKODE(FrgIntegrator in, PetscRea
     in->mem = ERKStepCreate(FrgSundialsRHS, t0, in->y, in->sunctx);
     PetscCheck(in->mem, in->comm, PETSC_ERR_LIB, "ERKStepCreate failed");
     FrgCallSUNDIALS(in->comm, ERKStepSetUserData(in->mem, in));
+    FrgCallSUNDIALS(in->comm, ERKStepSetErrHandlerFn(in->mem, FrgSundialsMessage, in));
     FrgCallSUNDIALS(in->comm, ERKStepSStolerances(in->mem, in->rtol, in->atol));
     FrgCallSUNDIALS(in->comm, ERKStepSetMaxNumSteps(in->mem, in->max_steps));
     if (in->order) FrgCallSUNDIALS(in->comm, ERKStepSetOrder(in->mem, (int)in->order));
@@ -48,6 +50,7 @@ PETSC_INTERN PetscErrorCode FrgIntegratorCreateARKODE(FrgIntegrator in, PetscRea
     in->mem = ARKStepCreate(NULL, FrgSundialsRHS, t0, in->y, in->sunctx);
     PetscCheck(in->mem, in->comm, PETSC_ERR_LIB, "ARKStepCreate failed");
     FrgCallSUNDIALS(in->comm, ARKStepSetUserData(in->mem, in));
+    FrgCallSUNDIALS(in->comm, ARKStepSetErrHandlerFn(in->mem, FrgSundialsMessage, in));
     FrgCallSUNDIALS(in->comm, ARKStepSStolerances(in->mem, in->rtol, in->atol));
     FrgCallSUNDIALS(in->comm, ARKStepSetMaxNumSteps(in->mem, in->max_steps));
     if (in->order) FrgCallSUNDIALS(in->comm, ARKStepSetOrder(in->mem, (int)in->order));
