@@ -142,6 +142,12 @@ PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
     }
     if (flag < 0) {
       PetscCall(FrgModelGetScale(in->op->model, t, &k));
+      /* -10 (CV_REPTD_RHSFUNC_ERR, ARK_REPTD_RHSFUNC_ERR): every retry still crossed the pole */
+      PetscCheck(flag != -10, in->comm, PETSC_ERR_NOT_CONVERGED,
+                 "%s failed at RG time t = %g (k = %g): the flow reached the propagator pole k^2 + U'' = 0 (%s). In the broken phase the flat inner region "
+                 "approaches it as k -> 0 and u there shrinks like k^2 phi: -atol (%g) must stay well below k^2 phi (k^2 = %g), or stop at a smaller -t_ir once "
+                 "phi0 has converged",
+                 FrgIntegratorTypes[in->type], t, (double)k, in->last_message, (double)in->atol, (double)(k * k));
       SETERRQ(in->comm, PETSC_ERR_NOT_CONVERGED,
               "%s failed at RG time t = %g (k = %g) on the way to t = %g, SUNDIALS flag %d (%s)%s. Try a finer -grid_cells, smaller -rtol/-atol, a larger "
               "-integrator_max_steps, or check that -potential is bounded below",
