@@ -27,6 +27,19 @@ PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput out)
   PetscCallMPI(MPI_Bcast(&now, sizeof(now), MPI_BYTE, 0, out->comm));
   strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
   PetscCall(PetscOptionsGetAll(NULL, &options));
+  {
+    /* an HDF5 attribute is written collectively with one value: take rank 0's options, in case a
+     * rank's database differs (a scan sets per-point options), rather than deadlock in H5Fclose */
+    int         length = (int)strlen(options) + 1;
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(out->comm, &rank));
+    PetscCallMPI(MPI_Bcast(&length, 1, MPI_INT, 0, out->comm));
+    if (rank) {
+      PetscCall(PetscFree(options));
+      PetscCall(PetscMalloc1(length, &options));
+    }
+    PetscCallMPI(MPI_Bcast(options, length, MPI_CHAR, 0, out->comm));
+  }
   PetscCall(FrgH5OpenGroup(out->comm, out->file, "/provenance", &group));
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "frg_version", FRG_VERSION));
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "petsc_version", petsc));
