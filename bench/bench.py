@@ -283,7 +283,8 @@ def main():
     small = bench_rhs_cost(800, 5.0, REPS)
     add("RHS, 800 cells (state at t = 5)", "FrgOperatorApply per cell", [r["rhs_ns_per_cell"] for r in small], "ns",
         f"roofline {statistics.median([r['roofline_ns_per_cell'] for r in small]):.2f} ns", "ghost scatter+fill "
-        f"{statistics.median([r['localize_ns_per_cell'] for r in small]):.2f} ns/cell of it")
+        f"{statistics.median([r['localize_ns_per_cell'] for r in small]):.2f} ns/cell of it; max |f - f(kt.h FrgKTFlux)| "
+        f"{max(r.get('rhs_vs_kt_h_max_abs_diff', float('nan')) for r in small):.3g}")
     add("roofline, compute", f"{int(small[0]['flops_per_cell'])} flops + {int(small[0]['divs_per_cell'])} div per cell, bare loop",
         [r["compute_bound_ns_per_cell"] for r in small], "ns")
     add("roofline, memory", f"STREAM triad; {int(small[0]['bytes_per_cell'])} B/cell", [r["memory_bound_ns_per_cell"] for r in small], "ns",
