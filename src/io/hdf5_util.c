@@ -56,7 +56,8 @@ PETSC_INTERN PetscErrorCode FrgH5WriteAttributeString(MPI_Comm comm, hid_t loc, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PETSC_INTERN PetscErrorCode FrgH5WriteColumn(MPI_Comm comm, hid_t loc, const char name[], const PetscReal *values, PetscInt count)
+/* A 1D dataset of count elements of an HDF5 type; rank 0's data are written. Collective. */
+PETSC_INTERN PetscErrorCode FrgH5WriteColumnOfType(MPI_Comm comm, hid_t loc, const char name[], hid_t type, const void *data, PetscInt count)
 {
   hsize_t     dims = (hsize_t)count;
   hid_t       space, dset, mem, dxpl;
@@ -65,7 +66,7 @@ PETSC_INTERN PetscErrorCode FrgH5WriteColumn(MPI_Comm comm, hid_t loc, const cha
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   space = H5Screate_simple(1, &dims, NULL);
-  dset  = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  dset  = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(dset >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 dataset %s", name);
   mem = H5Screate_simple(1, &dims, NULL);
   if (rank) {
@@ -74,10 +75,17 @@ PETSC_INTERN PetscErrorCode FrgH5WriteColumn(MPI_Comm comm, hid_t loc, const cha
   }
   dxpl = H5Pcreate(H5P_DATASET_XFER);
   FrgCallHDF5(comm, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
-  if (count > 0) FrgCallHDF5(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, values));
+  if (count > 0) FrgCallHDF5(comm, H5Dwrite(dset, type, mem, space, dxpl, data));
   FrgCallHDF5(comm, H5Pclose(dxpl));
   FrgCallHDF5(comm, H5Sclose(mem));
   FrgCallHDF5(comm, H5Sclose(space));
   FrgCallHDF5(comm, H5Dclose(dset));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgH5WriteColumn(MPI_Comm comm, hid_t loc, const char name[], const PetscReal *values, PetscInt count)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgH5WriteColumnOfType(comm, loc, name, H5T_NATIVE_DOUBLE, values, count));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

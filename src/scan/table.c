@@ -45,34 +45,17 @@ PetscErrorCode FrgScanCheckExistingOutput(FrgScan *scan)
 /* Collective: a dataset of fixed-length strings, written by rank 0. */
 static PetscErrorCode FrgScanWriteStrings(MPI_Comm comm, hid_t group, const char name[], PetscInt count, const char *(*get)(void *, PetscInt), void *ctx)
 {
-  size_t      width = 1;
-  char       *buffer;
-  hsize_t     dims = (hsize_t)count;
-  hid_t       type = H5Tcopy(H5T_C_S1), space, mem, dset, dxpl;
-  PetscMPIInt rank;
+  size_t width = 1;
+  char  *buffer;
+  hid_t  type = H5Tcopy(H5T_C_S1);
 
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   for (PetscInt i = 0; i < count; i++) width = PetscMax(width, strlen(get(ctx, i)) + 1);
   PetscCall(PetscCalloc1(width * PetscMax(count, 1), &buffer));
   for (PetscInt i = 0; i < count; i++) memcpy(buffer + i * width, get(ctx, i), strlen(get(ctx, i)));
   FrgCallHDF5(comm, H5Tset_size(type, width));
   FrgCallHDF5(comm, H5Tset_strpad(type, H5T_STR_NULLTERM));
-  space = H5Screate_simple(1, &dims, NULL);
-  mem   = H5Screate_simple(1, &dims, NULL);
-  dset  = H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCheck(dset >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 dataset %s", name);
-  if (rank) {
-    FrgCallHDF5(comm, H5Sselect_none(space));
-    FrgCallHDF5(comm, H5Sselect_none(mem));
-  }
-  dxpl = H5Pcreate(H5P_DATASET_XFER);
-  FrgCallHDF5(comm, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
-  if (count > 0) FrgCallHDF5(comm, H5Dwrite(dset, type, mem, space, dxpl, buffer));
-  FrgCallHDF5(comm, H5Pclose(dxpl));
-  FrgCallHDF5(comm, H5Dclose(dset));
-  FrgCallHDF5(comm, H5Sclose(mem));
-  FrgCallHDF5(comm, H5Sclose(space));
+  PetscCall(FrgH5WriteColumnOfType(comm, group, name, type, buffer, count));
   FrgCallHDF5(comm, H5Tclose(type));
   PetscCall(PetscFree(buffer));
   PetscFunctionReturn(PETSC_SUCCESS);
