@@ -27,6 +27,7 @@ struct _p_FrgIntegrator {
   PetscReal          crate, del_prev; /* Newton convergence rate estimate (as CVODE's) */
   long               newton_iters;    /* counted here: the SNES wrapper's count is unreliable */
   char               last_message[512]; /* last error message of SUNDIALS, for our own error */
+  PetscErrorCode (*interrupt)(MPI_Comm, PetscBool *); /* asked after every step, if set */
   PetscBool          setup;
 };
 

@@ -1,7 +1,7 @@
 /* Task "flow": integrates the LPA flow of u = dU/dphi from the UV potential at t = 0 to t_IR,
  * stores u and the observables at the output times, and prints a summary.
  * Long flows survive batch time limits: -checkpoint_every T saves the state every T of RG time,
- * SIGTERM/SIGUSR1 save it at the next output or checkpoint time and stop with FRG_EXIT_CHECKPOINTED
+ * SIGTERM/SIGUSR1 save it after the integrator's current step and stop with FRG_EXIT_CHECKPOINTED
  * (85), and -restart FILE (or -restart auto: the -checkpoint file if it exists) continues from it,
  * carrying the records stored before the checkpoint into the new output file.
  * FrgFlowSolve runs the same flow without an output file (used by scans and bisections). */
@@ -262,7 +262,7 @@ static PetscErrorCode FrgFlowRecord(FrgFlow *flow, PetscReal t, Vec u, FrgObserv
 /* Integrates through the targets after t0; *stopped when a signal asked to stop (checkpoint saved). */
 static PetscErrorCode FrgFlowLoop(FrgFlow *flow, Vec u, PetscReal t0, FrgObservables *obs, PetscBool *stopped)
 {
-  PetscReal *targets, t_ir;
+  PetscReal *targets, t_ir, t;
   PetscInt  *flags;
   PetscBool  signal;
   PetscInt   count;
@@ -276,6 +276,14 @@ static PetscErrorCode FrgFlowLoop(FrgFlow *flow, Vec u, PetscReal t0, FrgObserva
   for (PetscInt i = 0; i < count; i++) {
     if (targets[i] <= t0 * (1 + 1e-12)) continue;
     PetscCall(FrgIntegratorAdvance(flow->integrator, targets[i], u));
+    PetscCall(FrgIntegratorGetTime(flow->integrator, &t));
+    if (t < targets[i]) { /* a signal stopped the integrator between two targets */
+      PetscCall(FrgCheckpointSave(comm, flow->checkpoint, t, u, &flow->history));
+      PetscCall(PetscPrintf(comm, "[frg] signal received: checkpoint %s written at t = %.6g; continue with -restart %s (exit code %d)\n", flow->checkpoint, (double)t,
+                            flow->checkpoint, FRG_EXIT_CHECKPOINTED));
+      *stopped = PETSC_TRUE;
+      break;
+    }
     if (flags[i] & FRG_STOP_OUTPUT) PetscCall(FrgFlowRecord(flow, targets[i], u, obs));
     PetscCall(FrgSignalPending(comm, &signal));
     if ((flags[i] & FRG_STOP_CHECKPOINT) || signal) PetscCall(FrgCheckpointSave(comm, flow->checkpoint, targets[i], u, &flow->history));
@@ -310,6 +318,7 @@ static PetscErrorCode FrgFlowRun(FrgFlow *flow)
   PetscCall(FrgFlowStart(flow, u, &t0));
   obs = flow->history.obs[flow->history.records - 1];
   PetscCall(FrgIntegratorSetUp(flow->integrator, t0, u));
+  PetscCall(FrgIntegratorSetInterrupt(flow->integrator, FrgSignalPending));
   PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
   PetscCall(FrgFlowLoop(flow, u, t0, &obs, &stopped));
   PetscCall(PetscLogStagePop());

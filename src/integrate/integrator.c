@@ -116,43 +116,89 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Integrates to tout (never beyond: tout is also the stop time) and copies the state into u. */
+/* One call of the SUNDIALS integrator toward tout: all the way (mode 0) or one internal step (mode 1). */
+static int FrgIntegratorEvolve(FrgIntegrator in, PetscReal tout, int one_step, double *t)
+{
+  switch (in->type) {
+  case FRG_INTEGRATOR_CVODE_BDF: return CVode(in->mem, tout, in->y, t, one_step ? CV_ONE_STEP : CV_NORMAL);
+  case FRG_INTEGRATOR_ARKODE_ERK: return ERKStepEvolve(in->mem, tout, in->y, t, one_step ? ARK_ONE_STEP : ARK_NORMAL);
+  case FRG_INTEGRATOR_ARKODE_ARK: return ARKStepEvolve(in->mem, tout, in->y, t, one_step ? ARK_ONE_STEP : ARK_NORMAL);
+  }
+  return -1;
+}
+
+static PetscErrorCode FrgIntegratorSetStopTime(FrgIntegrator in, PetscReal tout)
+{
+  PetscFunctionBeginUser;
+  switch (in->type) {
+  case FRG_INTEGRATOR_CVODE_BDF: FrgCallSUNDIALS(in->comm, CVodeSetStopTime(in->mem, tout)); break;
+  case FRG_INTEGRATOR_ARKODE_ERK: FrgCallSUNDIALS(in->comm, ERKStepSetStopTime(in->mem, tout)); break;
+  case FRG_INTEGRATOR_ARKODE_ARK: FrgCallSUNDIALS(in->comm, ARKStepSetStopTime(in->mem, tout)); break;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgIntegratorFailed(FrgIntegrator in, int flag, PetscReal t, PetscReal tout)
+{
+  PetscReal k;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgModelGetScale(in->op->model, t, &k));
+  /* -10 (CV_REPTD_RHSFUNC_ERR, ARK_REPTD_RHSFUNC_ERR): every retry still crossed the pole */
+  PetscCheck(flag != -10, in->comm, PETSC_ERR_NOT_CONVERGED,
+             "%s failed at RG time t = %g (k = %g): the flow reached the propagator pole k^2 + U'' = 0 (%s). In the broken phase the flat inner region "
+             "approaches it as k -> 0 and u there shrinks like k^2 phi: -atol (%g) must stay well below k^2 phi (k^2 = %g), or stop at a smaller -t_ir once "
+             "phi0 has converged",
+             FrgIntegratorTypes[in->type], (double)t, (double)k, in->last_message, (double)in->atol, (double)(k * k));
+  SETERRQ(in->comm, PETSC_ERR_NOT_CONVERGED,
+          "%s failed at RG time t = %g (k = %g) on the way to t = %g, SUNDIALS flag %d (%s)%s. Try a finer -grid_cells, smaller -rtol/-atol, a larger "
+          "-integrator_max_steps, or check that -potential is bounded below",
+          FrgIntegratorTypes[in->type], (double)t, (double)k, (double)tout, flag, in->last_message, flag == -1 ? "; raise -integrator_max_steps" : "");
+}
+
+/* A check made after every internal step (collective: every rank must return the same answer);
+ * when it says stop, FrgIntegratorAdvance returns before tout (FrgIntegratorGetTime tells where). */
+PetscErrorCode FrgIntegratorSetInterrupt(FrgIntegrator in, PetscErrorCode (*interrupt)(MPI_Comm, PetscBool *))
+{
+  PetscFunctionBeginUser;
+  in->interrupt = interrupt;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Not collective. */
+PetscErrorCode FrgIntegratorGetTime(FrgIntegrator in, PetscReal *t)
+{
+  PetscFunctionBeginUser;
+  *t = in->t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Integrates to tout (never beyond: tout is also the stop time) and copies the state into u. With an
+ * interrupt check it steps one internal step at a time (the same steps), asking after each. */
 PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
 {
   int       flag = 0;
   double    t    = in->t;
-  PetscReal k;
+  PetscBool stop = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCheck(in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() must come first");
   if (tout > in->t) {
-    switch (in->type) {
-    case FRG_INTEGRATOR_CVODE_BDF:
-      FrgCallSUNDIALS(in->comm, CVodeSetStopTime(in->mem, tout));
-      flag = CVode(in->mem, tout, in->y, &t, CV_NORMAL);
-      break;
-    case FRG_INTEGRATOR_ARKODE_ERK:
-      FrgCallSUNDIALS(in->comm, ERKStepSetStopTime(in->mem, tout));
-      flag = ERKStepEvolve(in->mem, tout, in->y, &t, ARK_NORMAL);
-      break;
-    case FRG_INTEGRATOR_ARKODE_ARK:
-      FrgCallSUNDIALS(in->comm, ARKStepSetStopTime(in->mem, tout));
-      flag = ARKStepEvolve(in->mem, tout, in->y, &t, ARK_NORMAL);
-      break;
+    PetscCall(FrgIntegratorSetStopTime(in, tout));
+    if (!in->interrupt) flag = FrgIntegratorEvolve(in, tout, 0, &t);
+    else {
+      for (PetscInt steps = 0; !stop; steps++) {
+        flag = FrgIntegratorEvolve(in, tout, 1, &t);
+        if (flag < 0 || t >= tout) break;
+        if (steps >= in->max_steps) {
+          (void)PetscSNPrintf(in->last_message, sizeof(in->last_message), "more than %" PetscInt_FMT " steps", in->max_steps);
+          flag = -1;
+          break;
+        }
+        PetscCall(in->interrupt(in->comm, &stop));
+      }
     }
-    if (flag < 0) {
-      PetscCall(FrgModelGetScale(in->op->model, t, &k));
-      /* -10 (CV_REPTD_RHSFUNC_ERR, ARK_REPTD_RHSFUNC_ERR): every retry still crossed the pole */
-      PetscCheck(flag != -10, in->comm, PETSC_ERR_NOT_CONVERGED,
-                 "%s failed at RG time t = %g (k = %g): the flow reached the propagator pole k^2 + U'' = 0 (%s). In the broken phase the flat inner region "
-                 "approaches it as k -> 0 and u there shrinks like k^2 phi: -atol (%g) must stay well below k^2 phi (k^2 = %g), or stop at a smaller -t_ir once "
-                 "phi0 has converged",
-                 FrgIntegratorTypes[in->type], t, (double)k, in->last_message, (double)in->atol, (double)(k * k));
-      SETERRQ(in->comm, PETSC_ERR_NOT_CONVERGED,
-              "%s failed at RG time t = %g (k = %g) on the way to t = %g, SUNDIALS flag %d (%s)%s. Try a finer -grid_cells, smaller -rtol/-atol, a larger "
-              "-integrator_max_steps, or check that -potential is bounded below",
-              FrgIntegratorTypes[in->type], t, (double)k, (double)tout, flag, in->last_message, flag == -1 ? "; raise -integrator_max_steps" : "");
-    }
+    if (flag < 0) PetscCall(FrgIntegratorFailed(in, flag, t, tout));
     in->t = t;
   }
   PetscCall(VecCopy(in->state, u));
