@@ -1,7 +1,9 @@
 /* frg: the thin driver. Runs the task chosen with -task (default: flow) on MPI_COMM_WORLD.
  *   mpirun -n 2 build/bin/frg -options_file inputs/default.yaml [-option value ...]
  *   build/bin/frg -help            lists every option of the chosen task with its default */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include <frg.h>
+#include <stdlib.h>
 
 PETSC_EXTERN void           FrgRemovePartialFiles(void);
 PETSC_EXTERN PetscErrorCode FrgTaskGetList(PetscFunctionList *);
@@ -25,10 +27,25 @@ static PetscErrorCode FrgMain(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A singleton (started without mpirun or srun) has no peers: Open MPI's shared-memory transports are
+ * all it can use, and not probing the network transports in MPI_Init halves the start-up (the 0D
+ * benchmark: 0.39 s -> 0.19 s for the whole process). Launched runs, and a user's own OMPI_MCA_pml or
+ * OMPI_MCA_btl, are left alone. */
+static void FrgSingletonTransports(void)
+{
+  static const char *const launcher[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "OMPI_MCA_pml", "OMPI_MCA_btl"};
+
+  for (size_t i = 0; i < sizeof(launcher) / sizeof(launcher[0]); i++)
+    if (getenv(launcher[i])) return;
+  (void)setenv("OMPI_MCA_pml", "ob1", 0);
+  (void)setenv("OMPI_MCA_btl", "self,vader", 0);
+}
+
 int main(int argc, char **argv)
 {
   PetscErrorCode ierr;
 
+  FrgSingletonTransports();
   ierr = FrgInitialize(&argc, &argv, help);
   if (!ierr) ierr = FrgMain();
   if (ierr) FrgRemovePartialFiles();
