@@ -3,6 +3,8 @@
 # returning nonzero (use `fail "why"`). Everything it prints goes to its log, shown on failure.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
+# every test runs on this one machine: shared-memory transports only (mpirun start-up 0.40 -> 0.20 s)
+export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader}
 PY=/usr/bin/python3
 
 fail() { echo "FAILED: $*"; return 1; }

@@ -5,6 +5,8 @@ set -eu
 build=${1:-build}
 np=${2:-$(nproc)}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# make run runs on this machine only: Open MPI's shared-memory transports (faster start-up)
+export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader}
 out=frg_default.h5
 if [ "$np" -gt 1 ]; then
   mpirun -n "$np" "$build/bin/frg" -options_file inputs/default.yaml -output "$out"

@@ -55,12 +55,13 @@ pts = [int(l.split('\t')[0]) for l in open('deck.h5.journal') if not l.startswit
 assert sorted(pts) == list(range(16)), sorted(pts)
 print('journal: 16 points, each once')" || return 1
   # 2. one flow, checkpointed on SIGUSR1 and restarted by the requeued job
-  local flow="-d 3 -N 1 -Lambda 1 -t_ir 10 -grid_cells 1200 -grid_phi_max 2 -output_every 0.1 -integrator arkode_erk"
+  # explicit steps on 4000 cells: a few seconds, so that the signal reliably finds the flow running
+  local flow="-d 3 -N 1 -Lambda 1 -t_ir 10 -grid_cells 4000 -grid_phi_max 2 -output_every 0.1 -integrator arkode_erk"
   cat >flowdeck.yaml <<EOF
 potential: "-0.05*phi^2/2 + phi^4"
 EOF
   job=$(sbatch --parsable --ntasks=1 "$ROOT/jobscripts/slurm/flow.sbatch" flowdeck.yaml $flow) || return 1
-  slurm_signal_when frg-flow-"$job".out '^\[frg\] t =' 5 "$job" || return 1
+  slurm_signal_when frg-flow-"$job".out '^\[frg\] t =' 1 "$job" || return 1
   slurm_requeued "$job" || return 1
   grep -E "signal received|restarted from" frg-flow-"$job".out || fail "no checkpoint/restart in the job output" || return 1
   "$FRG" -options_file flowdeck.yaml $flow -output flowref.h5 -progress 0 >/dev/null || return 1
