@@ -141,5 +141,7 @@ PETSC_EXTERN const char    *FrgDeckText(void);
 PETSC_EXTERN PetscErrorCode FrgTaskFlow(MPI_Comm);
 /* The fixedpoint task: Wilson-Fisher fixed point and critical exponents (src/fixedpoint/task.c). */
 PETSC_EXTERN PetscErrorCode FrgTaskFixedPoint(MPI_Comm);
+/* -task flow -flow_dimensionless: the fixed point, then the dimensionless flow approaching and leaving it. */
+PETSC_EXTERN PetscErrorCode FrgTaskFlowDimensionless(MPI_Comm);
 
 #endif

@@ -343,9 +343,16 @@ static PetscErrorCode FrgFlowRun(FrgFlow *flow)
 PetscErrorCode FrgTaskFlow(MPI_Comm comm)
 {
   FrgFlow   flow;
-  PetscBool help;
+  PetscBool help, dimensionless = PETSC_FALSE;
 
   PetscFunctionBeginUser;
+  PetscOptionsBegin(comm, NULL, "Flow of the dimensionless potential", "FrgFlow");
+  PetscCall(PetscOptionsBool("-flow_dimensionless", "Flow the dimensionless potential near the Wilson-Fisher fixed point instead (options of -task fixedpoint)", "", dimensionless, &dimensionless, NULL));
+  PetscOptionsEnd();
+  if (dimensionless) {
+    PetscCall(FrgTaskFlowDimensionless(comm));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(PetscMemzero(&flow, sizeof(flow)));
   PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));
   PetscCall(FrgFlowCreateSolver(comm, &flow));

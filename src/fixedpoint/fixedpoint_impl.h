@@ -31,13 +31,23 @@ PETSC_INTERN PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *);
 PETSC_INTERN PetscErrorCode FrgLpaSolverSetAnomalous(FrgLpaSolver, PetscBool);
 PETSC_INTERN int            FrgLpaSolverRightHandSide(FrgLpaSolver, const PetscReal v[], PetscReal f[], PetscReal J[]);
 
-/* The dimensionless flow away from the fixed point (flow.c): v(0) = v* + delta, integrated toward the
- * infrared t = 0 -> -T by CVODE BDF; columns t, |v - v*|_max, v(rho = 0) at count output times. */
+/* The dimensionless flow near the fixed point (flow.c): y(0) = y* + delta, integrated toward the infrared
+ * t = 0 -> -T by CVODE BDF; columns t, |y - y*|_max, y[0] (u'(0) on the grid, kappa-hat for Taylor) at
+ * count output times, and for Taylor all couplings (state[i * count + k]). delta = relevant e_1 +
+ * irrelevant e_2 along the eigenvectors (grid with irrelevant = 0: a constant shift of u' by relevant). */
 typedef struct {
-  PetscInt   count;
-  PetscReal *t, *deviation, *v0, growth; /* growth: d ln|v - v*| / d(-t) over the last half */
+  PetscReal time, relevant, irrelevant;
+} FrgDimensionlessFlowSettings;
+typedef struct {
+  PetscInt   count, dimension;
+  PetscReal *t, *deviation, *v0, *state;
+  PetscReal  growth;   /* d ln|y - y*| / d(-t) late in the run (-> theta_1 = 1/nu) */
+  PetscReal  approach; /* -d ln|y - y*| / d(-t) before the closest approach (-> omega), 0 if none */
+  PetscReal  closest;  /* t of the closest approach */
 } FrgDimensionlessFlow;
-PETSC_INTERN PetscErrorCode FrgLpaFlow(MPI_Comm, FrgLpaSolver, const FrgFixedPointResult *, PetscReal T, PetscReal delta, FrgDimensionlessFlow *);
+PETSC_INTERN PetscErrorCode FrgLpaFlow(MPI_Comm, FrgLpaSolver, const FrgFixedPointResult *, const FrgDimensionlessFlowSettings *, FrgDimensionlessFlow *);
+PETSC_INTERN PetscErrorCode FrgTaylorFlow(MPI_Comm, const FrgFixedPointParams *, const FrgFixedPointResult *, const FrgDimensionlessFlowSettings *, FrgDimensionlessFlow *);
+PETSC_INTERN PetscErrorCode FrgDimensionlessFlowDestroy(FrgDimensionlessFlow *);
 
 PETSC_INTERN PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *);
 PETSC_INTERN PetscReal      FrgFixedPointCd(PetscReal d);

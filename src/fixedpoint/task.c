@@ -17,16 +17,20 @@ typedef struct {
   FrgTruncation    truncation;
   FrgRegulatorType regulator;
   PetscInt         taylor_order;
-  PetscReal        flow_time, flow_perturbation;
+  PetscReal        flow_time, flow_perturbation, flow_irrelevant;
+  PetscBool        flow_time_set, dimensionless_flow; /* dimensionless_flow: run by -task flow -flow_dimensionless */
   FrgLpaSolver     lpa;
   FrgOutput        output;
 } FrgFixedPointTask;
 
-static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, FrgFixedPointTask *task)
+static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, PetscBool dimensionless_flow, FrgFixedPointTask *task)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(task, sizeof(*task)));
   task->comm = comm, task->N = 1, task->d = 3, task->alpha = 1, task->taylor_order = 6, task->flow_perturbation = 1e-8;
+  /* -task flow -flow_dimensionless: approach along e_2 first, then leave along e_1 (flow.c) */
+  task->dimensionless_flow = dimensionless_flow;
+  if (dimensionless_flow) task->flow_perturbation = 1e-9, task->flow_irrelevant = 1e-4;
   PetscOptionsBegin(comm, NULL, "Fixed point and critical exponents", "FrgFixedPoint");
   PetscCall(PetscOptionsReal("-N", "Number of field components N (real, >= 0)", "", task->N, &task->N, NULL));
   PetscCall(PetscOptionsReal("-d", "Dimension d (real, 2 < d < 4 for the Wilson-Fisher fixed point)", "", task->d, &task->d, NULL));
@@ -34,11 +38,16 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, FrgFixedPointTask *
   PetscCall(PetscOptionsInt("-taylor_order", "Order n of the Taylor truncation in (rho - kappa), 2..12", "", task->taylor_order, &task->taylor_order, NULL));
   PetscCall(PetscOptionsEnum("-regulator", "Regulator shape", "", FrgRegulatorTypeNames, (PetscEnum)task->regulator, (PetscEnum *)&task->regulator, NULL));
   PetscCall(PetscOptionsReal("-regulator_alpha", "Amplitude alpha of the mass_exponential regulator R = alpha k^2 exp(-q^2/k^2)", "", task->alpha, &task->alpha, NULL));
-  PetscCall(PetscOptionsReal("-fixedpoint_flow_time", "Then flow the dimensionless potential from v* + perturbation toward the IR for this RG time (0: no flow)", "", task->flow_time, &task->flow_time, NULL));
-  PetscCall(PetscOptionsReal("-fixedpoint_flow_perturbation", "Constant shift of u'(rho) at the start of the dimensionless flow", "", task->flow_perturbation, &task->flow_perturbation, NULL));
+  PetscCall(PetscOptionsReal("-fixedpoint_flow_time", "Then flow the dimensionless potential from v* + perturbation toward the IR for this RG time (0: no flow; -task flow -flow_dimensionless: 2 ln(irrelevant/perturbation)/(theta_1 + omega))", "", task->flow_time, &task->flow_time, &task->flow_time_set));
+  PetscCall(PetscOptionsReal("-fixedpoint_flow_perturbation", "Start of the dimensionless flow: component along the relevant eigenvector (grid without -fixedpoint_flow_irrelevant: constant shift of u'(rho))", "", task->flow_perturbation, &task->flow_perturbation, NULL));
+  PetscCall(PetscOptionsReal("-fixedpoint_flow_irrelevant", "Start of the dimensionless flow: component along the first irrelevant eigenvector (approach at rate omega before leaving at 1/nu)", "", task->flow_irrelevant, &task->flow_irrelevant, NULL));
   PetscOptionsEnd();
   PetscCheck(task->flow_time >= 0 && task->flow_time <= 100, comm, PETSC_ERR_USER_INPUT, "-fixedpoint_flow_time must be in [0, 100], got %g", (double)task->flow_time);
-  PetscCheck(task->flow_time == 0 || task->truncation != FRG_TRUNCATION_TAYLOR, comm, PETSC_ERR_USER_INPUT, "-fixedpoint_flow_time needs a grid truncation (lpa or lpa_prime at fixed eta), got -truncation taylor");
+  PetscCheck(task->flow_perturbation != 0 && PetscAbsReal(task->flow_perturbation) < 1e-2, comm, PETSC_ERR_USER_INPUT, "-fixedpoint_flow_perturbation must be nonzero and below 1e-2 in size (linear regime), got %g", (double)task->flow_perturbation);
+  PetscCheck(task->flow_irrelevant == 0 || (PetscAbsReal(task->flow_irrelevant) > PetscAbsReal(task->flow_perturbation) && PetscAbsReal(task->flow_irrelevant) < 1e-2), comm, PETSC_ERR_USER_INPUT,
+             "-fixedpoint_flow_irrelevant must be 0, or larger than -fixedpoint_flow_perturbation and below 1e-2 in size, got %g", (double)task->flow_irrelevant);
+  PetscCheck(!task->dimensionless_flow || task->flow_time > 0 || !task->flow_time_set, comm, PETSC_ERR_USER_INPUT, "-flow_dimensionless needs -fixedpoint_flow_time > 0, got %g", (double)task->flow_time);
+  if (task->dimensionless_flow && !task->flow_time_set) task->flow_time = -1; /* set from the exponents */
   PetscCheck(task->N >= 0, comm, PETSC_ERR_USER_INPUT, "-N must be >= 0, got %g", (double)task->N);
   PetscCheck(task->d > 2 && task->d < 4, comm, PETSC_ERR_USER_INPUT,
              "-d must lie in (2, 4) for the Wilson-Fisher fixed point, got %g (no fixed point there: it merges with the Gaussian one at d = 4, and d = 2 is the lower critical dimension)",
@@ -106,10 +115,40 @@ static PetscErrorCode FrgFixedPointPrint(FrgFixedPointTask *task, const FrgFixed
 static PetscErrorCode FrgFixedPointFlowReport(FrgFixedPointTask *task, const FrgFixedPointResult *res, const FrgDimensionlessFlow *flow)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscPrintf(task->comm, "  dimensionless flow from u'* + %g toward the IR (CVODE BDF):\n      t          |u' - u'*|_max     u'(0)\n", (double)task->flow_perturbation));
+  PetscBool taylor = (PetscBool)(task->truncation == FRG_TRUNCATION_TAYLOR);
+
+  if (taylor || task->flow_irrelevant != 0)
+    PetscCall(PetscPrintf(task->comm, "  dimensionless flow from the fixed point + %g e_1 + %g e_2 (eigenvectors of theta_1, theta_2)", (double)task->flow_perturbation, (double)task->flow_irrelevant));
+  else PetscCall(PetscPrintf(task->comm, "  dimensionless flow from u'* + %g", (double)task->flow_perturbation));
+  PetscCall(PetscPrintf(task->comm, " toward the IR (CVODE BDF, %g units of RG time):\n      t          |%s|_max     %s\n", (double)task->flow_time, taylor ? "y - y*" : "u' - u'*", taylor ? "kappa-hat" : "u'(0)"));
   for (PetscInt k = 0; k < flow->count; k += PetscMax(1, flow->count / 8))
     PetscCall(PetscPrintf(task->comm, "    %8.4f   %.6e   %+.10f\n", (double)flow->t[k], (double)flow->deviation[k], (double)flow->v0[k]));
+  if (flow->approach != 0) PetscCall(PetscPrintf(task->comm, "  approach rate  %.10g (omega = %.10g), closest at t = %.4f\n", (double)flow->approach, (double)res->omega, (double)flow->closest));
   PetscCall(PetscPrintf(task->comm, "  growth rate    %.10g (theta_1 = 1/nu = %.10g)\n", (double)flow->growth, (double)res->theta[0]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Taylor flow: /flow_dimensionless_taylor/{t, kappa_hat, lambda_2_hat..lambda_n_hat}, lambda_{j+1} = j! a_j */
+static PetscErrorCode FrgFixedPointWriteCouplings(FrgFixedPointTask *task, const FrgDimensionlessFlow *flow)
+{
+  char             names[17][32];
+  const char      *pointers[17];
+  const PetscReal *columns[17];
+  PetscReal       *lambda, factorial = 1;
+  PetscInt         m = flow->dimension, count = flow->count;
+
+  PetscFunctionBeginUser;
+  PetscCheck(m < 17, task->comm, PETSC_ERR_SUP, "at most 16 couplings, got %" PetscInt_FMT, m);
+  PetscCall(PetscMalloc1(m * count, &lambda));
+  for (PetscInt j = 0; j < m; j++) {
+    if (j > 1) factorial *= j;
+    for (PetscInt k = 0; k < count; k++) lambda[j * count + k] = (j ? factorial : 1) * flow->state[j * count + k];
+    if (j) PetscCall(PetscSNPrintf(names[j + 1], sizeof(names[j + 1]), "lambda_%" PetscInt_FMT "_hat", j + 1));
+    columns[j + 1] = lambda + j * count, pointers[j + 1] = names[j + 1];
+  }
+  pointers[0] = "t", columns[0] = flow->t, pointers[1] = "kappa_hat";
+  PetscCall(FrgOutputWriteScalars(task->output, "/flow_dimensionless_taylor", pointers, columns, m + 1, count));
+  PetscCall(PetscFree(lambda));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -147,9 +186,11 @@ static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixed
   if (flow->count) {
     const char      *fnames[] = {"t", "deviation", "v0"};
     const PetscReal *fcolumns[3] = {flow->t, flow->deviation, flow->v0};
-    const char      *gname[] = {"flow_growth_rate"};
+    const char      *gnames[] = {"flow_growth_rate", "flow_approach_rate", "flow_closest_t", "flow_time"};
+    PetscReal        gvalues[4] = {flow->growth, flow->approach, flow->closest, task->flow_time};
     PetscCall(FrgOutputWriteScalars(task->output, "/flow_dimensionless", fnames, fcolumns, 3, flow->count));
-    PetscCall(FrgOutputWriteAttributes(task->output, "/summary", gname, &flow->growth, 1));
+    PetscCall(FrgOutputWriteAttributes(task->output, "/summary", gnames, gvalues, 4));
+    if (flow->state) PetscCall(FrgFixedPointWriteCouplings(task, flow));
   }
   PetscCall(FrgOutputClose(task->output, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -168,6 +209,27 @@ static PetscErrorCode FrgTaylorSolve(FrgFixedPointTask *task, const FrgFixedPoin
   PetscCheck(!FrgTaylorJacobian(params, order, y, J), task->comm, PETSC_ERR_NOT_CONVERGED, "the stability matrix of the Taylor truncation of order %d could not be formed", order);
   PetscCall(FrgFixedPointEigenvalues(task->comm, order, J, res));
   res->kappa_hat = y[0], res->lambda_hat = y[1], res->residual = residual, res->iterations = iterations, res->points = order;
+  PetscCall(PetscFree2(res->rho, res->v));
+  PetscCall(PetscMalloc2(order, &res->rho, order, &res->v)); /* v: the couplings y*, start of the flow */
+  PetscCall(PetscArrayzero(res->rho, order));
+  PetscCall(PetscArraycpy(res->v, y, order));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The dimensionless flow from the fixed point; default time (-task flow -flow_dimensionless): as long
+ * to the closest approach, ln(irrelevant/relevant)/(theta_1 + omega), as after it. */
+static PetscErrorCode FrgFixedPointTaskFlow(FrgFixedPointTask *task, const FrgFixedPointParams *params, const FrgFixedPointResult *res, FrgDimensionlessFlow *flow)
+{
+  FrgDimensionlessFlowSettings settings = {task->flow_time, task->flow_perturbation, task->flow_irrelevant};
+
+  PetscFunctionBeginUser;
+  if (settings.time < 0) {
+    PetscCheck(task->flow_irrelevant != 0 && res->ntheta > 1 && res->theta[1] < 0, task->comm, PETSC_ERR_USER_INPUT, "-flow_dimensionless without -fixedpoint_flow_time needs -fixedpoint_flow_irrelevant != 0 and an irrelevant eigenvalue");
+    settings.time = 2 * PetscLogReal(PetscAbsReal(task->flow_irrelevant / task->flow_perturbation)) / (res->theta[0] - res->theta[1]);
+    task->flow_time = settings.time;
+  }
+  if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(FrgTaylorFlow(task->comm, params, res, &settings, flow));
+  else PetscCall(FrgLpaFlow(task->comm, task->lpa, res, &settings, flow));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -187,32 +249,51 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
   params.N = task->N, params.d = task->d, params.eta = 0, params.threshold = &threshold;
   if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(FrgTaylorSolve(task, &params, &res));
   else PetscCall(FrgLpaSolverSolve(task->lpa, &params, &res));
-  if (task->flow_time > 0) PetscCall(FrgLpaFlow(task->comm, task->lpa, &res, task->flow_time, task->flow_perturbation, &flow));
+  if (task->flow_time != 0) PetscCall(FrgFixedPointTaskFlow(task, &params, &res, &flow));
   FrgThresholdFree(&threshold);
   PetscCall(FrgFixedPointBroadcast(task->comm, &res));
   res.kappa  = res.kappa_hat * FrgFixedPointCd(task->d);
   res.lambda = res.lambda_hat / FrgFixedPointCd(task->d);
   wall       = MPI_Wtime() - start;
   PetscCall(FrgFixedPointPrint(task, &res, wall));
-  if (task->flow_time > 0) PetscCall(FrgFixedPointFlowReport(task, &res, &flow));
+  if (task->flow_time != 0) PetscCall(FrgFixedPointFlowReport(task, &res, &flow));
   PetscCall(FrgFixedPointWrite(task, &res, &flow, wall));
-  PetscCall(PetscFree3(flow.t, flow.deviation, flow.v0));
+  PetscCall(FrgDimensionlessFlowDestroy(&flow));
   PetscCall(PetscFree2(res.rho, res.v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode FrgTaskFixedPoint(MPI_Comm comm)
+static PetscErrorCode FrgFixedPointTaskMain(MPI_Comm comm, PetscBool dimensionless_flow)
 {
   FrgFixedPointTask task;
   PetscBool         help;
 
   PetscFunctionBeginUser;
-  PetscCall(FrgFixedPointTaskCreate(comm, &task));
+  PetscCall(FrgFixedPointTaskCreate(comm, dimensionless_flow, &task));
   PetscCall(FrgHelpRequested(&help));
   if (!help) {
     PetscCall(FrgCheckUnusedOptions(comm));
     PetscCall(FrgFixedPointTaskRun(&task));
   }
   PetscCall(FrgFixedPointTaskDestroy(&task));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective. -task fixedpoint: the fixed point and its exponents (and, with -fixedpoint_flow_time, the
+ * dimensionless flow away from it). */
+PetscErrorCode FrgTaskFixedPoint(MPI_Comm comm)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgFixedPointTaskMain(comm, PETSC_FALSE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective. -task flow -flow_dimensionless: the same, always with the dimensionless flow, started with a
+ * small relevant and a larger irrelevant component so the trajectory first approaches the fixed point
+ * (rate omega) and then leaves it (rate 1/nu). */
+PetscErrorCode FrgTaskFlowDimensionless(MPI_Comm comm)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgFixedPointTaskMain(comm, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

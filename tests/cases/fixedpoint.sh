@@ -189,3 +189,47 @@ import h5py, sys
 d = h5py.File('f.h5', 'r')['/flow_dimensionless/deviation'][:]
 print('first deviation', d[0]); sys.exit(0 if d[0] < 1e-8 and d[-1] > 100 * d[0] else 1)" || fail "trajectory does not start at the fixed point or does not leave it"
 }
+
+# Taylor truncation flow: the couplings (kappa, lambda_2..lambda_n) integrated by CVODE BDF with the
+# same beta functions as the fixed-point solver, from y* + 1e-9 e_1 (relevant eigenvector): the deviation
+# must grow at theta_1 = 1/nu(n) of the same truncation (n = 6 and n = 12 differ in nu by 1e-3), and the
+# stored couplings must start at the fixed point.
+test_fixedpoint_taylor_flow() {
+  for n in 6 12; do
+    frg -options_file "$INPUTS/fixedpoint/ising_taylor.yaml" -taylor_order $n -fixedpoint_flow_time 8 -fixedpoint_flow_perturbation 1e-9 -output t$n.h5 >out$n.log || return 1
+    tail -1 out$n.log
+    close_to "growth rate vs theta_1, order $n" "$(fp_summary t$n.h5 flow_growth_rate)" "$(fp_summary t$n.h5 theta_1)" 1e-3 || return 1
+  done
+  $PY - "$(fp_summary t6.h5 theta_1)" "$(fp_summary t12.h5 flow_growth_rate)" "$(fp_summary t12.h5 kappa_hat)" "$(fp_summary t12.h5 lambda_hat)" <<'PYEOF' || fail "Taylor flow: couplings not stored, not starting at the fixed point, or not distinguishing the orders"
+import h5py, sys
+theta6, growth12, kappa, lam = map(float, sys.argv[1:])
+g = h5py.File('t12.h5', 'r')['/flow_dimensionless_taylor']
+k, l2, dev = g['kappa_hat'][:], g['lambda_2_hat'][:], h5py.File('t12.h5', 'r')['/flow_dimensionless/deviation'][:]
+print(f"order 12: kappa_hat {k[0]:.12f} -> {k[-1]:.12f} (fixed point {kappa:.12f}), lambda_2_hat {l2[0]:.12f} ({lam:.12f}); {len(g.keys())} columns")
+print(f"growth(12) - theta_1(6) = {growth12 - theta6:.2e}")
+ok = len(g.keys()) == 13 and abs(k[0] - kappa) < 1e-8 and abs(l2[0] - lam) < 1e-8 and dev[0] < 1e-8 and dev[-1] > 1e4 * dev[0]
+sys.exit(0 if ok and abs(growth12 - theta6) > 1e-4 else 1)
+PYEOF
+}
+
+# -task flow -flow_dimensionless: from u'* + 1e-9 e_1 + 1e-4 e_2 the deviation first falls at rate
+# omega, then grows at rate 1/nu; both rates, measured from the trajectory, must match the published LPA
+# values (Bervillier, Juttner, Litim 2007) to 1%, with the closest approach well inside the run.
+test_fixedpoint_dimensionless_flow_task() {
+  frg -options_file "$INPUTS/fixedpoint/ising_dimensionless_flow.yaml" -output d.h5 >out.log || return 1
+  tail -3 out.log
+  close_to "approach rate vs omega" "$(fp_summary d.h5 flow_approach_rate)" 0.655745939193 1e-2 || return 1
+  close_to "growth rate vs 1/nu" "$(fp_summary d.h5 flow_growth_rate)" 1.539499459 1e-2 || return 1
+  $PY - "$(fp_summary d.h5 flow_time)" "$(fp_summary d.h5 flow_closest_t)" <<'PYEOF' || fail "the trajectory does not both approach and leave the fixed point"
+import h5py, sys
+T, closest = map(float, sys.argv[1:])
+d = h5py.File('d.h5', 'r')['/flow_dimensionless/deviation'][:]
+print(f"run {T:.3f}, closest approach at t = {closest:.3f}, deviation {d[0]:.2e} -> {d.min():.2e} -> {d[-1]:.2e}")
+sys.exit(0 if 0.3 * T < -closest < 0.7 * T and d.min() < d[0] / 5 and d[-1] > 100 * d.min() else 1)
+PYEOF
+  # the same through the Taylor truncation, against its own exponents; a zero flow time is an error
+  frg -options_file "$INPUTS/fixedpoint/ising_dimensionless_flow.yaml" -truncation taylor -taylor_order 12 -output dt.h5 >/dev/null || return 1
+  close_to "Taylor(12) approach rate vs omega(12)" "$(fp_summary dt.h5 flow_approach_rate)" "$(fp_summary dt.h5 omega)" 1e-2 || return 1
+  close_to "Taylor(12) growth rate vs theta_1(12)" "$(fp_summary dt.h5 flow_growth_rate)" "$(fp_summary dt.h5 theta_1)" 1e-2 || return 1
+  expect_error "-flow_dimensionless needs -fixedpoint_flow_time > 0" d2.h5 "$FRG" -options_file "$INPUTS/fixedpoint/ising_dimensionless_flow.yaml" -fixedpoint_flow_time 0 -output d2.h5 || return 1
+}
