@@ -59,16 +59,12 @@ typedef struct {
 /* A realistic state: the production flow advanced to t. */
 static PetscErrorCode BenchStateCreate(MPI_Comm comm, PetscReal t, BenchState *s)
 {
-  FrgBoundary   left, right;
   FrgIntegrator in;
 
   PetscFunctionBeginUser;
   PetscCall(FrgModelCreate(comm, &s->model));
   PetscCall(FrgModelSetFromOptions(s->model));
-  PetscCall(FrgGridCreate(comm, &s->grid));
-  PetscCall(FrgModelGetBoundaries(s->model, &left, &right));
-  PetscCall(FrgGridSetBoundaries(s->grid, left, right));
-  PetscCall(FrgGridSetFromOptions(s->grid));
+  PetscCall(FrgGridCreateFromModel(comm, s->model, &s->grid));
   PetscCall(FrgOperatorCreate(s->grid, s->model, &s->op));
   PetscCall(FrgOperatorSetUp(s->op));
   PetscCall(DMCreateGlobalVector(s->grid->da, &s->u));

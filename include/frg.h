@@ -35,6 +35,7 @@ typedef enum {
 
 /* ---- grid/ -------------------------------------------------------------------------------- */
 PETSC_EXTERN PetscErrorCode FrgGridCreate(MPI_Comm, FrgGrid *);
+PETSC_EXTERN PetscErrorCode FrgGridCreateFromModel(MPI_Comm, FrgModel, FrgGrid *);
 PETSC_EXTERN PetscErrorCode FrgGridSetBoundaries(FrgGrid, FrgBoundary left, FrgBoundary right);
 PETSC_EXTERN PetscErrorCode FrgGridSetSize(FrgGrid, PetscInt cells, PetscReal phi_max);
 PETSC_EXTERN PetscErrorCode FrgGridSetFromOptions(FrgGrid);

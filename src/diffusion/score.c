@@ -21,7 +21,6 @@ static const char *const FrgScoreSources[] = {"frg", "density"};
 
 PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
 {
-  FrgBoundary left, right;
   PetscInt source = 0;
 
   PetscFunctionBeginUser;
@@ -32,10 +31,7 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   sf->points  = 2048;
   PetscCall(FrgModelCreate(comm, &sf->model));
   PetscCall(FrgModelSetFromOptions(sf->model));
-  PetscCall(FrgGridCreate(PETSC_COMM_SELF, &sf->grid));
-  PetscCall(FrgModelGetBoundaries(sf->model, &left, &right));
-  PetscCall(FrgGridSetBoundaries(sf->grid, left, right));
-  PetscCall(FrgGridSetFromOptions(sf->grid));
+  PetscCall(FrgGridCreateFromModel(PETSC_COMM_SELF, sf->model, &sf->grid));
   PetscOptionsBegin(comm, NULL, "Score from the flow (diffusion view)", "FrgScoreFlow");
   PetscCall(PetscOptionsInt("-score_levels", "Stored noise levels of the score table, uniform in ln s over [-sample_s_min, -sample_s_max]", "", sf->levels,
                             &sf->levels, NULL));

@@ -25,16 +25,12 @@ typedef struct {
 /* Builds the solver objects from the options; on error the caller still destroys what was built. */
 static PetscErrorCode FrgFlowCreateSolver(MPI_Comm comm, FrgFlow *flow)
 {
-  FrgBoundary left, right;
 
   PetscFunctionBeginUser;
   flow->progress = PETSC_TRUE;
   PetscCall(FrgModelCreate(comm, &flow->model));
   PetscCall(FrgModelSetFromOptions(flow->model));
-  PetscCall(FrgGridCreate(comm, &flow->grid));
-  PetscCall(FrgModelGetBoundaries(flow->model, &left, &right));
-  PetscCall(FrgGridSetBoundaries(flow->grid, left, right));
-  PetscCall(FrgGridSetFromOptions(flow->grid));
+  PetscCall(FrgGridCreateFromModel(comm, flow->model, &flow->grid));
   PetscCall(FrgOperatorCreate(flow->grid, flow->model, &flow->op));
   PetscCall(FrgOperatorSetFromOptions(flow->op));
   PetscOptionsBegin(comm, NULL, "Flow task", "");

@@ -24,6 +24,19 @@ PetscErrorCode FrgGridCreate(MPI_Comm comm, FrgGrid *grid)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A grid with the boundary rules of the model, then its options (-grid_*): what every task builds. */
+PetscErrorCode FrgGridCreateFromModel(MPI_Comm comm, FrgModel model, FrgGrid *grid)
+{
+  FrgBoundary left, right;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgGridCreate(comm, grid));
+  PetscCall(FrgModelGetBoundaries(model, &left, &right));
+  PetscCall(FrgGridSetBoundaries(*grid, left, right));
+  PetscCall(FrgGridSetFromOptions(*grid));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode FrgGridSetBoundaries(FrgGrid grid, FrgBoundary left, FrgBoundary right)
 {
   PetscFunctionBeginUser;
