@@ -78,15 +78,17 @@ PETSC_EXTERN PetscErrorCode FrgOperatorSetUp(FrgOperator);
 PETSC_EXTERN PetscErrorCode FrgOperatorApply(FrgOperator, PetscReal t, Vec u, Vec f);
 PETSC_EXTERN PetscErrorCode FrgOperatorCreateJacobian(FrgOperator, Mat *);
 PETSC_EXTERN PetscErrorCode FrgOperatorJacobian(FrgOperator, PetscReal t, Vec u, Mat J);
+PETSC_EXTERN PetscErrorCode FrgOperatorJacobianBand(FrgOperator, PetscReal t, Vec u, PetscReal band[]); /* local rows x 5, columns i-2..i+2 */
 PETSC_EXTERN PetscErrorCode FrgOperatorIsPhysical(FrgOperator, PetscBool *);
 PETSC_EXTERN PetscErrorCode FrgOperatorGetCounts(FrgOperator, PetscInt *rhs_evals, PetscInt *jac_evals);
 PETSC_EXTERN PetscErrorCode FrgOperatorDestroy(FrgOperator *);
 
 /* ---- integrate/ --------------------------------------------------------------------------- */
 typedef struct {
-  long steps, rhs_evals, jac_evals, newton_iters, linear_iters, nonlinear_fails, error_test_fails;
+  long steps, rhs_evals, jac_evals, linear_setups, newton_iters, linear_iters, nonlinear_fails, error_test_fails;
   int  order;      /* last method order */
   double last_step; /* last step size */
+  double newton_switch_t; /* RG time from which the SNES route replaced the modified Newton iteration, -1 if never */
 } FrgIntegratorStats;
 
 PETSC_EXTERN PetscErrorCode FrgIntegratorCreate(FrgOperator, FrgIntegrator *);

@@ -91,27 +91,64 @@ static PetscErrorCode FrgJacobianInsert(FrgOperator op, Mat J, PetscInt xs, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode FrgOperatorJacobian(FrgOperator op, PetscReal t, Vec U, Mat J)
+/* The derivatives of the interface fluxes (op->dflux) at state U; the local cells are xs..xs+xm-1
+ * and first = 1 when cell 0 is the odd centre (its interface at phi = 0 carries no flux). */
+static PetscErrorCode FrgJacobianFluxes(FrgOperator op, PetscReal t, Vec U, PetscInt *xs, PetscInt *xm, PetscInt *first)
 {
   FrgFluxKernelParams kp = {0, 0, 0, 0};
   const PetscScalar  *u;
-  PetscInt            xs, xm, first;
-  const PetscReal     h = op->grid->spacing, x0 = op->grid->phi_first, inv_h = 1.0 / h;
+  const PetscReal     h = op->grid->spacing, x0 = op->grid->phi_first;
   PetscReal          *dG = op->dflux;
-  PetscBool           fast;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
   PetscCall(FrgOperatorLocalize(op, U));
   PetscCall(FrgOperatorKernelParams(op, t, &kp));
-  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAGetCorners(op->grid->da, xs, NULL, NULL, xm, NULL, NULL));
   PetscCall(DMDAVecGetArrayRead(op->grid->da, op->local, &u));
-  first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
-  for (PetscInt m = first; m <= xm; m++) {
-    const PetscInt j = xs - 1 + m;
+  *first = (*xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
+  for (PetscInt m = *first; m <= *xm; m++) {
+    const PetscInt j = *xs - 1 + m;
     (void)FrgKTFluxJacobian(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &dG[4 * m]);
   }
   PetscCall(DMDAVecRestoreArrayRead(op->grid->da, op->local, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* df/du of the local rows as a dense band: band[5 m + c] is the derivative of row xs + m with
+ * respect to cell xs + m - 2 + c (zero where that column lies outside the grid). Collective (ghost
+ * exchange). The modified-Newton route factors this band itself (src/integrate/band.c). */
+PetscErrorCode FrgOperatorJacobianBand(FrgOperator op, PetscReal t, Vec U, PetscReal band[])
+{
+  PetscInt        xs, xm, first;
+  const PetscReal inv_h = 1.0 / op->grid->spacing;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
+  PetscCall(FrgJacobianFluxes(op, t, U, &xs, &xm, &first));
+  for (PetscInt m = 0; m < xm; m++) {
+    const PetscInt i = xs + m;
+    if (i >= 2 && i < op->grid->cells - 2) { /* no ghost column: row i is (dG_{i+1/2} - dG_{i-1/2}) / h */
+      const PetscReal *r = &op->dflux[4 * (m + 1)], *l = &op->dflux[4 * m];
+      PetscReal       *b = &band[5 * m];
+      b[0]               = -l[0] * inv_h;
+      for (int c = 1; c < 4; c++) b[c] = (r[c - 1] - l[c]) * inv_h;
+      b[4] = r[3] * inv_h;
+    } else FrgJacobianBand(op, i, m, first, inv_h, &band[5 * m]);
+  }
+  op->jac_evals++;
+  PetscCall(PetscLogEventEnd(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOperatorJacobian(FrgOperator op, PetscReal t, Vec U, Mat J)
+{
+  PetscInt        xs, xm, first;
+  const PetscReal inv_h = 1.0 / op->grid->spacing;
+  PetscBool       fast;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
+  PetscCall(FrgJacobianFluxes(op, t, U, &xs, &xm, &first));
   PetscCall(FrgJacobianInsert(op, J, xs, xm, first, inv_h, &fast));
   if (!fast) {
     PetscCall(MatZeroEntries(J));

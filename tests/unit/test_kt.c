@@ -9,6 +9,8 @@
  *  3. FrgOperatorJacobian against central differences of FrgOperatorApply, column by column, at smooth
  *     and rough (random) states, N = 1 and 4, odd and extrapolated left ends, on this communicator.
  *  4. FrgOperatorApply on this communicator against the same operator on one rank (ghost exchange).
+ *  5. FrgOperatorJacobianBand (the band the modified-Newton route factors) against the rows of
+ *     FrgOperatorJacobian.
  * Prints one line per check; exits nonzero if any fails. */
 #include <frg/impl.h>
 #include <frg/kt.h>
@@ -225,6 +227,39 @@ static PetscErrorCode JacobianError(Setup *s, PetscReal t, Vec u, double *error)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* max over local rows of |band - row of the assembled Jacobian|, relative to the largest entry */
+static PetscErrorCode BandError(Setup *s, PetscReal t, Vec u, double *error)
+{
+  Mat                J;
+  PetscReal         *band, scale = 0, worst = 0;
+  PetscInt           xs, xm, ncols;
+  const PetscInt    *cols;
+  const PetscScalar *vals;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorCreateJacobian(s->op, &J));
+  PetscCall(FrgOperatorJacobian(s->op, t, u, J));
+  PetscCall(DMDAGetCorners(s->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(PetscMalloc1(5 * xm, &band));
+  PetscCall(FrgOperatorJacobianBand(s->op, t, u, band));
+  for (PetscInt m = 0; m < xm; m++) {
+    PetscReal row[5] = {0, 0, 0, 0, 0};
+    PetscCall(MatGetRow(J, xs + m, &ncols, &cols, &vals));
+    for (PetscInt k = 0; k < ncols; k++) row[cols[k] - (xs + m) + 2] = vals[k];
+    PetscCall(MatRestoreRow(J, xs + m, &ncols, &cols, &vals));
+    for (int c = 0; c < 5; c++) {
+      scale = PetscMax(scale, PetscAbsReal(row[c]));
+      worst = PetscMax(worst, PetscAbsReal(band[5 * m + c] - row[c]));
+    }
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &scale, 1, MPIU_REAL, MPI_MAX, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &worst, 1, MPIU_REAL, MPI_MAX, PETSC_COMM_WORLD));
+  *error = worst / scale;
+  PetscCall(PetscFree(band));
+  PetscCall(MatDestroy(&J));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* |f on this communicator - f of the same operator on one rank|_inf / |f|_inf */
 static PetscErrorCode RankError(Setup *s, PetscReal N, FrgBoundary left, PetscReal t, Vec u, double *error)
 {
@@ -270,7 +305,7 @@ static PetscErrorCode TestOperator(MPI_Comm comm, PetscReal N, FrgBoundary left,
 {
   Setup       s;
   Vec         u;
-  double      err_jac = 0, err_rank = 0;
+  double      err_jac = 0, err_rank = 0, err_band = 0;
   char        what[128];
   PetscMPIInt size;
   const char *end = left == FRG_BOUNDARY_ODD ? "odd" : "extrapolated";
@@ -285,6 +320,9 @@ static PetscErrorCode TestOperator(MPI_Comm comm, PetscReal N, FrgBoundary left,
   PetscCall(JacobianError(&s, 0.5, u, &err_jac));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Jacobian vs FD of Apply: N = %g, %s left end, %s state, %d rank(s)", (double)N, end, rough ? "rough" : "smooth", size));
   PetscCall(Report(comm, (PetscBool)(err_jac < 1e-6), what, err_jac, 1e-6));
+  PetscCall(BandError(&s, 0.5, u, &err_band));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "Jacobian band vs assembled Jacobian: N = %g, %s left end, %s state, %d rank(s)", (double)N, end, rough ? "rough" : "smooth", size));
+  PetscCall(Report(comm, (PetscBool)(err_band < 1e-14), what, err_band, 1e-14));
   PetscCall(RankError(&s, N, left, 0.5, u, &err_rank));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Apply on %d rank(s) vs one rank: N = %g, %s left end, %s state", size, (double)N, end, rough ? "rough" : "smooth"));
   PetscCall(Report(comm, (PetscBool)(err_rank < 1e-14), what, err_rank, 1e-14));
