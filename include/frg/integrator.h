@@ -6,9 +6,16 @@
 #include <sundials/sundials_context.h>
 #include <sundials/sundials_nvector.h>
 #include <sundials/sundials_nonlinearsolver.h>
+#include <sundials/sundials_linearsolver.h>
+#include <sundials/sundials_matrix.h>
 
+typedef struct _p_FrgBandLU *FrgBandLU;
 typedef enum { FRG_INTEGRATOR_CVODE_BDF, FRG_INTEGRATOR_ARKODE_ERK, FRG_INTEGRATOR_ARKODE_ARK } FrgIntegratorType;
 PETSC_EXTERN const char *const FrgIntegratorTypes[];
+/* Newton iteration of the implicit integrators: SUNDIALS' modified Newton (matrix and LU reused over
+ * steps, linear.c) or a PETSc SNES with a fresh Jacobian at every iteration (newton.c). */
+typedef enum { FRG_NEWTON_MODIFIED, FRG_NEWTON_SNES } FrgNewtonType;
+PETSC_EXTERN const char *const FrgNewtonTypes[];
 
 struct _p_FrgIntegrator {
   MPI_Comm           comm;
@@ -16,14 +23,27 @@ struct _p_FrgIntegrator {
   FrgIntegratorType  type;
   PetscReal          rtol, atol, newton_tol, t_stop, t;
   PetscInt           max_steps, order;
+  FrgNewtonType      newton;
+  PetscInt           jac_every, setup_every; /* modified Newton: msbj and msbp of SUNDIALS (0: its default) */
   SUNContext         sunctx;
   void              *mem;  /* CVODE or ARKODE memory */
   N_Vector           y;    /* wraps the state Vec */
   N_Vector           ewt;  /* error weights, wraps a Vec */
   Vec                state, work;
   SNES               snes; /* Newton solver of the implicit methods */
-  SUNNonlinearSolver nls;
-  Mat                A;    /* Newton matrix I - gamma df/du */
+  SUNNonlinearSolver nls;       /* modified route: SUNDIALS' Newton with the pole check (nls.c) */
+  SUNNonlinearSolver nls_snes;  /* SNES route */
+  FrgIntegratorStats offset;    /* counters before a switch to the SNES route */
+  PetscBool          pole_reached; /* the modified route met the propagator pole */
+  PetscReal          switch_t;     /* RG time of the hand-over to the SNES route, -1 if none */
+  SUNNonlinearSolver nls_inner; /* modified route: SUNDIALS' Newton, wrapped by nls */
+  Vec                check;     /* modified route: f at the accepted state (the pole check) */
+  Mat                A;    /* SNES route: Newton matrix I - gamma df/du */
+  FrgBandLU          band;  /* modified route: saved df/du, M = I - gamma df/du and its LU */
+  PetscReal          gamma; /* modified route: gamma of the last linear-system call */
+  SUNMatrix          M;     /* modified route: a token for SUNDIALS (the band is in band) */
+  SUNLinearSolver    LS;    /* modified route: factors and solves with band */
+  long               linear_setups;   /* LU factorizations of the modified route */
   PetscReal          crate, del_prev; /* Newton convergence rate estimate (as CVODE's) */
   long               newton_iters;    /* counted here: the SNES wrapper's count is unreliable */
   char               last_message[512]; /* last error message of SUNDIALS, for our own error */
@@ -43,6 +63,18 @@ PETSC_INTERN PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *nor
 PETSC_INTERN void           FrgSundialsMessage(int code, const char *module, const char *function, char *message, void *ctx);
 PETSC_INTERN int            FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx);
 PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator);
+PETSC_INTERN PetscErrorCode FrgIntegratorKSPConfigure(FrgIntegrator, KSP, Mat);
+PETSC_INTERN PetscErrorCode FrgIntegratorKSPSetUpIdentity(KSP, Mat);
+PETSC_INTERN PetscErrorCode FrgNewtonShiftDiagonal(Mat, PetscScalar);
+PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm, PetscInt n, PetscInt nlocal, FrgBandLU *);
+PETSC_INTERN PetscErrorCode FrgBandLUGetJacobian(FrgBandLU, PetscReal **);
+PETSC_INTERN PetscErrorCode FrgBandLUFactor(FrgBandLU, PetscReal gamma, PetscBool *singular);
+PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU, Vec b, Vec x);
+PETSC_INTERN PetscErrorCode FrgBandLUDestroy(FrgBandLU *);
+PETSC_INTERN PetscErrorCode FrgIntegratorLinearAttach(FrgIntegrator);
+PETSC_INTERN PetscErrorCode FrgIntegratorCheckedNewtonCreate(FrgIntegrator);
+PETSC_INTERN PetscErrorCode FrgIntegratorSwitchToSNES(FrgIntegrator, PetscReal t);
+PETSC_INTERN PetscErrorCode FrgNewtonSystemData(FrgIntegrator, PetscReal *t, Vec *ypred, PetscReal *gamma);
 PETSC_INTERN PetscErrorCode FrgIntegratorCreateCVODE(FrgIntegrator, PetscReal t0);
 PETSC_INTERN PetscErrorCode FrgIntegratorCreateARKODE(FrgIntegrator, PetscReal t0);
 

@@ -12,7 +12,7 @@
 #include <arkode/arkode_arkstep.h>
 #include <nvector/nvector_petsc.h>
 
-static PetscErrorCode FrgNewtonSystemData(FrgIntegrator in, PetscReal *t, Vec *ypred, PetscReal *gamma)
+PETSC_INTERN PetscErrorCode FrgNewtonSystemData(FrgIntegrator in, PetscReal *t, Vec *ypred, PetscReal *gamma)
 {
   double   tcur, g, rl1;
   N_Vector pred, yn, fn, zn1, z, Fi, sdata;
@@ -33,7 +33,7 @@ static PetscErrorCode FrgNewtonSystemData(FrgIntegrator in, PetscReal *t, Vec *y
 /* P <- P + shift I. On one rank straight on the stored diagonal of the SeqAIJ band: MatShift_SeqAIJ
  * of PETSc 3.18 went through MatSetValues row by row and was 10% of all instructions of the 0D
  * benchmark (callgrind). Same arithmetic, one addition per row. */
-static PetscErrorCode FrgNewtonShiftDiagonal(Mat P, PetscScalar shift)
+PETSC_INTERN PetscErrorCode FrgNewtonShiftDiagonal(Mat P, PetscScalar shift)
 {
   const PetscInt *ia, *ja;
   PetscInt        rows, found = 0;
@@ -109,25 +109,14 @@ static PetscErrorCode FrgNewtonConverged(SNES snes, PetscInt it, PetscReal xnorm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator in)
+/* Direct LU of the Newton matrix A: the KSP of the SNES route and of the modified-Newton route. */
+PETSC_INTERN PetscErrorCode FrgIntegratorKSPConfigure(FrgIntegrator in, KSP ksp, Mat A)
 {
-  KSP         ksp;
   PC          pc;
-  SNESLineSearch ls;
   PetscMPIInt size;
 
   PetscFunctionBeginUser;
-  if (in->snes) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_size(in->comm, &size));
-  PetscCall(FrgOperatorCreateJacobian(in->op, &in->A));
-  PetscCall(SNESCreate(in->comm, &in->snes));
-  PetscCall(SNESSetType(in->snes, SNESNEWTONLS));
-  PetscCall(SNESGetLineSearch(in->snes, &ls));
-  PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
-  PetscCall(SNESSetTolerances(in->snes, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 3, PETSC_DEFAULT));
-  PetscCall(SNESSetJacobian(in->snes, in->A, in->A, FrgNewtonJacobian, in));
-  PetscCall(SNESSetConvergenceTest(in->snes, FrgNewtonConverged, in, NULL));
-  PetscCall(SNESGetKSP(in->snes, &ksp));
   PetscCall(KSPSetType(ksp, KSPPREONLY));
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PCSetType(pc, PCLU));
@@ -149,13 +138,41 @@ PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator in)
     PetscCall(PCSetType(inner_pc, PCLU));
     PetscCall(PCFactorSetMatOrderingType(inner_pc, MATORDERINGNATURAL));
   }
-  PetscCall(SNESSetFromOptions(in->snes));
-  /* Nested solvers (-redundant_*, -sub_*, -mat_mumps_*) read their options only when the
-   * preconditioner is set up: do that once now, on the identity, so that those options are consumed
-   * before the unused-option check and a typo in them is reported. */
-  PetscCall(MatZeroEntries(in->A));
-  PetscCall(MatShift(in->A, 1.0));
-  PetscCall(KSPSetOperators(ksp, in->A, in->A));
+  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Nested solvers (-redundant_*, -sub_*, -mat_mumps_*) read their options only when the
+ * preconditioner is set up: do that once now, on the identity, so that those options are consumed
+ * before the unused-option check and a typo in them is reported. */
+PETSC_INTERN PetscErrorCode FrgIntegratorKSPSetUpIdentity(KSP ksp, Mat A)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MatZeroEntries(A));
+  PetscCall(MatShift(A, 1.0));
+  PetscCall(KSPSetOperators(ksp, A, A));
   PetscCall(KSPSetUp(ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator in)
+{
+  KSP            ksp;
+  SNESLineSearch ls;
+
+  PetscFunctionBeginUser;
+  if (in->snes) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgOperatorCreateJacobian(in->op, &in->A));
+  PetscCall(SNESCreate(in->comm, &in->snes));
+  PetscCall(SNESSetType(in->snes, SNESNEWTONLS));
+  PetscCall(SNESGetLineSearch(in->snes, &ls));
+  PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  PetscCall(SNESSetTolerances(in->snes, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 3, PETSC_DEFAULT));
+  PetscCall(SNESSetJacobian(in->snes, in->A, in->A, FrgNewtonJacobian, in));
+  PetscCall(SNESSetConvergenceTest(in->snes, FrgNewtonConverged, in, NULL));
+  PetscCall(SNESGetKSP(in->snes, &ksp));
+  PetscCall(FrgIntegratorKSPConfigure(in, ksp, in->A));
+  PetscCall(SNESSetFromOptions(in->snes));
+  PetscCall(FrgIntegratorKSPSetUpIdentity(ksp, in->A));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

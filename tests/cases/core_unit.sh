@@ -2,6 +2,14 @@
 # flux against its documented formula, the analytic Jacobian against finite differences of the
 # operator (N = 1, 4; odd and extrapolated left ends; smooth and rough states) and the operator on
 # several ranks against one rank; run on 1 and 2 ranks.
+# The band LU of the modified-Newton route (tests/unit/test_band.c): residual with forced row
+# exchanges, singular detection, and bitwise the same solution on 1, 2 and 3 ranks.
+test_core_unit_band() {
+  "$BUILD/tests/unit/test_band" || { fail "test_band on 1 rank"; return 1; }
+  mpirun -n 2 --oversubscribe "$BUILD/tests/unit/test_band" || fail "test_band on 2 ranks"
+  mpirun -n 3 --oversubscribe "$BUILD/tests/unit/test_band" || fail "test_band on 3 ranks"
+}
+
 test_core_unit_kt() {
   "$BUILD/tests/unit/test_kt" || { fail "test_kt on 1 rank"; return 1; }
   mpirun -n 2 --oversubscribe "$BUILD/tests/unit/test_kt" || fail "test_kt on 2 ranks"
