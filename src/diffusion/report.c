@@ -149,14 +149,22 @@ static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscR
     FrgExactVertices(&st->target, c);
   FrgTargetModeSplit(&st->target, c->exact_mean, &c->mode_split, &c->mode_weight_exact);
   FrgSampleMoments(st, all, c);
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
   if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial) FrgSampleTransportMap(st, start, all, c, arrays->ot_exact, &arrays->ot_count);
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
   PetscCall(PetscMalloc1(st->count, &sorted));
   PetscCall(PetscArraycpy(sorted, all, st->count));
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_SORT, 0, 0, 0, 0));
   qsort(sorted, (size_t)st->count, sizeof(double), FrgCompareReal);
   FrgTargetDistances(&st->target, sorted, st->count, &c->w1, &c->ks);
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_SORT, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
   PetscCall(FrgSampleFloor(st, sorted, c));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
   PetscCall(PetscFree(sorted));
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_CHECKS, 0, 0, 0, 0));
   PetscCall(FrgSampleScoreChecks(st, arrays));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_CHECKS, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
