@@ -8,54 +8,17 @@
  *                   averages match the 7 cells around it (src/diffusion/vertices.c);
  *   samples         moments with standard errors sqrt(var(phi^k)/n); W1 and KS to the exact target beside
  *                   the i.i.d. floor: the mean (and spread) over -sample_floor_replicas sets of n exact
- *                   samples drawn by inverse CDF with the same Philox generator (another stream);
+ *                   samples drawn by inverse CDF with the same Philox generator (another stream), the
+ *                   replicas spread over the ranks (src/diffusion/floor.c);
  *                   mode weight P(phi < phi_b), phi_b the lowest interior minimum of p_0 (the mean if
  *                   p_0 is unimodal), with its binomial standard error;
  *   score           p_s-weighted error of the table's score against the exact Tweedie score at
  *                   -score_check_s, and the Moreau-envelope identity (src/diffusion/checks.c);
  *   OT map (pf samplers) the probability-flow map x(s_max) -> x(s_min) against the exact monotone map
  *                   F_0^{-1}(F_{s_max}(x)) for the first 1000 particles.
- * All statistics are computed on rank 0 from the samples gathered in global particle order, so they
- * are identical on any number of ranks. */
+ * The other statistics are computed on rank 0 from the samples gathered in global particle order, so
+ * they are identical on any number of ranks. */
 #include "report.h"
-#include <stdlib.h>
-
-static int FrgCompareReal(const void *a, const void *b)
-{
-  const double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* W1 and KS of n exact i.i.d. samples (inverse CDF), mean and standard deviation over replicas. */
-static PetscErrorCode FrgSampleFloor(FrgSampleTask *st, PetscReal *y, FrgComparison *c)
-{
-  double w1[64], ks[64], sw = 0, sk = 0, qw = 0, qk = 0;
-  const int R = (int)PetscMin(st->floor_replicas, 64);
-
-  PetscFunctionBeginUser;
-  for (int r = 0; r < R; r++) {
-    for (PetscInt i = 0; i < st->count; i++) {
-      double v[2];
-      FrgRandomUniform2((uint64_t)st->seed, (uint64_t)i, (uint32_t)r, 2u, v);
-      y[i] = FrgTargetQuantile(&st->target, v[0]);
-    }
-    qsort(y, (size_t)st->count, sizeof(double), FrgCompareReal);
-    FrgTargetDistances(&st->target, y, st->count, &w1[r], &ks[r]);
-    sw += w1[r];
-    sk += ks[r];
-  }
-  sw /= R;
-  sk /= R;
-  for (int r = 0; r < R; r++) {
-    qw += (w1[r] - sw) * (w1[r] - sw);
-    qk += (ks[r] - sk) * (ks[r] - sk);
-  }
-  c->w1_floor    = sw;
-  c->ks_floor    = sk;
-  c->w1_floor_sd = R > 1 ? PetscSqrtReal(qw / (R - 1)) : 0;
-  c->ks_floor_sd = R > 1 ? PetscSqrtReal(qk / (R - 1)) : 0;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 static void FrgSampleMoments(const FrgSampleTask *st, const PetscReal *x, FrgComparison *c)
 {
@@ -141,6 +104,7 @@ static void FrgSampleTransportMap(const FrgSampleTask *st, const PetscReal *star
 static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscReal *start, FrgComparison *c, FrgReportArrays *arrays)
 {
   PetscReal *sorted;
+  uint64_t *work;
 
   PetscFunctionBeginUser;
   if (st->flow.radial)
@@ -152,16 +116,13 @@ static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscR
   PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
   if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial) FrgSampleTransportMap(st, start, all, c, arrays->ot_exact, &arrays->ot_count);
   PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
-  PetscCall(PetscMalloc1(st->count, &sorted));
+  PetscCall(PetscMalloc2(st->count, &sorted, 2 * st->count, &work));
   PetscCall(PetscArraycpy(sorted, all, st->count));
   PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_SORT, 0, 0, 0, 0));
-  qsort(sorted, (size_t)st->count, sizeof(double), FrgCompareReal);
+  FrgSortReals((long)st->count, sorted, work);
   FrgTargetDistances(&st->target, sorted, st->count, &c->w1, &c->ks);
   PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_SORT, 0, 0, 0, 0));
-  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
-  PetscCall(FrgSampleFloor(st, sorted, c));
-  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
-  PetscCall(PetscFree(sorted));
+  PetscCall(PetscFree2(sorted, work));
   PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_CHECKS, 0, 0, 0, 0));
   PetscCall(FrgSampleScoreChecks(st, arrays));
   PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_CHECKS, 0, 0, 0, 0));
@@ -189,6 +150,9 @@ PetscErrorCode FrgSampleReport(FrgSampleTask *st)
   PetscCallMPI(MPI_Gatherv(st->radius, (PetscMPIInt)st->local, MPIU_REAL, all, counts, displs, MPIU_REAL, 0, st->comm));
   if (!st->flow.radial) PetscCallMPI(MPI_Gatherv(st->x_start, (PetscMPIInt)st->local, MPIU_REAL, start, counts, displs, MPIU_REAL, 0, st->comm));
   PetscCall(FrgScoreFlowVertices(&st->flow, &c));
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
+  PetscCall(FrgSampleFloor(st, &c));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
   if (!rank) PetscCall(FrgSampleCompare(st, all, start, &c, &arrays));
   PetscCallMPI(MPI_Bcast(&c, sizeof(c), MPI_BYTE, 0, st->comm));
   PetscCallMPI(MPI_Bcast(&arrays, sizeof(arrays), MPI_BYTE, 0, st->comm));

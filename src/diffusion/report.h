@@ -26,6 +26,7 @@ typedef struct {
 } FrgReportArrays;
 
 PETSC_INTERN PetscErrorCode FrgScoreFlowVertices(const FrgScoreFlow *, FrgComparison *);
+PETSC_INTERN PetscErrorCode FrgSampleFloor(FrgSampleTask *, FrgComparison *);
 PETSC_INTERN PetscErrorCode FrgSampleScoreChecks(FrgSampleTask *, FrgReportArrays *);
 PETSC_INTERN PetscErrorCode FrgSampleTiming(FrgSampleTask *, FrgComparison *);
 PETSC_INTERN PetscErrorCode FrgSamplePrint(FrgSampleTask *, const FrgComparison *, const FrgReportArrays *);
