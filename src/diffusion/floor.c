@@ -9,9 +9,8 @@
  *                   partial sums carry a relative rounding error below k 2^-53 < 1e-10 for n = 1e6;
  *   random numbers  V_j from Philox keyed by (-sample_seed, j / 2, replica, stream 2), both uniforms of
  *                   each call: replica r is the same sequence on whichever rank computes it;
- *   ranks           replica r is computed by rank r mod size, the results summed into arrays that are
- *                   zero elsewhere (x + 0 is exact), the statistics in replica order: the floor is
- *                   bitwise the same on any number of ranks. */
+ *   ranks           the replicas are dealt out over the ranks (FrgReportOwns), the statistics taken in
+ *                   replica order: the floor is bitwise the same on any number of ranks. */
 #include "report.h"
 
 /* n exact samples of the target in increasing order into y[0..n). */
@@ -39,7 +38,8 @@ PetscErrorCode FrgSampleFloor(FrgSampleTask *st, FrgComparison *c)
   PetscCallMPI(MPI_Comm_rank(st->comm, &rank));
   PetscCallMPI(MPI_Comm_size(st->comm, &size));
   PetscCall(PetscMalloc1(st->count, &y));
-  for (int r = rank; r < R; r += size) {
+  for (int r = 0; r < R; r++) {
+    if (!FrgReportOwns(r, rank, size)) continue;
     FrgExactSortedSamples(st, r, st->count, y);
     FrgTargetDistances(&st->target, y, st->count, &w1[r], &ks[r]);
   }

@@ -16,8 +16,9 @@
  *                   -score_check_s, and the Moreau-envelope identity (src/diffusion/checks.c);
  *   OT map (pf samplers) the probability-flow map x(s_max) -> x(s_min) against the exact monotone map
  *                   F_0^{-1}(F_{s_max}(x)) for the first 1000 particles.
- * The other statistics are computed on rank 0 from the samples gathered in global particle order, so
- * they are identical on any number of ranks. */
+ * The floor replicas, the score checks and the exact map are dealt out over the ranks (FrgReportOwns in
+ * report.h); the statistics of the samples are computed on rank 0 from the samples gathered in global
+ * particle order. Either way they are identical on any number of ranks. */
 #include "report.h"
 
 static void FrgSampleMoments(const FrgSampleTask *st, const PetscReal *x, FrgComparison *c)
@@ -84,24 +85,43 @@ static void FrgExactVerticesON(const FrgTarget *t, double N, FrgComparison *c)
   c->exact_gamma4 = 3 * N * N / (p2 * p2) * (1 - N * p4 / ((N + 2) * p2 * p2));
 }
 
-/* The exact monotone map against the probability-flow map, first min(n, 1000) particles. */
-static void FrgSampleTransportMap(const FrgSampleTask *st, const PetscReal *start, const PetscReal *end, FrgComparison *c, PetscReal *exact, PetscInt *m)
+/* Collective: the exact monotone map F_0^{-1}(F_{s_max}(x)) of the first min(n, 1000) starting points
+ * (x_start of rank 0, broadcast: the first particles all live there), dealt out over the ranks. */
+PetscErrorCode FrgSampleTransportExact(FrgSampleTask *st, const PetscReal *start, FrgReportArrays *a)
+{
+  PetscReal x0[FRG_OT_PARTICLES];
+  PetscMPIInt rank, size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(st->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(st->comm, &size));
+  a->ot_count = PetscMin(st->count, FRG_OT_PARTICLES);
+  if (!rank) PetscCall(PetscArraycpy(x0, start, a->ot_count));
+  PetscCallMPI(MPI_Bcast(x0, (PetscMPIInt)a->ot_count, MPIU_REAL, 0, st->comm));
+  for (PetscInt i = 0; i < a->ot_count; i++) {
+    if (!FrgReportOwns(i, rank, size)) continue;
+    const double F = FrgTargetSmoothedCDF(&st->target, x0[i], st->s_max);
+    a->ot_exact[i] = FrgTargetQuantile(&st->target, PetscMin(PetscMax(F, 1e-300), 1 - 1e-16));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, a->ot_exact, (PetscMPIInt)a->ot_count, MPIU_REAL, MPI_SUM, st->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: the probability-flow map against the exact one, in particle order. */
+static void FrgSampleTransportMap(const PetscReal *end, const FrgReportArrays *a, FrgComparison *c)
 {
   double sum = 0, worst = 0;
 
-  *m = PetscMin(st->count, 1000);
-  for (PetscInt i = 0; i < *m; i++) {
-    const double F = FrgTargetSmoothedCDF(&st->target, start[i], st->s_max);
-    exact[i]       = FrgTargetQuantile(&st->target, PetscMin(PetscMax(F, 1e-300), 1 - 1e-16));
-    sum += (end[i] - exact[i]) * (end[i] - exact[i]);
-    worst = PetscMax(worst, PetscAbsReal(end[i] - exact[i]));
+  for (PetscInt i = 0; i < a->ot_count; i++) {
+    sum += (end[i] - a->ot_exact[i]) * (end[i] - a->ot_exact[i]);
+    worst = PetscMax(worst, PetscAbsReal(end[i] - a->ot_exact[i]));
   }
-  c->ot_rms = PetscSqrtReal(sum / *m);
+  c->ot_rms = PetscSqrtReal(sum / a->ot_count);
   c->ot_max = worst;
 }
 
 /* Rank 0: every statistic from the gathered samples. */
-static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscReal *start, FrgComparison *c, FrgReportArrays *arrays)
+static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, FrgComparison *c, FrgReportArrays *arrays)
 {
   PetscReal *sorted;
   uint64_t *work;
@@ -113,9 +133,7 @@ static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscR
     FrgExactVertices(&st->target, c);
   FrgTargetModeSplit(&st->target, c->exact_mean, &c->mode_split, &c->mode_weight_exact);
   FrgSampleMoments(st, all, c);
-  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
-  if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial) FrgSampleTransportMap(st, start, all, c, arrays->ot_exact, &arrays->ot_count);
-  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
+  if (arrays->ot_count) FrgSampleTransportMap(all, arrays, c);
   PetscCall(PetscMalloc2(st->count, &sorted, 2 * st->count, &work));
   PetscCall(PetscArraycpy(sorted, all, st->count));
   PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_SORT, 0, 0, 0, 0));
@@ -123,9 +141,22 @@ static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscR
   FrgTargetDistances(&st->target, sorted, st->count, &c->w1, &c->ks);
   PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_SORT, 0, 0, 0, 0));
   PetscCall(PetscFree2(sorted, work));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective: the expensive checks that need no gathered samples, spread over the ranks. */
+static PetscErrorCode FrgSampleCollective(FrgSampleTask *st, const PetscReal *start, FrgComparison *c, FrgReportArrays *arrays)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
+  PetscCall(FrgSampleFloor(st, c));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
   PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_CHECKS, 0, 0, 0, 0));
   PetscCall(FrgSampleScoreChecks(st, arrays));
   PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_CHECKS, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
+  if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial) PetscCall(FrgSampleTransportExact(st, start, arrays));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -150,10 +181,8 @@ PetscErrorCode FrgSampleReport(FrgSampleTask *st)
   PetscCallMPI(MPI_Gatherv(st->radius, (PetscMPIInt)st->local, MPIU_REAL, all, counts, displs, MPIU_REAL, 0, st->comm));
   if (!st->flow.radial) PetscCallMPI(MPI_Gatherv(st->x_start, (PetscMPIInt)st->local, MPIU_REAL, start, counts, displs, MPIU_REAL, 0, st->comm));
   PetscCall(FrgScoreFlowVertices(&st->flow, &c));
-  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
-  PetscCall(FrgSampleFloor(st, &c));
-  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
-  if (!rank) PetscCall(FrgSampleCompare(st, all, start, &c, &arrays));
+  PetscCall(FrgSampleCollective(st, start, &c, &arrays));
+  if (!rank) PetscCall(FrgSampleCompare(st, all, &c, &arrays));
   PetscCallMPI(MPI_Bcast(&c, sizeof(c), MPI_BYTE, 0, st->comm));
   PetscCallMPI(MPI_Bcast(&arrays, sizeof(arrays), MPI_BYTE, 0, st->comm));
   PetscCall(FrgSampleTiming(st, &c));
