@@ -163,11 +163,16 @@ double FrgTargetTweedieScore(const FrgTarget *t, double x, double s, double *den
   return (num / den - x) / s;
 }
 
+/* The nodes where p underflowed to 0 (a quarter of them for a quartic S) add exactly 0: skipped. */
 double FrgTargetSmoothedCDF(const FrgTarget *t, double x, double s)
 {
-  double sum = 0.0;
+  const double width = sqrt(2 * s);
+  double sum         = 0.0;
+  int lo = 0, hi = t->n - 1;
 
-  for (int i = 0; i < t->n; i++) sum += FrgSimpsonWeight(i, t->n) * t->p[i] * 0.5 * erfc(-(x - t->phi[i]) / sqrt(2 * s));
+  while (lo < hi && t->p[lo] == 0) lo++;
+  while (hi > lo && t->p[hi] == 0) hi--;
+  for (int i = lo; i <= hi; i++) sum += FrgSimpsonWeight(i, t->n) * t->p[i] * 0.5 * erfc(-(x - t->phi[i]) / width);
   return sum * t->h;
 }
 
