@@ -6,7 +6,7 @@
  *                   of n + 1 standard exponentials E_j = -ln V_j (normalized exponential spacings; Devroye,
  *                   Non-Uniform Random Variate Generation, 1986, ch. V). No sort, and F^{-1} of increasing
  *                   arguments is one sweep over the quadrature nodes (FrgTargetQuantileSorted); the
- *                   partial sums carry a relative rounding error below k 2^-53 < 1e-10 for n = 1e6;
+ *                   partial sums carry a relative rounding error of at most k 2^-53 (1e-10 at n = 1e6);
  *   random numbers  V_j from Philox keyed by (-sample_seed, j / 2, replica, stream 2), both uniforms of
  *                   each call: replica r is the same sequence on whichever rank computes it;
  *   ranks           the replicas are dealt out over the ranks (FrgReportOwns), the statistics taken in
