@@ -262,11 +262,15 @@ void FrgTargetNormalize(FrgTarget *target, const double *S);
 double FrgTargetMoment(const FrgTarget *target, double center, int power);
 double FrgTargetCDF(const FrgTarget *target, double x);
 double FrgTargetQuantile(const FrgTarget *target, double q);
+/* FrgTargetQuantile of increasing q[0..m) (x may be q), by one sweep over the nodes. */
+void FrgTargetQuantileSorted(const FrgTarget *target, const double *q, long m, double *x);
 /* Tweedie score of p_s at x by quadrature: (E[phi | x] - x)/s; also the density p_s(x). */
 double FrgTargetTweedieScore(const FrgTarget *target, double x, double s, double *density);
 /* CDF of p_s = p_0 * N(0, s) at x. */
 double FrgTargetSmoothedCDF(const FrgTarget *target, double x, double s);
 /* Wasserstein-1 and Kolmogorov-Smirnov distances of sorted samples y[0..n) to the target. */
 void FrgTargetDistances(const FrgTarget *target, const double *y, long n, double *w1, double *ks);
+/* Sorts x[0..n) ascending in O(n) (radix sort); work holds 2n integers. */
+void FrgSortReals(long n, double *x, uint64_t *work);
 
 #endif

@@ -75,20 +75,26 @@ static PetscErrorCode FrgSampleScoreCheck(FrgSampleTask *st, PetscInt k, double 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Not collective (rank 0 calls it). */
+/* Collective: the levels are dealt out over the ranks (the flow and the target are on every rank). */
 PetscErrorCode FrgSampleScoreChecks(FrgSampleTask *st, FrgReportArrays *a)
 {
   const double mean = FrgTargetMoment(&st->target, 0, 1), k2 = FrgTargetMoment(&st->target, mean, 2);
-  double *gamma, *work;
+  double *gamma, *work, *fields[] = {a->score_abs, a->score_rel, a->score_max, a->moreau_rms, a->density_rel, a->route_diff};
   const int n = (int)st->flow.full_cells;
+  PetscMPIInt rank, size;
 
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(st->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(st->comm, &size));
   PetscCall(PetscMalloc2(n, &gamma, 2 * n, &work));
   for (PetscInt k = 0; k < st->ncheck; k++) {
+    if (!FrgReportOwns(k, rank, size)) continue;
     FrgGammaFromAverages(n, st->flow.h, st->flow.u_snap + k * n, gamma, work);
     PetscCall(FrgSampleScoreCheck(st, k, k2, mean, gamma, a));
   }
   PetscCall(PetscFree2(gamma, work));
+  for (size_t f = 0; f < PETSC_STATIC_ARRAY_LENGTH(fields) && st->ncheck; f++)
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, fields[f], (PetscMPIInt)st->ncheck, MPI_DOUBLE, MPI_SUM, st->comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

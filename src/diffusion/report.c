@@ -8,54 +8,18 @@
  *                   averages match the 7 cells around it (src/diffusion/vertices.c);
  *   samples         moments with standard errors sqrt(var(phi^k)/n); W1 and KS to the exact target beside
  *                   the i.i.d. floor: the mean (and spread) over -sample_floor_replicas sets of n exact
- *                   samples drawn by inverse CDF with the same Philox generator (another stream);
+ *                   samples drawn by inverse CDF with the same Philox generator (another stream), the
+ *                   replicas spread over the ranks (src/diffusion/floor.c);
  *                   mode weight P(phi < phi_b), phi_b the lowest interior minimum of p_0 (the mean if
  *                   p_0 is unimodal), with its binomial standard error;
  *   score           p_s-weighted error of the table's score against the exact Tweedie score at
  *                   -score_check_s, and the Moreau-envelope identity (src/diffusion/checks.c);
  *   OT map (pf samplers) the probability-flow map x(s_max) -> x(s_min) against the exact monotone map
  *                   F_0^{-1}(F_{s_max}(x)) for the first 1000 particles.
- * All statistics are computed on rank 0 from the samples gathered in global particle order, so they
- * are identical on any number of ranks. */
+ * The floor replicas, the score checks and the exact map are dealt out over the ranks (FrgReportOwns in
+ * report.h); the statistics of the samples are computed on rank 0 from the samples gathered in global
+ * particle order. Either way they are identical on any number of ranks. */
 #include "report.h"
-#include <stdlib.h>
-
-static int FrgCompareReal(const void *a, const void *b)
-{
-  const double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* W1 and KS of n exact i.i.d. samples (inverse CDF), mean and standard deviation over replicas. */
-static PetscErrorCode FrgSampleFloor(FrgSampleTask *st, PetscReal *y, FrgComparison *c)
-{
-  double w1[64], ks[64], sw = 0, sk = 0, qw = 0, qk = 0;
-  const int R = (int)PetscMin(st->floor_replicas, 64);
-
-  PetscFunctionBeginUser;
-  for (int r = 0; r < R; r++) {
-    for (PetscInt i = 0; i < st->count; i++) {
-      double v[2];
-      FrgRandomUniform2((uint64_t)st->seed, (uint64_t)i, (uint32_t)r, 2u, v);
-      y[i] = FrgTargetQuantile(&st->target, v[0]);
-    }
-    qsort(y, (size_t)st->count, sizeof(double), FrgCompareReal);
-    FrgTargetDistances(&st->target, y, st->count, &w1[r], &ks[r]);
-    sw += w1[r];
-    sk += ks[r];
-  }
-  sw /= R;
-  sk /= R;
-  for (int r = 0; r < R; r++) {
-    qw += (w1[r] - sw) * (w1[r] - sw);
-    qk += (ks[r] - sk) * (ks[r] - sk);
-  }
-  c->w1_floor    = sw;
-  c->ks_floor    = sk;
-  c->w1_floor_sd = R > 1 ? PetscSqrtReal(qw / (R - 1)) : 0;
-  c->ks_floor_sd = R > 1 ? PetscSqrtReal(qk / (R - 1)) : 0;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 static void FrgSampleMoments(const FrgSampleTask *st, const PetscReal *x, FrgComparison *c)
 {
@@ -121,26 +85,46 @@ static void FrgExactVerticesON(const FrgTarget *t, double N, FrgComparison *c)
   c->exact_gamma4 = 3 * N * N / (p2 * p2) * (1 - N * p4 / ((N + 2) * p2 * p2));
 }
 
-/* The exact monotone map against the probability-flow map, first min(n, 1000) particles. */
-static void FrgSampleTransportMap(const FrgSampleTask *st, const PetscReal *start, const PetscReal *end, FrgComparison *c, PetscReal *exact, PetscInt *m)
+/* Collective: the exact monotone map F_0^{-1}(F_{s_max}(x)) of the first min(n, 1000) starting points
+ * (x_start of rank 0, broadcast: the first particles all live there), dealt out over the ranks. */
+PetscErrorCode FrgSampleTransportExact(FrgSampleTask *st, const PetscReal *start, FrgReportArrays *a)
+{
+  PetscReal x0[FRG_OT_PARTICLES];
+  PetscMPIInt rank, size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(st->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(st->comm, &size));
+  a->ot_count = PetscMin(st->count, FRG_OT_PARTICLES);
+  if (!rank) PetscCall(PetscArraycpy(x0, start, a->ot_count));
+  PetscCallMPI(MPI_Bcast(x0, (PetscMPIInt)a->ot_count, MPIU_REAL, 0, st->comm));
+  for (PetscInt i = 0; i < a->ot_count; i++) {
+    if (!FrgReportOwns(i, rank, size)) continue;
+    const double F = FrgTargetSmoothedCDF(&st->target, x0[i], st->s_max);
+    a->ot_exact[i] = FrgTargetQuantile(&st->target, PetscMin(PetscMax(F, 1e-300), 1 - 1e-16));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, a->ot_exact, (PetscMPIInt)a->ot_count, MPIU_REAL, MPI_SUM, st->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: the probability-flow map against the exact one, in particle order. */
+static void FrgSampleTransportMap(const PetscReal *end, const FrgReportArrays *a, FrgComparison *c)
 {
   double sum = 0, worst = 0;
 
-  *m = PetscMin(st->count, 1000);
-  for (PetscInt i = 0; i < *m; i++) {
-    const double F = FrgTargetSmoothedCDF(&st->target, start[i], st->s_max);
-    exact[i]       = FrgTargetQuantile(&st->target, PetscMin(PetscMax(F, 1e-300), 1 - 1e-16));
-    sum += (end[i] - exact[i]) * (end[i] - exact[i]);
-    worst = PetscMax(worst, PetscAbsReal(end[i] - exact[i]));
+  for (PetscInt i = 0; i < a->ot_count; i++) {
+    sum += (end[i] - a->ot_exact[i]) * (end[i] - a->ot_exact[i]);
+    worst = PetscMax(worst, PetscAbsReal(end[i] - a->ot_exact[i]));
   }
-  c->ot_rms = PetscSqrtReal(sum / *m);
+  c->ot_rms = PetscSqrtReal(sum / a->ot_count);
   c->ot_max = worst;
 }
 
 /* Rank 0: every statistic from the gathered samples. */
-static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscReal *start, FrgComparison *c, FrgReportArrays *arrays)
+static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, FrgComparison *c, FrgReportArrays *arrays)
 {
   PetscReal *sorted;
+  uint64_t *work;
 
   PetscFunctionBeginUser;
   if (st->flow.radial)
@@ -149,14 +133,30 @@ static PetscErrorCode FrgSampleCompare(FrgSampleTask *st, PetscReal *all, PetscR
     FrgExactVertices(&st->target, c);
   FrgTargetModeSplit(&st->target, c->exact_mean, &c->mode_split, &c->mode_weight_exact);
   FrgSampleMoments(st, all, c);
-  if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial) FrgSampleTransportMap(st, start, all, c, arrays->ot_exact, &arrays->ot_count);
-  PetscCall(PetscMalloc1(st->count, &sorted));
+  if (arrays->ot_count) FrgSampleTransportMap(all, arrays, c);
+  PetscCall(PetscMalloc2(st->count, &sorted, 2 * st->count, &work));
   PetscCall(PetscArraycpy(sorted, all, st->count));
-  qsort(sorted, (size_t)st->count, sizeof(double), FrgCompareReal);
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_SORT, 0, 0, 0, 0));
+  FrgSortReals((long)st->count, sorted, work);
   FrgTargetDistances(&st->target, sorted, st->count, &c->w1, &c->ks);
-  PetscCall(FrgSampleFloor(st, sorted, c));
-  PetscCall(PetscFree(sorted));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_SORT, 0, 0, 0, 0));
+  PetscCall(PetscFree2(sorted, work));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective: the expensive checks that need no gathered samples, spread over the ranks. */
+static PetscErrorCode FrgSampleCollective(FrgSampleTask *st, const PetscReal *start, FrgComparison *c, FrgReportArrays *arrays)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
+  PetscCall(FrgSampleFloor(st, c));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_FLOOR, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_CHECKS, 0, 0, 0, 0));
   PetscCall(FrgSampleScoreChecks(st, arrays));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_CHECKS, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
+  if (st->sampler != FRG_SAMPLER_EM && !st->flow.radial) PetscCall(FrgSampleTransportExact(st, start, arrays));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_SAMPLE_MAP, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -181,7 +181,8 @@ PetscErrorCode FrgSampleReport(FrgSampleTask *st)
   PetscCallMPI(MPI_Gatherv(st->radius, (PetscMPIInt)st->local, MPIU_REAL, all, counts, displs, MPIU_REAL, 0, st->comm));
   if (!st->flow.radial) PetscCallMPI(MPI_Gatherv(st->x_start, (PetscMPIInt)st->local, MPIU_REAL, start, counts, displs, MPIU_REAL, 0, st->comm));
   PetscCall(FrgScoreFlowVertices(&st->flow, &c));
-  if (!rank) PetscCall(FrgSampleCompare(st, all, start, &c, &arrays));
+  PetscCall(FrgSampleCollective(st, start, &c, &arrays));
+  if (!rank) PetscCall(FrgSampleCompare(st, all, &c, &arrays));
   PetscCallMPI(MPI_Bcast(&c, sizeof(c), MPI_BYTE, 0, st->comm));
   PetscCallMPI(MPI_Bcast(&arrays, sizeof(arrays), MPI_BYTE, 0, st->comm));
   PetscCall(FrgSampleTiming(st, &c));

@@ -25,8 +25,19 @@ typedef struct {
   PetscInt ot_count;
 } FrgReportArrays;
 
+/* The rank that computes item j (floor replica, check level, map particle) of the report: round robin
+ * from the last rank, so that rank 0, which also sorts and compares the gathered samples, gets the
+ * fewest. Every item is computed the same way whichever rank owns it, and the owners' results are
+ * summed into arrays that are zero elsewhere (x + 0 is exact): the report does not depend on the ranks. */
+static inline PetscBool FrgReportOwns(PetscInt j, PetscMPIInt rank, PetscMPIInt size)
+{
+  return (PetscBool)(size - 1 - (PetscMPIInt)(j % size) == rank);
+}
+
 PETSC_INTERN PetscErrorCode FrgScoreFlowVertices(const FrgScoreFlow *, FrgComparison *);
+PETSC_INTERN PetscErrorCode FrgSampleFloor(FrgSampleTask *, FrgComparison *);
 PETSC_INTERN PetscErrorCode FrgSampleScoreChecks(FrgSampleTask *, FrgReportArrays *);
+PETSC_INTERN PetscErrorCode FrgSampleTransportExact(FrgSampleTask *, const PetscReal *, FrgReportArrays *);
 PETSC_INTERN PetscErrorCode FrgSampleTiming(FrgSampleTask *, FrgComparison *);
 PETSC_INTERN PetscErrorCode FrgSamplePrint(FrgSampleTask *, const FrgComparison *, const FrgReportArrays *);
 PETSC_INTERN PetscErrorCode FrgSampleWrite(FrgSampleTask *, const FrgComparison *, const FrgReportArrays *, const PetscReal *start, const PetscReal *all);

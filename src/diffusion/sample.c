@@ -274,7 +274,9 @@ PetscErrorCode FrgTaskSample(MPI_Comm comm)
     PetscCall(FrgScoreFlowSolve(&st.flow));
     PetscCall(FrgSampleDraw(&st));
     PetscCall(PetscLogStagePop());
+    PetscCall(PetscLogStagePush(FRG_STAGE_REPORT));
     PetscCall(FrgSampleReport(&st));
+    PetscCall(PetscLogStagePop());
   }
   PetscCall(FrgSampleDestroy(&st));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -9,7 +9,8 @@
 #include <errno.h>
 
 PetscLogEvent FRG_EVENT_RHS, FRG_EVENT_JACOBIAN, FRG_EVENT_OUTPUT, FRG_EVENT_OBSERVABLES;
-PetscLogStage FRG_STAGE_SETUP, FRG_STAGE_INTEGRATE, FRG_STAGE_OUTPUT;
+PetscLogEvent FRG_EVENT_SAMPLE_SORT, FRG_EVENT_SAMPLE_FLOOR, FRG_EVENT_SAMPLE_CHECKS, FRG_EVENT_SAMPLE_MAP;
+PetscLogStage FRG_STAGE_SETUP, FRG_STAGE_INTEGRATE, FRG_STAGE_OUTPUT, FRG_STAGE_REPORT;
 
 static char  frg_deck_path[PETSC_MAX_PATH_LEN];
 static char *frg_deck_text    = NULL;
@@ -171,9 +172,14 @@ static PetscErrorCode FrgRegisterEvents(void)
   PetscCall(PetscLogEventRegister("FrgJacobian", id, &FRG_EVENT_JACOBIAN));
   PetscCall(PetscLogEventRegister("FrgOutput", id, &FRG_EVENT_OUTPUT));
   PetscCall(PetscLogEventRegister("FrgObservables", id, &FRG_EVENT_OBSERVABLES));
+  PetscCall(PetscLogEventRegister("FrgSampleSort", id, &FRG_EVENT_SAMPLE_SORT));
+  PetscCall(PetscLogEventRegister("FrgSampleFloor", id, &FRG_EVENT_SAMPLE_FLOOR));
+  PetscCall(PetscLogEventRegister("FrgScoreChecks", id, &FRG_EVENT_SAMPLE_CHECKS));
+  PetscCall(PetscLogEventRegister("FrgTransportMap", id, &FRG_EVENT_SAMPLE_MAP));
   PetscCall(PetscLogStageRegister("Setup", &FRG_STAGE_SETUP));
   PetscCall(PetscLogStageRegister("Integrate", &FRG_STAGE_INTEGRATE));
   PetscCall(PetscLogStageRegister("Output", &FRG_STAGE_OUTPUT));
+  PetscCall(PetscLogStageRegister("Report", &FRG_STAGE_REPORT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
