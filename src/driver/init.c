@@ -9,6 +9,7 @@
 #include <errno.h>
 
 PetscLogEvent FRG_EVENT_RHS, FRG_EVENT_JACOBIAN, FRG_EVENT_OUTPUT, FRG_EVENT_OBSERVABLES;
+PetscLogEvent FRG_EVENT_BAND_FACTOR, FRG_EVENT_BAND_SOLVE;
 PetscLogEvent FRG_EVENT_SAMPLE_SORT, FRG_EVENT_SAMPLE_FLOOR, FRG_EVENT_SAMPLE_CHECKS, FRG_EVENT_SAMPLE_MAP;
 PetscLogStage FRG_STAGE_SETUP, FRG_STAGE_INTEGRATE, FRG_STAGE_OUTPUT, FRG_STAGE_REPORT;
 
@@ -171,6 +172,8 @@ static PetscErrorCode FrgRegisterEvents(void)
   PetscCall(PetscLogEventRegister("FrgRHS", id, &FRG_EVENT_RHS));
   PetscCall(PetscLogEventRegister("FrgJacobian", id, &FRG_EVENT_JACOBIAN));
   PetscCall(PetscLogEventRegister("FrgOutput", id, &FRG_EVENT_OUTPUT));
+  PetscCall(PetscLogEventRegister("FrgBandLUFactor", id, &FRG_EVENT_BAND_FACTOR));
+  PetscCall(PetscLogEventRegister("FrgBandLUSolve", id, &FRG_EVENT_BAND_SOLVE));
   PetscCall(PetscLogEventRegister("FrgObservables", id, &FRG_EVENT_OBSERVABLES));
   PetscCall(PetscLogEventRegister("FrgSampleSort", id, &FRG_EVENT_SAMPLE_SORT));
   PetscCall(PetscLogEventRegister("FrgSampleFloor", id, &FRG_EVENT_SAMPLE_FLOOR));

@@ -137,10 +137,12 @@ PETSC_INTERN PetscErrorCode FrgBandLUFactor(FrgBandLU lu, PetscReal gamma, Petsc
   PetscReal *Mloc = lu->M + 5 * lu->rstart;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_BAND_FACTOR, 0, 0, 0, 0));
   for (PetscInt i = 0; i < 5 * lu->nlocal; i++) Mloc[i] = -gamma * lu->J[i];
   for (PetscInt i = 0; i < lu->nlocal; i++) Mloc[5 * i + 2] += 1.0;
   if (lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lu->M, lu->counts5, lu->displs5, MPIU_REAL, lu->comm));
   FrgBandFactor(lu, singular);
+  PetscCall(PetscLogEventEnd(FRG_EVENT_BAND_FACTOR, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -153,6 +155,7 @@ PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU lu, Vec b, Vec x)
   PetscReal         *y = lu->b;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_BAND_SOLVE, 0, 0, 0, 0));
   PetscCall(VecGetArrayRead(b, &bl));
   PetscCall(PetscArraycpy(y + lu->rstart, bl, lu->nlocal));
   PetscCall(VecRestoreArrayRead(b, &bl));
@@ -182,5 +185,6 @@ PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU lu, Vec b, Vec x)
   PetscCall(VecGetArray(x, &xl));
   PetscCall(PetscArraycpy(xl, y + lu->rstart, lu->nlocal));
   PetscCall(VecRestoreArray(x, &xl));
+  PetscCall(PetscLogEventEnd(FRG_EVENT_BAND_SOLVE, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
