@@ -9,22 +9,7 @@
  *  3. A matrix with an exactly zero column is reported singular.
  * Prints one line per check; exits nonzero if any fails. */
 #include <frg/integrator.h>
-
-static int failures = 0;
-
-static PetscErrorCode Report(MPI_Comm comm, PetscBool ok, const char *what, double err, double tol)
-{
-  PetscFunctionBeginUser;
-  if (!ok) failures++;
-  PetscCall(PetscPrintf(comm, "%s %-70s error %.2e (tolerance %.0e)\n", ok ? "ok  " : "BAD ", what, err, tol));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static double Random(unsigned long *state)
-{
-  *state = *state * 6364136223846793005UL + 1442695040888963407UL;
-  return 2.0 * (double)(*state >> 11) / 9007199254740992.0 - 1.0;
-}
+#include "check.h"
 
 /* The global band of J (n x 5, same on every rank) such that M = I - gamma J has a zero diagonal in
  * every third row and a tiny one in every fifth; zero_column: column n/2 of M is zero. */

@@ -15,23 +15,7 @@
 #include <frg/impl.h>
 #include <frg/kt.h>
 
-
-static int failures = 0;
-
-static PetscErrorCode Report(MPI_Comm comm, PetscBool ok, const char *what, double err, double tol)
-{
-  PetscFunctionBeginUser;
-  if (!ok) failures++;
-  PetscCall(PetscPrintf(comm, "%s %-70s error %.2e (tolerance %.0e)\n", ok ? "ok  " : "BAD ", what, err, tol));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Deterministic pseudo-random numbers in [-1, 1] (same on every rank). */
-static double Random(unsigned long *state)
-{
-  *state = *state * 6364136223846793005UL + 1442695040888963407UL;
-  return 2.0 * (double)(*state >> 11) / 9007199254740992.0 - 1.0;
-}
+#include "check.h"
 
 /* The LPA flux as written in DESIGN.md 2.1, in units where A_d k^{d+2} = c m2. */
 static double DirectQ(const FrgFluxKernelParams *p, double phi, double u, double w)
