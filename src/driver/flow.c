@@ -151,8 +151,8 @@ static PetscErrorCode FrgFlowSummary(FrgFlow *flow, const FrgObservables *obs, d
 {
   FrgIntegratorStats s;
   PetscMPIInt        size;
-  const char        *names[] = {"t", "k", "phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6", "steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "wall_seconds", "ranks", "linear_setups", "newton_fails"};
-  PetscReal          values[17];
+  const char        *names[] = {"t", "k", "phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6", "steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "wall_seconds", "ranks", "linear_setups", "newton_fails", "newton_switch_t"};
+  PetscReal          values[18];
   const char        *name;
   MPI_Comm           comm = flow->grid->comm;
 
@@ -169,7 +169,8 @@ static PetscErrorCode FrgFlowSummary(FrgFlow *flow, const FrgObservables *obs, d
   values[14] = (PetscReal)size;
   values[15] = (PetscReal)s.linear_setups;
   values[16] = (PetscReal)s.nonlinear_fails;
-  PetscCall(FrgOutputWriteSummary(flow->output, names, values, 17));
+  values[17] = (PetscReal)s.newton_switch_t;
+  PetscCall(FrgOutputWriteSummary(flow->output, names, values, 18));
   PetscCall(FrgOutputGetName(flow->output, &name));
   PetscCall(PetscPrintf(comm, "\nfrg flow summary (%s)\n", name));
   PetscCall(PetscPrintf(comm, "  IR scale            t = %.6g, k = %.6e\n", (double)obs->t, (double)obs->k));

@@ -72,3 +72,20 @@ test_core_integrators_agree() {
   $PY "$TESTS/py/compare_u.py" 1e-7 cvode_bdf.h5 arkode_ark.h5 arkode_erk.h5 cvode_bdf_snes.h5 arkode_ark_snes.h5 || return 1
   $PY "$TESTS/py/compare_u.py" 1e-7 arkode_ark.h5 arkode_erk.h5
 }
+
+# The broken phase in d = 3 (inputs/tests/d3_broken.yaml) reaches the propagator pole in the deep IR,
+# where the modified Newton route hands over to the SNES route (/summary newton_switch_t > 0): on 1, 2
+# and 3 ranks at the same t, with the same steps and bitwise the same u.
+test_core_newton_handover_rank_invariance() {
+  local np
+  for np in 1 2 3; do
+    frg_np $np -options_file "$INPUTS/tests/d3_broken.yaml" -output h$np.h5 -progress 0 >h$np.log 2>&1 || { cat h$np.log; fail "frg failed on $np ranks"; return 1; }
+  done
+  $PY -c "import sys, h5py; sys.exit(0 if h5py.File('h1.h5')['summary'].attrs['newton_switch_t'] > 0 else 1)" ||
+    { fail "no hand-over to the SNES route on d3_broken.yaml (summary newton_switch_t <= 0)"; return 1; }
+  for np in 2 3; do
+    [ "$(h5attr h$np.h5 summary newton_switch_t)" = "$(h5attr h1.h5 summary newton_switch_t)" ] || { fail "$np ranks handed over at another t"; return 1; }
+    [ "$(h5attr h$np.h5 summary steps)" = "$(h5attr h1.h5 summary steps)" ] || { fail "$np ranks took other steps"; return 1; }
+  done
+  $PY "$TESTS/py/compare_u.py" 0 h1.h5 h2.h5 h3.h5
+}
