@@ -168,7 +168,7 @@ static PetscErrorCode BenchLocalize(BenchState *s, PetscInt reps, double *best)
 
 /* The arithmetic one cell needs: 3 divisions (two advection fluxes, one diffusion flux) and 40
  * additions/multiplications, on independent data. */
-static void BenchComputeOnce(const double *restrict a, const double *restrict b, double *restrict out, long n)
+FRG_CLONES static void BenchComputeOnce(const double *restrict a, const double *restrict b, double *restrict out, long n)
 {
   for (long i = 0; i < n; i++) {
     const double x = a[i], y = b[i];

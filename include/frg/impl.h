@@ -9,6 +9,17 @@
 #define FRG_EXPR_LEN 4096
 
 /* Log events of our own phases (registered in FrgInitialize). */
+/* Hot element-wise loops are compiled three times, for AVX-512, AVX2 and the Makefile's baseline
+ * x86-64, and the clone is chosen at load time (GCC target_clones): wider vectors where the CPU has
+ * them, and the binary still runs everywhere. Neither target enables FMA contraction, so all clones
+ * round every operation the same way and results stay bitwise the same on any machine (reductions in
+ * these loops are a max and an int64 sum, exact in any order). Off under AddressSanitizer. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+  #define FRG_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+  #define FRG_CLONES
+#endif
+
 PETSC_EXTERN PetscLogEvent FRG_EVENT_RHS, FRG_EVENT_JACOBIAN, FRG_EVENT_OUTPUT, FRG_EVENT_OBSERVABLES;
 PETSC_EXTERN PetscLogEvent FRG_EVENT_BAND_FACTOR, FRG_EVENT_BAND_SOLVE; /* the modified-Newton route's band LU */
 PETSC_EXTERN PetscLogEvent FRG_EVENT_SAMPLE_SORT, FRG_EVENT_SAMPLE_FLOOR, FRG_EVENT_SAMPLE_CHECKS, FRG_EVENT_SAMPLE_MAP; /* task sample's report */

@@ -59,6 +59,7 @@ struct _p_FrgIntegrator {
   } while (0)
 
 PETSC_INTERN PetscErrorCode FrgNVectorUseReproducibleNorms(N_Vector);
+PETSC_INTERN PetscErrorCode FrgNVectorUseLocalOps(N_Vector);
 PETSC_INTERN PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *norm);
 PETSC_INTERN void           FrgSundialsMessage(int code, const char *module, const char *function, char *message, void *ctx);
 PETSC_INTERN int            FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx);

@@ -78,7 +78,7 @@ PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator op, Vec u)
  * and by h m2 only scale what is compared with 0 (m2 > 0; phi > 0 with an odd left end, and a
  * product keeps the sign for phi < 0 too). u is the DMDA-indexed ghosted array. Returns whether
  * every interface met positive propagator denominators. Not collective. */
-static PetscBool FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
+FRG_CLONES static PetscBool FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
 {
   const double  shift = p->m2 * h, m2 = p->m2, cgn = -(p->c * p->goldstone), cr = p->c * p->radial;
   const double *uj    = u + xs - 1; /* uj[m] = u_j */

@@ -121,6 +121,7 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   in->y = N_VMake_Petsc(in->state, in->sunctx);
   PetscCheck(in->y, in->comm, PETSC_ERR_LIB, "N_VMake_Petsc failed");
   PetscCall(FrgNVectorUseReproducibleNorms(in->y));
+  PetscCall(FrgNVectorUseLocalOps(in->y));
   in->t = t0;
   {
     PetscBool physical;

@@ -12,6 +12,53 @@
 #include <frg/integrator.h>
 #include <nvector/nvector_petsc.h>
 
+/* The two passes over the local terms t_i = (x_i w_i)^2 (only where mask_i > 0, if a mask is given):
+ * their maximum (and whether one is NaN), and the sum of the terms scaled and rounded to integers.
+ * Branch-free, so that they vectorize, with an AVX2 clone (FRG_CLONES). */
+FRG_CLONES static PetscReal FrgTermsMax(PetscInt n, const PetscScalar *a, const PetscScalar *b, const PetscScalar *m, PetscBool *nan)
+{
+  PetscReal max = 0;
+  PetscBool isnan = PETSC_FALSE;
+
+  if (m) {
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscReal v = m[i] > 0 ? (a[i] * b[i]) * (a[i] * b[i]) : 0.0;
+      isnan |= (PetscBool)(v != v);
+      max = v > max ? v : max;
+    }
+  } else {
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscReal v = (a[i] * b[i]) * (a[i] * b[i]);
+      isnan |= (PetscBool)(v != v);
+      max = v > max ? v : max;
+    }
+  }
+  *nan = isnan;
+  return max;
+}
+
+/* Every scaled term v = t 2^(bits - exponent) lies in [0, 2^52], where (v + 2^52) - 2^52 is v rounded
+ * to the nearest integer (ties to even, the default rounding mode), exactly as nearbyint(v) but
+ * without a libm call per element; the scaling by a power of two is exact. */
+FRG_CLONES static long long FrgTermsSum(PetscInt n, const PetscScalar *a, const PetscScalar *b, const PetscScalar *m, PetscReal scale)
+{
+  const PetscReal magic = 4503599627370496.0; /* 2^52 */
+  long long       sum   = 0;
+
+  if (m) {
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscReal v = m[i] > 0 ? ((a[i] * b[i]) * (a[i] * b[i])) * scale : 0.0;
+      sum += (long long)((v + magic) - magic);
+    }
+  } else {
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscReal v = ((a[i] * b[i]) * (a[i] * b[i])) * scale;
+      sum += (long long)((v + magic) - magic);
+    }
+  }
+  return sum;
+}
+
 static PetscErrorCode FrgReproducibleSumSquares(Vec x, Vec w, Vec mask, PetscReal *sum)
 {
   const PetscScalar *a, *b, *m = NULL;
@@ -29,21 +76,8 @@ static PetscErrorCode FrgReproducibleSumSquares(Vec x, Vec w, Vec mask, PetscRea
   PetscCall(VecGetArrayRead(w, &b));
   if (mask) PetscCall(VecGetArrayRead(mask, &m));
   {
-    PetscBool nan = PETSC_FALSE;
-    /* branch-free, so that it vectorizes; a NaN term makes the sum infinite */
-    if (m) {
-      for (PetscInt i = 0; i < n; i++) {
-        const PetscReal v = m[i] > 0 ? (a[i] * b[i]) * (a[i] * b[i]) : 0.0;
-        nan |= (PetscBool)(v != v);
-        local_max = v > local_max ? v : local_max;
-      }
-    } else {
-      for (PetscInt i = 0; i < n; i++) {
-        const PetscReal v = (a[i] * b[i]) * (a[i] * b[i]);
-        nan |= (PetscBool)(v != v);
-        local_max = v > local_max ? v : local_max;
-      }
-    }
+    PetscBool nan;
+    local_max = FrgTermsMax(n, a, b, m, &nan);
     if (nan) local_max = PETSC_INFINITY;
   }
   PetscCall(MPIU_Allreduce(&local_max, &max, 1, MPIU_REAL, MPI_MAX, comm));
@@ -53,22 +87,7 @@ static PetscErrorCode FrgReproducibleSumSquares(Vec x, Vec w, Vec mask, PetscRea
     (void)frexp(max, &exponent); /* max < 2^exponent */
     bits = PetscMin(52, 62 - (int)PetscCeilReal(PetscLog2Real((PetscReal)N + 1)));
     if (bits - exponent <= 1000) {
-      /* Every scaled term v = t 2^(bits - exponent) lies in [0, 2^52], where (v + 2^52) - 2^52 is v
-       * rounded to the nearest integer (ties to even, the default rounding mode), exactly as
-       * nearbyint(v) but without a libm call per element, so that the loop vectorizes; the scaling
-       * by a power of two is exact. Both loops are the same integers on any decomposition. */
-      const PetscReal scale = ldexp(1.0, bits - exponent), magic = 4503599627370496.0; /* 2^52 */
-      if (m) {
-        for (PetscInt i = 0; i < n; i++) {
-          const PetscReal v = m[i] > 0 ? ((a[i] * b[i]) * (a[i] * b[i])) * scale : 0.0;
-          local_sum += (long long)((v + magic) - magic);
-        }
-      } else {
-        for (PetscInt i = 0; i < n; i++) {
-          const PetscReal v = ((a[i] * b[i]) * (a[i] * b[i])) * scale;
-          local_sum += (long long)((v + magic) - magic);
-        }
-      }
+      local_sum = FrgTermsSum(n, a, b, m, ldexp(1.0, bits - exponent));
     } else { /* max so small that 2^(bits - exponent) would overflow */
       for (PetscInt i = 0; i < n; i++) {
         const PetscReal t = (a[i] * b[i]) * (a[i] * b[i]);
