@@ -20,7 +20,7 @@ struct _p_FrgBandLU {
   PetscMPIInt *counts5, *displs5;      /* ... and of band rows (x 5) */
   PetscReal   *J;                      /* local rows x 5: the saved df/du */
   PetscReal   *M;                      /* (n + 2) x 5: I - gamma J, gathered; two zero rows after the last */
-  PetscReal   *U;                      /* n x 5: row k of U over the columns k..k+4, 1/U_kk in place of U_kk */
+  PetscReal   *U;                      /* n x 5: row k of U over the columns k..k+4 divided by U_kk, 1/U_kk in place of 1 */
   PetscReal   *L;                      /* n x 2: multipliers of rows k+1, k+2 at step k */
   PetscInt    *piv;                    /* n: the row exchanged with row k at step k */
   PetscReal   *b;                      /* n + 2: the gathered right-hand side, then the solution */
@@ -111,10 +111,10 @@ static void FrgBandFactor(FrgBandLU lu, PetscBool *singular)
     l1           = r0 * inv;
     l2           = s0 * inv;
     U[5 * k]     = inv;
-    U[5 * k + 1] = u1;
-    U[5 * k + 2] = u2;
-    U[5 * k + 3] = u3;
-    U[5 * k + 4] = u4;
+    U[5 * k + 1] = u1 * inv;
+    U[5 * k + 2] = u2 * inv;
+    U[5 * k + 3] = u3 * inv;
+    U[5 * k + 4] = u4 * inv;
     L[2 * k]     = l1;
     L[2 * k + 1] = l2;
     /* eliminate column k from rows k+1, k+2 and shift the window one column to the right */
@@ -174,7 +174,10 @@ PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU lu, Vec b, Vec x)
   { /* U x = y, with x[k+1..k+4] in registers (zero beyond the grid) */
     PetscReal x1 = 0, x2 = 0, x3 = 0, x4 = 0;
     for (PetscInt k = n - 1; k >= 0; k--) {
-      const PetscReal *u = &lu->U[5 * k], x0 = (y[k] - u[1] * x1 - u[2] * x2 - u[3] * x3 - u[4] * x4) * u[0];
+      /* x_k = y_k / U_kk - sum_c (U_k,k+c / U_kk) x_{k+c}, ordered so that only the last product and
+       * subtraction wait for x_{k+1}: the recurrence is latency-bound, and this shortens its chain from
+       * six dependent operations per row to two */
+      const PetscReal *u = &lu->U[5 * k], t = y[k] * u[0] - (u[2] * x2 + u[3] * x3 + u[4] * x4), x0 = t - u[1] * x1;
       y[k]               = x0;
       x4                 = x3;
       x3                 = x2;
