@@ -64,9 +64,6 @@ PETSC_INTERN PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *nor
 PETSC_INTERN void           FrgSundialsMessage(int code, const char *module, const char *function, char *message, void *ctx);
 PETSC_INTERN int            FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx);
 PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator);
-PETSC_INTERN PetscErrorCode FrgIntegratorKSPConfigure(FrgIntegrator, KSP, Mat);
-PETSC_INTERN PetscErrorCode FrgIntegratorKSPSetUpIdentity(KSP, Mat);
-PETSC_INTERN PetscErrorCode FrgNewtonShiftDiagonal(Mat, PetscScalar);
 PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm, PetscInt n, PetscInt nlocal, FrgBandLU *);
 PETSC_INTERN PetscErrorCode FrgBandLUGetJacobian(FrgBandLU, PetscReal **);
 PETSC_INTERN PetscErrorCode FrgBandLUFactor(FrgBandLU, PetscReal gamma, PetscBool *singular);

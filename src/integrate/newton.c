@@ -1,4 +1,4 @@
-/* Newton solver of the implicit integrators: a PETSc SNES handed to SUNDIALS through
+/* The SNES Newton route of the implicit integrators (-integrator_newton snes; the default route is linear.c): a PETSc SNES handed to SUNDIALS through
  * SUNNonlinSol_PetscSNES, so that -snes_*, -ksp_* and -pc_* options work.
  * SUNDIALS poses G(ycor) = ycor - gamma f(t, ypred + ycor) - rhs = 0; the wrapper ignores the
  * integrator's tolerance, so we supply what SUNDIALS' own Newton would do:
@@ -33,7 +33,7 @@ PETSC_INTERN PetscErrorCode FrgNewtonSystemData(FrgIntegrator in, PetscReal *t, 
 /* P <- P + shift I. On one rank straight on the stored diagonal of the SeqAIJ band: MatShift_SeqAIJ
  * of PETSc 3.18 went through MatSetValues row by row and was 10% of all instructions of the 0D
  * benchmark (callgrind). Same arithmetic, one addition per row. */
-PETSC_INTERN PetscErrorCode FrgNewtonShiftDiagonal(Mat P, PetscScalar shift)
+static PetscErrorCode FrgNewtonShiftDiagonal(Mat P, PetscScalar shift)
 {
   const PetscInt *ia, *ja;
   PetscInt        rows, found = 0;
@@ -109,8 +109,8 @@ static PetscErrorCode FrgNewtonConverged(SNES snes, PetscInt it, PetscReal xnorm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Direct LU of the Newton matrix A: the KSP of the SNES route and of the modified-Newton route. */
-PETSC_INTERN PetscErrorCode FrgIntegratorKSPConfigure(FrgIntegrator in, KSP ksp, Mat A)
+/* Direct LU of the Newton matrix A in the SNES's KSP. */
+static PetscErrorCode FrgIntegratorKSPConfigure(FrgIntegrator in, KSP ksp, Mat A)
 {
   PC          pc;
   PetscMPIInt size;
@@ -145,7 +145,7 @@ PETSC_INTERN PetscErrorCode FrgIntegratorKSPConfigure(FrgIntegrator in, KSP ksp,
 /* Nested solvers (-redundant_*, -sub_*, -mat_mumps_*) read their options only when the
  * preconditioner is set up: do that once now, on the identity, so that those options are consumed
  * before the unused-option check and a typo in them is reported. */
-PETSC_INTERN PetscErrorCode FrgIntegratorKSPSetUpIdentity(KSP ksp, Mat A)
+static PetscErrorCode FrgIntegratorKSPSetUpIdentity(KSP ksp, Mat A)
 {
   PetscFunctionBeginUser;
   PetscCall(MatZeroEntries(A));
