@@ -30,6 +30,8 @@ PETSC_INTERN PetscErrorCode FrgH5WriteAttributeInt(MPI_Comm, hid_t loc, const ch
 PETSC_INTERN PetscErrorCode FrgH5WriteAttributeString(MPI_Comm, hid_t loc, const char name[], const char value[]);
 PETSC_INTERN PetscErrorCode FrgH5WriteColumnOfType(MPI_Comm, hid_t loc, const char name[], hid_t type, const void *data, PetscInt count);
 PETSC_INTERN PetscErrorCode FrgH5WriteColumn(MPI_Comm, hid_t loc, const char name[], const PetscReal *values, PetscInt count);
+PETSC_INTERN PetscErrorCode FrgH5FileAccess(MPI_Comm, hid_t *fapl);
+PETSC_INTERN PetscErrorCode FrgH5TransferCollective(MPI_Comm, hid_t *dxpl);
 PETSC_INTERN PetscErrorCode FrgH5OpenGroup(MPI_Comm, hid_t file, const char path[], hid_t *group);
 PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput);
 PETSC_INTERN PetscErrorCode FrgRegisterPartialFile(const char path[]);

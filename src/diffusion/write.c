@@ -27,8 +27,7 @@ static PetscErrorCode FrgH5WriteReplicated(MPI_Comm comm, hid_t file, const char
   dset  = H5Dcreate2(file, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(dset >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 dataset %s", name);
   if (rank) FrgCallHDF5(comm, H5Sselect_none(space));
-  dxpl = H5Pcreate(H5P_DATASET_XFER);
-  FrgCallHDF5(comm, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+  PetscCall(FrgH5TransferCollective(comm, &dxpl));
   FrgCallHDF5(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, dxpl, data));
   FrgCallHDF5(comm, H5Pclose(dxpl));
   FrgCallHDF5(comm, H5Sclose(space));
@@ -55,8 +54,7 @@ static PetscErrorCode FrgH5WriteSamples(FrgSampleTask *st, hid_t file)
     FrgCallHDF5(st->comm, H5Sselect_none(space));
     FrgCallHDF5(st->comm, H5Sselect_none(mem));
   }
-  dxpl = H5Pcreate(H5P_DATASET_XFER);
-  FrgCallHDF5(st->comm, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+  PetscCall(FrgH5TransferCollective(st->comm, &dxpl));
   FrgCallHDF5(st->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, st->x));
   FrgCallHDF5(st->comm, H5Pclose(dxpl));
   FrgCallHDF5(st->comm, H5Sclose(mem));

@@ -106,8 +106,7 @@ PetscErrorCode FrgOutputOpen(FrgOutput out)
   PetscCall(PetscSNPrintf(out->partial, sizeof(out->partial), "%s.partial", out->name));
   PetscCall(FrgOutputCheckWritable(out->comm, out->partial, "-output"));
   PetscCall(FrgRegisterPartialFile(out->partial));
-  fapl = H5Pcreate(H5P_FILE_ACCESS);
-  FrgCallHDF5(out->comm, H5Pset_fapl_mpio(fapl, out->comm, MPI_INFO_NULL));
+  PetscCall(FrgH5FileAccess(out->comm, &fapl));
   out->file = H5Fcreate(out->partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   FrgCallHDF5(out->comm, H5Pclose(fapl));
   PetscCheck(out->file >= 0, out->comm, PETSC_ERR_FILE_OPEN, "-output %s: HDF5 cannot create %s", out->name, out->partial);
@@ -133,8 +132,7 @@ static PetscErrorCode FrgOutputWriteDistributed(FrgOutput out, DM da, hid_t dset
   space    = H5Dget_space(dset);
   FrgCallHDF5(out->comm, H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL));
   mem  = H5Screate_simple(1, &count[rank2], NULL);
-  dxpl = H5Pcreate(H5P_DATASET_XFER);
-  FrgCallHDF5(out->comm, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+  PetscCall(FrgH5TransferCollective(out->comm, &dxpl));
   PetscCall(VecGetArrayRead(v, &x));
   FrgCallHDF5(out->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, x));
   PetscCall(VecRestoreArrayRead(v, &x));

@@ -211,8 +211,7 @@ PetscErrorCode FrgScanWriteTable(FrgScan *scan, const FrgScanRows *rows)
   }
   PetscCall(FrgOutputCheckWritable(scan->world, partial, "-output"));
   PetscCall(FrgRegisterPartialFile(partial));
-  fapl = H5Pcreate(H5P_FILE_ACCESS);
-  FrgCallHDF5(scan->world, H5Pset_fapl_mpio(fapl, scan->world, MPI_INFO_NULL));
+  PetscCall(FrgH5FileAccess(scan->world, &fapl));
   file = H5Fcreate(partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   FrgCallHDF5(scan->world, H5Pclose(fapl));
   PetscCheck(file >= 0, scan->world, PETSC_ERR_FILE_OPEN, "-output %s: HDF5 cannot create %s", scan->output, partial);
