@@ -95,6 +95,7 @@ PETSC_EXTERN PetscErrorCode FrgIntegratorCreate(FrgOperator, FrgIntegrator *);
 PETSC_EXTERN PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator);
 PETSC_EXTERN PetscErrorCode FrgIntegratorSetUp(FrgIntegrator, PetscReal t0, Vec u0);
 PETSC_EXTERN PetscErrorCode FrgIntegratorAdvance(FrgIntegrator, PetscReal tout, Vec u);
+PETSC_EXTERN PetscErrorCode FrgIntegratorSetStopTime(FrgIntegrator, PetscReal t_stop);
 PETSC_EXTERN PetscErrorCode FrgIntegratorSetInterrupt(FrgIntegrator, PetscErrorCode (*)(MPI_Comm, PetscBool *));
 PETSC_EXTERN PetscErrorCode FrgIntegratorGetTime(FrgIntegrator, PetscReal *);
 PETSC_EXTERN PetscErrorCode FrgIntegratorGetDerivative(FrgIntegrator, PetscReal t, PetscInt order, Vec dky);

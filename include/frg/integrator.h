@@ -10,6 +10,8 @@
 #include <sundials/sundials_matrix.h>
 
 typedef struct _p_FrgBandLU *FrgBandLU;
+/* retries of one step beyond the propagator pole before the modified route hands over (FrgSundialsRHS) */
+#define FRG_POLE_RETRIES 4
 typedef enum { FRG_INTEGRATOR_CVODE_BDF, FRG_INTEGRATOR_ARKODE_ERK, FRG_INTEGRATOR_ARKODE_ARK } FrgIntegratorType;
 PETSC_EXTERN const char *const FrgIntegratorTypes[];
 /* Newton iteration of the implicit integrators: SUNDIALS' modified Newton (matrix and LU reused over
@@ -34,7 +36,8 @@ struct _p_FrgIntegrator {
   SUNNonlinearSolver nls;       /* modified route: SUNDIALS' Newton with the pole check (nls.c) */
   SUNNonlinearSolver nls_snes;  /* SNES route */
   FrgIntegratorStats offset;    /* counters before a switch to the SNES route */
-  PetscBool          pole_reached; /* the modified route met the propagator pole */
+  PetscBool          pole_reached; /* the modified route met the propagator pole for good */
+  PetscInt           pole_retries; /* retries of the current step that met the pole (reset by a converged step) */
   PetscReal          switch_t;     /* RG time of the hand-over to the SNES route, -1 if none */
   SUNNonlinearSolver nls_inner; /* modified route: SUNDIALS' Newton, wrapped by nls */
   Vec                check;     /* modified route: f at the accepted state (the pole check) */

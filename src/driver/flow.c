@@ -320,6 +320,11 @@ static PetscErrorCode FrgFlowRun(FrgFlow *flow)
   obs = flow->history.obs[flow->history.records - 1];
   PetscCall(FrgIntegratorSetUp(flow->integrator, t0, u));
   PetscCall(FrgIntegratorSetInterrupt(flow->integrator, FrgSignalPending));
+  {
+    PetscReal t_ir;
+    PetscCall(FrgModelGetParameters(flow->model, NULL, NULL, NULL, &t_ir));
+    PetscCall(FrgIntegratorSetStopTime(flow->integrator, t_ir)); /* output and checkpoint times by interpolation */
+  }
   PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
   PetscCall(FrgFlowLoop(flow, u, t0, &obs, &stopped));
   PetscCall(PetscLogStagePop());

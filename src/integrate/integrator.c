@@ -94,7 +94,13 @@ PETSC_INTERN void FrgSundialsMessage(int code, const char *module, const char *f
 }
 
 /* SUNDIALS right-hand side: 0 on success, -1 (unrecoverable) after a PETSc error, and 1
- * (recoverable: the step is retried smaller) for a state beyond the propagator pole. */
+ * (recoverable: the step is retried smaller) for a state beyond the propagator pole.
+ * On the modified-Newton route a state beyond the pole is first a trial step that went too far: in
+ * the UV, where f is tiny, the steps grow tenfold and a predictor can jump from t = 4.5 across the
+ * whole flow to t = 46, where the UV potential lies beyond the pole; retried with a quarter of the
+ * step, it does not. Only when the pole persists through FRG_POLE_RETRIES retries of the same step
+ * (h shrunk 256-fold: the deep IR of a broken phase, where the modified iteration's iterates cross
+ * the pole) does the route stop, and FrgIntegratorAdvance goes on with the SNES route. */
 PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
 {
   FrgIntegrator in = (FrgIntegrator)ctx;
@@ -102,8 +108,8 @@ PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
 
   if (FrgOperatorApply(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot))) return -1;
   if (FrgOperatorIsPhysical(in->op, &physical)) return -1;
-  if (!physical && in->newton == FRG_NEWTON_MODIFIED && in->type != FRG_INTEGRATOR_ARKODE_ERK) {
-    in->pole_reached = PETSC_TRUE; /* stop here; FrgIntegratorAdvance goes on with the SNES route */
+  if (!physical && in->newton == FRG_NEWTON_MODIFIED && in->type != FRG_INTEGRATOR_ARKODE_ERK && ++in->pole_retries > FRG_POLE_RETRIES) {
+    in->pole_reached = PETSC_TRUE;
     return -1;
   }
   return physical ? 0 : 1;
@@ -151,14 +157,38 @@ static int FrgIntegratorEvolve(FrgIntegrator in, PetscReal tout, int one_step, d
   return -1;
 }
 
-static PetscErrorCode FrgIntegratorSetStopTime(FrgIntegrator in, PetscReal tout)
+static PetscErrorCode FrgIntegratorApplyStopTime(FrgIntegrator in, PetscReal t_stop)
 {
   PetscFunctionBeginUser;
   switch (in->type) {
-  case FRG_INTEGRATOR_CVODE_BDF: FrgCallSUNDIALS(in->comm, CVodeSetStopTime(in->mem, tout)); break;
-  case FRG_INTEGRATOR_ARKODE_ERK: FrgCallSUNDIALS(in->comm, ERKStepSetStopTime(in->mem, tout)); break;
-  case FRG_INTEGRATOR_ARKODE_ARK: FrgCallSUNDIALS(in->comm, ARKStepSetStopTime(in->mem, tout)); break;
+  case FRG_INTEGRATOR_CVODE_BDF: FrgCallSUNDIALS(in->comm, CVodeSetStopTime(in->mem, t_stop)); break;
+  case FRG_INTEGRATOR_ARKODE_ERK: FrgCallSUNDIALS(in->comm, ERKStepSetStopTime(in->mem, t_stop)); break;
+  case FRG_INTEGRATOR_ARKODE_ARK: FrgCallSUNDIALS(in->comm, ARKStepSetStopTime(in->mem, t_stop)); break;
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The time the integrator's internal steps have reached (beyond the last output time with dense output). */
+static PetscErrorCode FrgIntegratorGetInternalTime(FrgIntegrator in, double *tn)
+{
+  PetscFunctionBeginUser;
+  switch (in->type) {
+  case FRG_INTEGRATOR_CVODE_BDF: FrgCallSUNDIALS(in->comm, CVodeGetCurrentTime(in->mem, tn)); break;
+  case FRG_INTEGRATOR_ARKODE_ERK: FrgCallSUNDIALS(in->comm, ERKStepGetCurrentTime(in->mem, tn)); break;
+  case FRG_INTEGRATOR_ARKODE_ARK: FrgCallSUNDIALS(in->comm, ARKStepGetCurrentTime(in->mem, tn)); break;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Sets the time that no internal step may pass. Until it is set, FrgIntegratorAdvance stops its steps
+ * at every tout. With it, a tout before t_stop no longer cuts a step: the state at tout comes from
+ * the integrator's interpolating polynomial (dense output, accurate to the local error test), and
+ * the steps follow the solution alone. Stopping at each of the 50 output times of a 0D flow had cost
+ * 34 of its 363 steps, and restarted low orders at every output time. Not collective. */
+PetscErrorCode FrgIntegratorSetStopTime(FrgIntegrator in, PetscReal t_stop)
+{
+  PetscFunctionBeginUser;
+  in->t_stop = t_stop;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -197,47 +227,74 @@ PetscErrorCode FrgIntegratorGetTime(FrgIntegrator in, PetscReal *t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Integrates to tout (never beyond: tout is also the stop time) and copies the state into u. With an
- * interrupt check it steps one internal step at a time (the same steps), asking after each. */
+/* Steps one internal step at a time until the internal time reaches tout, asking the interrupt check
+ * after each; *t is the internal time reached (< tout when the check said stop). */
+static int FrgIntegratorStepToward(FrgIntegrator in, PetscReal tout, double *t, PetscBool *stop, PetscErrorCode *ierr)
+{
+  int flag = 0;
+
+  *ierr = PETSC_SUCCESS;
+  for (PetscInt steps = 0; !*stop; steps++) {
+    flag = FrgIntegratorEvolve(in, tout, 1, t);
+    if (flag < 0 || *t >= tout) break;
+    if (steps >= in->max_steps) {
+      (void)PetscSNPrintf(in->last_message, sizeof(in->last_message), "more than %" PetscInt_FMT " steps", in->max_steps);
+      return -1;
+    }
+    if ((*ierr = in->interrupt(in->comm, stop))) break;
+  }
+  return flag;
+}
+
+/* Near the propagator pole (the deep IR of a broken phase) the modified Newton iteration, with its
+ * matrix from the predictor, converges poorly and its iterates cross the pole; full Newton copes. So
+ * at the first state beyond the pole (the RHS stops the integrator, flag -8) or after repeated
+ * failures (-3, -4, -10), the flow goes on from the last accepted step (in->y, t) with the SNES route. */
+static PetscErrorCode FrgIntegratorHandOver(FrgIntegrator in, int flag, double t, PetscBool *handed)
+{
+  PetscReal k;
+
+  PetscFunctionBeginUser;
+  *handed = (PetscBool)(in->type != FRG_INTEGRATOR_ARKODE_ERK && in->newton == FRG_NEWTON_MODIFIED && (in->pole_reached || flag == -3 || flag == -4 || flag == -10));
+  if (!*handed) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgModelGetScale(in->op->model, t, &k));
+  PetscCall(PetscInfo(NULL, "modified Newton stopped at t = %g (k = %g, flag %d%s); continuing with the SNES route\n", t, (double)k, flag, in->pole_reached ? ", propagator pole" : ""));
+  in->switch_t        = t;
+  in->t               = t;
+  in->last_message[0] = 0;
+  PetscCall(FrgIntegratorSwitchToSNES(in, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Integrates to tout and copies the state at tout into u. Steps end at tout itself unless a later
+ * stop time was set (FrgIntegratorSetStopTime): then the state at tout is interpolated and the
+ * integrator keeps its steps. With an interrupt check it steps one internal step at a time (the same
+ * steps), asking after each; when the check says stop, the state of the last step is returned and
+ * FrgIntegratorGetTime tells its time (< tout). Collective. */
 PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
 {
-  int       flag = 0;
-  double    t    = in->t;
-  PetscBool stop = PETSC_FALSE;
+  int            flag = 0;
+  double         t    = in->t, tn;
+  PetscBool      stop = PETSC_FALSE, handed;
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCheck(in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() must come first");
   while (tout > in->t) {
-    PetscCall(FrgIntegratorSetStopTime(in, tout));
-    if (!in->interrupt) flag = FrgIntegratorEvolve(in, tout, 0, &t);
-    else {
-      for (PetscInt steps = 0; !stop; steps++) {
-        flag = FrgIntegratorEvolve(in, tout, 1, &t);
-        if (flag < 0 || t >= tout) break;
-        if (steps >= in->max_steps) {
-          (void)PetscSNPrintf(in->last_message, sizeof(in->last_message), "more than %" PetscInt_FMT " steps", in->max_steps);
-          flag = -1;
-          break;
-        }
-        PetscCall(in->interrupt(in->comm, &stop));
-      }
-    }
-    /* Near the propagator pole (the deep IR of a broken phase) the modified Newton iteration, with its
-     * matrix from the predictor, converges poorly and its iterates cross the pole; full Newton copes. So
-     * at the first state beyond the pole (the RHS stops the integrator, flag -8) or after repeated
-     * failures (-3, -4, -10), the flow goes on from the last accepted step with the SNES route. */
-    if (in->type != FRG_INTEGRATOR_ARKODE_ERK && in->newton == FRG_NEWTON_MODIFIED && (in->pole_reached || flag == -3 || flag == -4 || flag == -10)) {
-      PetscReal k;
-      PetscCall(FrgModelGetScale(in->op->model, t, &k));
-      PetscCall(PetscInfo(NULL, "modified Newton stopped at t = %g (k = %g, flag %d%s); continuing with the SNES route\n", t, (double)k, flag,
-                          in->pole_reached ? ", propagator pole" : ""));
-      in->switch_t        = t;
-      in->t               = t;
-      in->last_message[0] = 0;
-      PetscCall(FrgIntegratorSwitchToSNES(in, t));
-      continue;
-    }
+    PetscCall(FrgIntegratorApplyStopTime(in, in->t_stop > tout ? in->t_stop : tout));
+    PetscCall(FrgIntegratorGetInternalTime(in, &tn));
+    if (!in->interrupt) flag = FrgIntegratorEvolve(in, tout, 0, &t); /* interpolates at tout itself */
+    else if (tn < tout) {
+      flag = FrgIntegratorStepToward(in, tout, &t, &stop, &ierr);
+      PetscCall(ierr);
+    } else t = tn; /* an earlier step already passed tout */
+    PetscCall(FrgIntegratorHandOver(in, flag, t, &handed));
+    if (handed) continue;
     if (flag < 0) PetscCall(FrgIntegratorFailed(in, flag, t, tout));
+    if (t > tout) { /* one-step mode went past tout: the state at tout from the interpolant */
+      PetscCall(FrgIntegratorGetDerivative(in, tout, 0, in->state));
+      t = tout;
+    }
     in->t = t;
     break;
   }

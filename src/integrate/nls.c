@@ -47,7 +47,13 @@ static int FrgNLSSolve(SUNNonlinearSolver S, N_Vector y0, N_Vector ycor, N_Vecto
   if (FrgNewtonSystemData(in, &t, &ypred, &gamma)) return SUN_NLS_EXT_FAIL;
   if (VecWAXPY(in->work, 1.0, ypred, N_VGetVector_Petsc(ycor))) return SUN_NLS_EXT_FAIL;
   if (FrgOperatorApply(in->op, t, in->work, in->check) || FrgOperatorIsPhysical(in->op, &physical)) return SUN_NLS_EXT_FAIL;
-  return physical ? SUN_NLS_SUCCESS : SUN_NLS_CONV_RECVR;
+  if (!physical && ++in->pole_retries > FRG_POLE_RETRIES) {
+    in->pole_reached = PETSC_TRUE; /* FrgIntegratorAdvance goes on with the SNES route */
+    return SUN_NLS_EXT_FAIL;
+  }
+  if (!physical) return SUN_NLS_CONV_RECVR;
+  in->pole_retries = 0;
+  return SUN_NLS_SUCCESS;
 }
 
 /* SUNDIALS' Newton solver on the state's vectors, wrapped with the check. */
