@@ -127,6 +127,7 @@ PETSC_EXTERN PetscErrorCode FrgOutputWriteAttributes(FrgOutput, const char group
 PETSC_EXTERN PetscErrorCode FrgOutputWriteStringAttribute(FrgOutput, const char group[], const char name[], const char value[]);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteSummary(FrgOutput, const char *names[], const PetscReal values[], PetscInt count);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteScalars(FrgOutput, const char group[], const char *names[], const PetscReal *columns[], PetscInt columns_count, PetscInt rows);
+PETSC_EXTERN PetscErrorCode FrgOutputFinish(FrgOutput);
 PETSC_EXTERN PetscErrorCode FrgOutputClose(FrgOutput, PetscBool success);
 PETSC_EXTERN PetscErrorCode FrgOutputDestroy(FrgOutput *);
 PETSC_EXTERN PetscErrorCode FrgOutputCheckWritable(MPI_Comm, const char path[], const char option[]);

@@ -17,7 +17,10 @@ struct _p_FrgOutput {
   PetscInt  capacity;                /* of the observable columns */
   PetscReal *columns[FRG_OBSERVABLE_COUNT];
   PetscInt  cells;
+  PetscInt  xs, xm;                  /* this rank's cells */
+  PetscScalar *rows;                 /* the stored records of u, [record][local cell] */
   PetscBool open;
+  PetscBool finished; /* FrgOutputFinish wrote the records */
 };
 
 #define FrgCallHDF5(comm, call) \

@@ -335,6 +335,7 @@ static PetscErrorCode FrgFlowRun(FrgFlow *flow)
     PetscCall(PetscLogStagePush(FRG_STAGE_OUTPUT));
     PetscCall(FrgFlowWriteParameters(flow));
     PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", (const char *[]){"restarted_from_t"}, &t0, 1));
+    PetscCall(FrgOutputFinish(flow->output)); /* inside the wall time: only the close and the rename are not */
     PetscCall(FrgFlowSummary(flow, &obs, MPI_Wtime() - start));
     PetscCall(FrgOutputClose(flow->output, PETSC_TRUE));
     PetscCall(PetscLogStagePop());
