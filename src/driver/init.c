@@ -7,6 +7,7 @@
  *  - An option that no object used is an error (FrgCheckUnusedOptions), so a typo never runs a default. */
 #include <frg/impl.h>
 #include <errno.h>
+#include <hdf5.h>
 
 PetscLogEvent FRG_EVENT_RHS, FRG_EVENT_JACOBIAN, FRG_EVENT_OUTPUT, FRG_EVENT_OBSERVABLES;
 PetscLogEvent FRG_EVENT_BAND_FACTOR, FRG_EVENT_BAND_SOLVE;
@@ -213,6 +214,9 @@ PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-frg_traceback", &traceback, NULL));
   if (!traceback) PetscCall(PetscPushErrorHandler(FrgErrorHandler, NULL));
   PetscCall(FrgRegisterEvents());
+  /* HDF5 sets up its type conversions and property classes on first use (about 2 ms); that is
+   * start-up, like PetscInitialize, not part of the first task's work */
+  PetscCheck(H5open() >= 0, PETSC_COMM_WORLD, PETSC_ERR_LIB, "the HDF5 library failed to initialize");
   PetscCall(FrgReadDeck(PETSC_COMM_WORLD));
   /* the command line wins over the deck */
   PetscCall(PetscOptionsInsert(NULL, argc, argv, NULL));
