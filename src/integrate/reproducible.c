@@ -135,7 +135,7 @@ static PetscErrorCode FrgReproducibleSumSquares(Vec x, Vec w, Vec mask, PetscRea
   if (mask) PetscCall(VecGetArrayRead(mask, &m));
   max = FrgTermsMax(n, a, b, m);
   if (size > 1) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &max, 1, MPIU_REAL, MPI_MAX, comm));
-  if (!(max < PETSC_INFINITY)) *sum = PETSC_INFINITY;
+  if (!(max <= PETSC_MAX_REAL)) *sum = (PetscReal)INFINITY; /* an infinite term (IEEE, not PETSC_INFINITY) */
   else {
     /* max = 0 still runs the sum pass: all terms are 0, or NaN */
     (void)frexp(max, &exponent); /* max < 2^exponent */

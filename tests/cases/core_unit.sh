@@ -14,3 +14,12 @@ test_core_unit_kt() {
   "$BUILD/tests/unit/test_kt" || { fail "test_kt on 1 rank"; return 1; }
   mpirun -n 2 --oversubscribe "$BUILD/tests/unit/test_kt" || fail "test_kt on 2 ranks"
 }
+
+# The integrators' vector operations (tests/unit/test_nvector.c): the exact weighted RMS norm against a
+# long-double sum and bitwise against one rank, NaN/Inf propagation, element-wise operations bitwise
+# against their formulas; on 1, 2 and 3 ranks.
+test_core_unit_nvector() {
+  "$BUILD/tests/unit/test_nvector" || { fail "test_nvector on 1 rank"; return 1; }
+  mpirun -n 2 --oversubscribe "$BUILD/tests/unit/test_nvector" || fail "test_nvector on 2 ranks"
+  mpirun -n 3 --oversubscribe "$BUILD/tests/unit/test_nvector" || fail "test_nvector on 3 ranks"
+}
