@@ -186,7 +186,7 @@ def bench_rhs_cost(cells, state_t, reps):
     return res
 
 
-def bench_peer(exact, method, rtol, atol, extra=()):
+def bench_peer(exact, method, rtol, atol, ref, extra=()):
     cmd = [PY, PEER, "--method", method, "--rtol", rtol, "--atol", atol, "--repeat", str(REPS), *extra]
     log(f"[bench] peer: {' '.join(cmd)}")
     _, p = run(cmd, timeout=600)
@@ -194,10 +194,57 @@ def bench_peer(exact, method, rtol, atol, extra=()):
         add(f"scipy {method} rtol {rtol}", "wall, solve_ivp", 0.0, "s", "failed", p.stdout.strip()[-80:])
         return None
     d = dict(kv.split("=", 1) for kv in p.stdout.split())
-    acc = f"Gamma2 rel.err {float(d['rel_err_gamma2']):.2e}, Gamma4 {float(d['rel_err_gamma4']):.2e}"
-    rows.append((f"scipy {method} rtol {rtol}", "wall, solve_ivp", float(d["wall_median"]), float(d["wall_min"]), float(d["wall_max"]), "s", acc,
+    g2, g4 = float(d["gamma2"]), float(d["gamma4"])
+    r = {"code": f"scipy {method}", "rtol": rtol, "wall": float(d["wall_median"]), "err2": float(d["rel_err_gamma2"]), "err4": float(d["rel_err_gamma4"]),
+         "d2": abs(g2 / ref["gamma2"] - 1), "d4": abs(g4 / ref["gamma4"] - 1)}
+    rows.append((f"scipy {method} rtol {rtol}", "wall, solve_ivp", float(d["wall_median"]), float(d["wall_min"]), float(d["wall_max"]), "s", accuracy_text(r),
                  f"{d['nfev']} RHS, {d['njev']} Jacobians, {d['nlu']} LU"))
-    return {"method": method, "rtol": rtol, "wall": float(d["wall_median"]), "err2": float(d["rel_err_gamma2"]), "err4": float(d["rel_err_gamma4"])}
+    return r
+
+
+def accuracy_text(r):
+    return (f"vs exact: Gamma2 {r['err2']:.2e}, Gamma4 {r['err4']:.2e}; time-integration error: Gamma2 {r['d2']:.1e}, Gamma4 {r['d4']:.1e}")
+
+
+def reference_0d():
+    """The semi-discrete limit of the 0D benchmark (the same KT system integrated to round-off): frg
+    at rtol 1e-12 with full Newton, and the peer's LSODA at rtol 1e-12 as an independent check that the
+    two codes integrate the same discretization. The time-integration error of every run below is
+    measured against frg's value."""
+    cmd = [FRG, *DOUBLE_WELL, "-Lambda", "1e12", "-t_ir", "60", "-rtol", "1e-12", "-atol", "1e-14", "-integrator_newton", "snes",
+           "-integrator_max_steps", "1000000", "-output_every", "60", "-output", f"{TMP}/bench_ref.h5"]
+    log(f"[bench] semi-discrete reference: {' '.join(cmd)}")
+    _, p = run(cmd)
+    if p.returncode:
+        raise RuntimeError(f"reference run failed: {p.stderr.strip()[-200:]}")
+    s = frg_summary(p.stdout)
+    peer = [PY, PEER, "--method", "LSODA", "--rtol", "1e-12", "--atol", "1e-14", "--repeat", "0", "--first-step", "1e-6"]
+    log(f"[bench] the same with the peer: {' '.join(peer)}")
+    _, q = run(peer, timeout=600)
+    d = dict(kv.split("=", 1) for kv in q.stdout.split()) if not q.returncode else {}
+    ref = {"gamma2": s["gamma2"], "gamma4": s["gamma4"]}
+    if d:
+        ref["peer2"], ref["peer4"] = float(d["gamma2"]), float(d["gamma4"])
+        ref["agree"] = max(abs(ref["peer2"] / ref["gamma2"] - 1), abs(ref["peer4"] / ref["gamma4"] - 1))
+    return ref
+
+
+def frg_rung(exact, ref, rtol, atol):
+    """frg's 0D benchmark at another tolerance: median solve time and errors."""
+    cmd = [FRG, *DOUBLE_WELL, "-Lambda", "1e12", "-t_ir", "60", "-rtol", rtol, "-atol", atol, "-output", f"{TMP}/bench_dw_rtol.h5"]
+    log(f"[bench] frg rtol {rtol}: {' '.join(cmd)}")
+    sums = [frg_summary(p.stdout) for _, p in repeat(cmd)]
+    s = sums[-1]
+    r = {"code": "frg", "rtol": rtol, "wall": statistics.median(x["solve"] for x in sums), "err2": abs(s["gamma2"] / exact["exact_gamma2"] - 1),
+         "err4": abs(s["gamma4"] / exact["exact_gamma4"] - 1), "d2": abs(s["gamma2"] / ref["gamma2"] - 1), "d4": abs(s["gamma4"] / ref["gamma4"] - 1)}
+    add(f"frg rtol {rtol}", "wall, solve in process", [x["solve"] for x in sums], "s", accuracy_text(r), work_note(s))
+    return r
+
+
+def cheapest(peers, d2, d4):
+    """The fastest peer rung whose time-integration errors of Gamma2 and Gamma4 are both at most d2, d4."""
+    matched = [p for p in peers if p["d2"] <= d2 and p["d4"] <= d4]
+    return min(matched, key=lambda p: p["wall"]) if matched else None
 
 
 def task_available(task):
@@ -287,13 +334,17 @@ def main():
     mach = machine()
     t_start = time.perf_counter()
     exact = exact0d()
+    ref = reference_0d()
 
     # 1. the issue-2 workload, two conventions
     s, err2, err4 = bench_double_well(exact, "0D O(4) double well, Lambda 1e12, t_IR 60", "1e12", "60")
     frg_solve = [r[2] for r in rows if r[1] == "wall, solve in process"][0]  # its median
+    frg_default = {"code": "frg", "rtol": "1e-8", "wall": frg_solve, "err2": err2, "err4": err4,
+                   "d2": abs(s["gamma2"] / ref["gamma2"] - 1), "d4": abs(s["gamma4"] / ref["gamma4"] - 1)}
     bench_newton_snes(exact, "0D O(4) double well, Lambda 1e12, t_IR 60")
     bench_double_well(exact, "0D O(4) double well, Lambda 1e6, t_IR 30 (Koenigstein's 1e12/60)", "1e6", "30")
     lv = bench_log_view("dw", "1e12", "60")
+    frg_rungs = [frg_rung(exact, ref, rtol, atol) for rtol, atol in (("1e-7", "1e-9"), ("1e-9", "1e-11"), ("1e-10", "1e-12"))]
 
     # 2. RHS cost and roofline
     small = bench_rhs_cost(800, 5.0, REPS)
@@ -313,25 +364,13 @@ def main():
 
     # 3. the SciPy peer, same discretization, a ladder of tolerances
     peers = []
-    for rtol, atol in (("1e-8", "1e-10"), ("1e-9", "1e-11")) + ((("1e-10", "1e-12"),) if not QUICK else ()):
-        peers.append(bench_peer(exact, "BDF", rtol, atol))
-    for rtol, atol in (("1e-8", "1e-10"), ("1e-10", "1e-12")):
-        peers.append(bench_peer(exact, "LSODA", rtol, atol, ("--first-step", "1e-6")))
+    ladder = (("1e-7", "1e-9"), ("1e-8", "1e-10"), ("1e-9", "1e-11"), ("1e-10", "1e-12")) + ((("1e-11", "1e-13"),) if not QUICK else ())
+    for rtol, atol in ladder:
+        peers.append(bench_peer(exact, "BDF", rtol, atol, ref))
+    for rtol, atol in ladder:
+        peers.append(bench_peer(exact, "LSODA", rtol, atol, ref, ("--first-step", "1e-6")))
     peers = [p for p in peers if p]
-    matched = [p for p in peers if p["err2"] <= err2 and p["err4"] <= err4]
-    matched_speedup = lower_speedup = None
-    if matched:
-        best = min(matched, key=lambda p: p["wall"])
-        matched_speedup = best["wall"] / frg_solve
-        speedup = f"{matched_speedup:.1f}x (peer {best['method']} rtol {best['rtol']}: errors <= frg's)"
-    elif peers:
-        best = min(peers, key=lambda p: max(p["err2"] / err2, p["err4"] / err4))
-        lower_speedup = best["wall"] / frg_solve
-        speedup = (f">= {lower_speedup:.1f}x (no peer rung reached frg's accuracy; the closest, {best['method']} rtol {best['rtol']}, "
-                   f"is still less accurate)")
-    else:
-        speedup = "peer failed"
-    fastest = min(peers, key=lambda p: p["wall"]) if peers else None
+    comparison = compare_with_peers(frg_default, frg_rungs, peers, err2, err4)
 
     # 4. workloads of the other issues (measured when their task and deck exist in this build)
     bench_optional("d=3 O(1) flow (inputs/default.yaml with N = 1)", "flow", "inputs/default.yaml",
@@ -357,14 +396,46 @@ def main():
                ("0D double well: whole process, median", first("wall, whole process")[2], 0.25, "s", "below"),
                ("RHS per cell per evaluation, 800 cells, median", first("FrgOperatorApply per cell")[2], 30, "ns", "below"),
                ("RHS over roofline, 800 cells, median", first("ratio")[2], 3, "x", "below")]
-    if matched_speedup is not None:
-        targets.append(("speed-up over the SciPy peer at equal accuracy", matched_speedup, 50, "x", "above"))
-    elif lower_speedup is not None:
-        targets.append(("speed-up over the SciPy peer (lower bound)", lower_speedup, 50, "x", "above"))
-    report(mach, s, lv, speedup, fastest, frg_solve, total, targets)
+    if comparison["speedup"] is not None:
+        targets.append(("speed-up over the SciPy peer at equal accuracy", comparison["speedup"], 50, "x", "above"))
+    elif comparison["lower"] is not None:
+        targets.append(("speed-up over the SciPy peer (lower bound)", comparison["lower"], 50, "x", "above"))
+    report(mach, s, lv, comparison, ref, frg_solve, total, targets)
 
 
-def report(mach, s, lv, speedup, fastest, frg_solve, total, targets):
+def compare_with_peers(frg_default, frg_rungs, peers, err2, err4):
+    """frg's speed-up at equal accuracy. Both codes integrate the same semi-discrete system, so their
+    errors against the exact vertices share the spatial floor (Gamma2 1.8e-6, Gamma4 1.8e-5 at 800
+    cells) and differ only by the time-integration error, whose sign varies from run to run: a run can
+    land below the floor by cancellation. Equal accuracy is therefore judged on the time-integration
+    error (against the semi-discrete limit): the cheapest peer rung whose Gamma2 and Gamma4 errors are
+    both at most frg's. The rule on the errors against the exact values is reported beside it."""
+    out = {"speedup": None, "lower": None, "lines": []}
+    best = cheapest(peers, frg_default["d2"], frg_default["d4"])
+    if best:
+        out["speedup"] = best["wall"] / frg_default["wall"]
+        out["text"] = f"{out['speedup']:.1f}x (peer {best['code']} rtol {best['rtol']}: time-integration errors <= frg's)"
+    elif peers:
+        closest = min(peers, key=lambda p: max(p["d2"] / max(frg_default["d2"], 1e-300), p["d4"] / max(frg_default["d4"], 1e-300)))
+        out["lower"] = closest["wall"] / frg_default["wall"]
+        out["text"] = f">= {out['lower']:.1f}x (no peer rung was as accurate; the closest, {closest['code']} rtol {closest['rtol']}, is less accurate)"
+    else:
+        out["text"] = "peer failed"
+    for r in [frg_default] + frg_rungs:
+        b = cheapest(peers, r["d2"], r["d4"])
+        ratio = f"{b['wall'] / r['wall']:.1f}x over {b['code']} rtol {b['rtol']} ({b['wall']:.3f} s)" if b else "no peer rung as accurate"
+        out["lines"].append(f"frg rtol {r['rtol']:<6} {r['wall']:.4f} s, time-integration errors {r['d2']:.1e} / {r['d4']:.1e}: {ratio}")
+    exact_match = [p for p in peers if p["err2"] <= err2 and p["err4"] <= err4]
+    if exact_match:
+        b = min(exact_match, key=lambda p: p["wall"])
+        out["exact_rule"] = f"{b['wall'] / frg_default['wall']:.1f}x (peer {b['code']} rtol {b['rtol']}: errors against the exact vertices <= frg's)"
+    else:
+        out["exact_rule"] = "no peer rung has both errors against the exact vertices at most frg's"
+    out["fastest"] = min(peers, key=lambda p: p["wall"]) if peers else None
+    return out
+
+
+def report(mach, s, lv, comparison, ref, frg_solve, total, targets):
     print(f"frg benchmarks ({datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC), {REPS} repetitions after a warm-up")
     print(f"machine: {mach['cpu']}, {mach['cores']} cores; PETSc {mach['petsc']}, SUNDIALS {mach['sundials']}, HDF5 {mach['hdf5']}; "
           f"Python {mach['python']}, NumPy {mach['numpy']}, SciPy {mach['scipy']}; load average at start {mach['load']}")
@@ -377,10 +448,17 @@ def report(mach, s, lv, speedup, fastest, frg_solve, total, targets):
         else:
             note = "; ".join(x for x in (r[6], r[7]) if x)
             print(f"{r[0]:<{w}}  {r[1]:<{m}}  {r[2]:>10.4g} {r[3]:>10.4g} {r[4]:>10.4g} {r[5]:<4}  {note}")
-    print(f"\nspeed-up of frg (solve, median {frg_solve:.4f} s) over the SciPy peer at equal or better accuracy (Gamma2 and Gamma4): {speedup}")
+    print(f"\nsemi-discrete limit (frg, rtol 1e-12, full Newton): Gamma2 {ref['gamma2']:.12g}, Gamma4 {ref['gamma4']:.12g}"
+          + (f"; the peer's LSODA at rtol 1e-12 agrees to {ref['agree']:.1e}" if "agree" in ref else "; the peer's reference run failed"))
+    print(f"speed-up of frg (solve, median {frg_solve:.4f} s) over the SciPy peer at equal accuracy: {comparison['text']}")
+    print("  work-precision, frg's tolerance ladder against the cheapest peer rung at least as accurate (time-integration error of Gamma2 / Gamma4):")
+    for line in comparison["lines"]:
+        print("    " + line)
+    print(f"  by the errors against the exact vertices instead (both codes share the spatial floor): {comparison['exact_rule']}")
+    fastest = comparison["fastest"]
     if fastest:
-        print(f"  (fastest peer rung regardless of accuracy: {fastest['method']} rtol {fastest['rtol']}, {fastest['wall']:.3f} s, "
-              f"{fastest['wall'] / frg_solve:.1f}x frg's solve time, Gamma2 rel.err {fastest['err2']:.2e}, Gamma4 {fastest['err4']:.2e})")
+        print(f"  (fastest peer rung regardless of accuracy: {fastest['code']} rtol {fastest['rtol']}, {fastest['wall']:.3f} s, "
+              f"{fastest['wall'] / frg_solve:.1f}x frg's solve time)")
     if s:
         print(f"work counts (0D, Lambda 1e12): {s['steps']} steps, {s['rhs'] / s['steps']:.2f} RHS/step, {s['newton'] / s['steps']:.2f} Newton it./step, "
               f"{s['jac'] / s['steps']:.2f} Jacobians/step, {s['lu'] / s['steps']:.2f} LU/step, {s['ncf']} Newton failures, {s['etf']} error-test failures")

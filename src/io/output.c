@@ -200,20 +200,22 @@ PetscErrorCode FrgOutputAppendState(FrgOutput out, PetscReal t, Vec u, const Frg
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* /flow/u [records, cells] from the stored records. Collective. */
+/* /flow/u [records, cells] from the stored records (none without a grid: tasks other than flow).
+ * Collective. */
 static PetscErrorCode FrgOutputWriteStates(FrgOutput out)
 {
   hid_t   group, space, dset;
   hsize_t dims[2];
 
   PetscFunctionBeginUser;
+  if (!out->cells) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(FrgH5OpenGroup(out->comm, out->file, "/flow", &group));
   dims[0] = (hsize_t)out->records;
   dims[1] = (hsize_t)out->cells;
   space   = H5Screate_simple(2, dims, NULL);
   dset    = H5Dcreate2(group, "u", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(dset >= 0, out->comm, PETSC_ERR_FILE_WRITE, "cannot create /flow/u");
-  PetscCall(FrgOutputWriteColumns(out, dset, out->records, out->xs, out->xm, out->rows));
+  if (out->records) PetscCall(FrgOutputWriteColumns(out, dset, out->records, out->xs, out->xm, out->rows)); /* MPI-IO fails on empty writes */
   PetscCall(FrgH5WriteAttributeString(out->comm, dset, "description", "u = dU/dphi, cell averages, [time, cell]; time as in /flow/t"));
   FrgCallHDF5(out->comm, H5Dclose(dset));
   FrgCallHDF5(out->comm, H5Sclose(space));
