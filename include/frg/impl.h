@@ -34,6 +34,7 @@ struct _p_FrgGrid {
   PetscReal   spacing;
   FrgBoundary left, right;
   PetscInt    fit_cells; /* cells of the least-squares fit of the vertices at phi = 0 */
+  PetscReal  *fit_qr;    /* its factored matrix, built on first use (src/analysis/observables.c) */
   PetscBool   setup;
 };
 

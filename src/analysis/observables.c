@@ -15,34 +15,76 @@ const char *const FrgObservableNames[FRG_OBSERVABLE_COUNT] = {"t", "k", "phi0", 
 
 #define FRG_FIT_TERMS 4 /* a1, a3, a5, a7 */
 
-/* Least squares min |A c - b| for an m x FRG_FIT_TERMS matrix (row-major) by Householder QR; A and
- * b are overwritten, c = the first FRG_FIT_TERMS entries of b on return. */
-static void FrgLeastSquares(int m, double *A, double *b)
+/* Householder QR of an m x FRG_FIT_TERMS matrix (row-major), in place: R on and above the diagonal,
+ * the reflectors v_c below it, with their first entries in qr[m n + c] and |v_c|^2 in
+ * qr[m n + n + c] (qr holds m n + 2 n numbers). */
+static void FrgLeastSquaresFactor(int m, double *qr)
 {
   const int n = FRG_FIT_TERMS;
+  double   *A = qr, *vfirst = qr + m * n, *vnorm2 = qr + m * n + n;
 
   for (int c = 0; c < n; c++) {
-    double norm = 0, alpha, vnorm2 = 0;
+    double norm = 0, alpha;
     for (int r = c; r < m; r++) norm += A[r * n + c] * A[r * n + c];
     norm  = sqrt(norm);
     alpha = A[c * n + c] > 0 ? -norm : norm;
     A[c * n + c] -= alpha; /* v = column - alpha e_c, stored in place */
-    for (int r = c; r < m; r++) vnorm2 += A[r * n + c] * A[r * n + c];
-    if (vnorm2 == 0) continue;
-    for (int k = c + 1; k <= n; k++) { /* apply I - 2 v v^T/|v|^2 to column k (k == n: b) */
-      double dot = 0;
-      for (int r = c; r < m; r++) dot += A[r * n + c] * (k < n ? A[r * n + k] : b[r]);
-      for (int r = c; r < m; r++) {
-        if (k < n) A[r * n + k] -= 2 * dot / vnorm2 * A[r * n + c];
-        else b[r] -= 2 * dot / vnorm2 * A[r * n + c];
+    vnorm2[c] = 0;
+    for (int r = c; r < m; r++) vnorm2[c] += A[r * n + c] * A[r * n + c];
+    vfirst[c] = A[c * n + c];
+    if (vnorm2[c] != 0)
+      for (int k = c + 1; k < n; k++) { /* apply I - 2 v v^T/|v|^2 to column k */
+        double dot = 0;
+        for (int r = c; r < m; r++) dot += A[r * n + c] * A[r * n + k];
+        for (int r = c; r < m; r++) A[r * n + k] -= 2 * dot / vnorm2[c] * A[r * n + c];
       }
-    }
     A[c * n + c] = alpha; /* R's diagonal */
+  }
+}
+
+/* min |A c - b| with the factors of FrgLeastSquaresFactor; b is overwritten, c = its first
+ * FRG_FIT_TERMS entries on return. The same operations as a QR that transforms b alongside A. */
+static void FrgLeastSquaresSolve(int m, const double *qr, double *b)
+{
+  const int     n = FRG_FIT_TERMS;
+  const double *A = qr, *vfirst = qr + m * n, *vnorm2 = qr + m * n + n;
+
+  for (int c = 0; c < n; c++) {
+    double dot = vfirst[c] * b[c];
+    if (vnorm2[c] == 0) continue;
+    for (int r = c + 1; r < m; r++) dot += A[r * n + c] * b[r];
+    b[c] -= 2 * dot / vnorm2[c] * vfirst[c];
+    for (int r = c + 1; r < m; r++) b[r] -= 2 * dot / vnorm2[c] * A[r * n + c];
   }
   for (int r = n - 1; r >= 0; r--) {
     for (int k = r + 1; k < n; k++) b[r] -= A[r * n + k] * b[k];
     b[r] /= A[r * n + r];
   }
+}
+
+/* The factored fit matrix of the grid: the cell averages of (phi/phi_w)^p, p = 1, 3, 5, 7, over cells
+ * 1..cells. It depends on the grid alone, so it is built once: its 320 pow calls were most of the
+ * cost of the observables at each output time. */
+static PetscErrorCode FrgObservablesFitMatrix(FrgGrid grid, PetscInt cells, const double **qr)
+{
+  const double h = grid->spacing, width = (cells + 0.5) * h;
+  double      *A;
+
+  PetscFunctionBeginUser;
+  if (!grid->fit_qr) {
+    PetscCall(PetscMalloc1(cells * FRG_FIT_TERMS + 2 * FRG_FIT_TERMS, &grid->fit_qr));
+    A = grid->fit_qr;
+    for (PetscInt r = 0; r < cells; r++) {
+      const double lo = (r + 0.5) * h / width, hi = (r + 1.5) * h / width;
+      for (int m = 0; m < FRG_FIT_TERMS; m++) {
+        const int p              = 2 * m + 1; /* average of (phi/width)^p over the cell */
+        A[r * FRG_FIT_TERMS + m] = (pow(hi, p + 1) - pow(lo, p + 1)) / ((p + 1) * (h / width));
+      }
+    }
+    FrgLeastSquaresFactor((int)cells, A);
+  }
+  *qr = grid->fit_qr;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Vertices at phi = 0 (odd left end only) from the first fit cells, all[0..cells]: least squares of the
@@ -51,24 +93,19 @@ static void FrgLeastSquares(int m, double *A, double *b)
  * few cells would amplify by 1/h^(n-1). */
 static PetscErrorCode FrgObservablesVertices(FrgGrid grid, PetscInt cells, const PetscReal all[], FrgObservables *obs)
 {
-  const double h = grid->spacing, width = (cells + 0.5) * h;
-  double      *A, *b;
+  const double  h = grid->spacing, width = (cells + 0.5) * h;
+  const double *qr = NULL;
+  double       *b;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc2(cells * FRG_FIT_TERMS, &A, cells, &b));
-  for (PetscInt r = 0; r < cells; r++) {
-    const double lo = (r + 0.5) * h / width, hi = (r + 1.5) * h / width;
-    for (int m = 0; m < FRG_FIT_TERMS; m++) {
-      const int p            = 2 * m + 1; /* average of (phi/width)^p over the cell */
-      A[r * FRG_FIT_TERMS + m] = (pow(hi, p + 1) - pow(lo, p + 1)) / ((p + 1) * (h / width));
-    }
-    b[r] = all[r + 1];
-  }
-  FrgLeastSquares((int)cells, A, b);
+  PetscCall(FrgObservablesFitMatrix(grid, cells, &qr));
+  PetscCall(PetscMalloc1(cells, &b));
+  for (PetscInt r = 0; r < cells; r++) b[r] = all[r + 1];
+  FrgLeastSquaresSolve((int)cells, qr, b);
   obs->gamma2 = b[0] / width;
   obs->gamma4 = 6.0 * b[1] / (width * width * width);
   obs->gamma6 = 120.0 * b[2] / pow(width, 5);
-  PetscCall(PetscFree2(A, b));
+  PetscCall(PetscFree(b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

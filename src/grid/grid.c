@@ -173,6 +173,7 @@ PetscErrorCode FrgGridDestroy(FrgGrid *grid)
   PetscFunctionBeginUser;
   if (!*grid) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(DMDestroy(&(*grid)->da));
+  PetscCall(PetscFree((*grid)->fit_qr));
   PetscCall(PetscFree(*grid));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
