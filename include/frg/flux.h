@@ -22,6 +22,10 @@ typedef struct {
   double c, m2, goldstone, radial;
 } FrgFluxKernelParams;
 
+/* A relative propagator denominator (k^2 + U'/phi over k^2, or k^2 + U'' over k^2) below this counts
+ * as near the pole: the flat inner region of a broken phase in the IR. */
+#define FRG_POLE_NEAR 0.5
+
 /* Advection flux F(u) at phi and its derivatives dF/du and d2F/du2 (for the Jacobian). */
 static inline double FrgFluxAdvection(const FrgFluxKernelParams *p, double phi, double u, double *dF, double *d2F)
 {

@@ -67,7 +67,7 @@ struct _p_FrgOperator {
   PetscReal *flux;     /* interface fluxes, allocated once: cells + 1 on this rank */
   PetscReal *dflux;    /* d flux / d u_{j-1..j+2} per interface, 4 per interface */
   PetscInt  rhs_evals, jac_evals;
-  PetscBool local_physical; /* last RHS met only positive denominators on this rank */
+  int       local_pole;     /* pole status of the last RHS on this rank (kt.c: crossed, near) */
   PetscBool setup;
 };
 

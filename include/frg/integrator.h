@@ -10,7 +10,8 @@
 #include <sundials/sundials_matrix.h>
 
 typedef struct _p_FrgBandLU *FrgBandLU;
-/* retries of one step beyond the propagator pole before the modified route hands over (FrgSundialsRHS) */
+/* retries of one step beyond the propagator pole, from a state far from it, before the modified
+ * route hands over (FrgSundialsRHS) */
 #define FRG_POLE_RETRIES 4
 typedef enum { FRG_INTEGRATOR_CVODE_BDF, FRG_INTEGRATOR_ARKODE_ERK, FRG_INTEGRATOR_ARKODE_ARK } FrgIntegratorType;
 PETSC_EXTERN const char *const FrgIntegratorTypes[];
@@ -38,6 +39,7 @@ struct _p_FrgIntegrator {
   FrgIntegratorStats offset;    /* counters before a switch to the SNES route */
   PetscBool          pole_reached; /* the modified route met the propagator pole for good */
   PetscInt           pole_retries; /* retries of the current step that met the pole (reset by a converged step) */
+  PetscBool          near_pole;    /* the last converged state lies near the pole (FrgOperatorPoleStatus) */
   PetscReal          switch_t;     /* RG time of the hand-over to the SNES route, -1 if none */
   SUNNonlinearSolver nls_inner; /* modified route: SUNDIALS' Newton, wrapped by nls */
   Vec                check;     /* modified route: f at the accepted state (the pole check) */
@@ -66,6 +68,7 @@ PETSC_INTERN PetscErrorCode FrgNVectorUseLocalOps(N_Vector);
 PETSC_INTERN PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *norm);
 PETSC_INTERN void           FrgSundialsMessage(int code, const char *module, const char *function, char *message, void *ctx);
 PETSC_INTERN int            FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx);
+PETSC_INTERN PetscBool      FrgIntegratorPoleGiveUp(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm, PetscInt n, PetscInt nlocal, FrgBandLU *);
 PETSC_INTERN PetscErrorCode FrgBandLUGetJacobian(FrgBandLU, PetscReal **);

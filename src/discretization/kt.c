@@ -70,6 +70,12 @@ PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator op, Vec u)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Pole status of the last right-hand side on this rank (op->local_pole): some interface denominator
+ * is <= 0 (crossed), or below FRG_POLE_NEAR of its value at u = 0 (near: m2 phi + u < m2 phi/2 or
+ * m2 + w < m2/2, the flat region of a broken phase in the IR). */
+#define FRG_POLE_CROSSED   1
+#define FRG_POLE_NEAR_FLAG 2
+
 /* FrgKTFlux (include/frg/kt.h) at the interfaces j + 1/2, j = xs - 1 + m, m = first..xm, of a flow
  * with a Goldstone term, as one branch-free loop the compiler vectorizes (the call per interface
  * with its branches ran at about 4x the roofline of bench/rhs_cost). The same operations in the
@@ -78,11 +84,11 @@ PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator op, Vec u)
  * and by h m2 only scale what is compared with 0 (m2 > 0; phi > 0 with an odd left end, and a
  * product keeps the sign for phi < 0 too). u is the DMDA-indexed ghosted array. Returns whether
  * every interface met positive propagator denominators. Not collective. */
-FRG_CLONES static PetscBool FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
+FRG_CLONES static int FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
 {
   const double  shift = p->m2 * h, m2 = p->m2, cgn = -(p->c * p->goldstone), cr = p->c * p->radial;
   const double *uj    = u + xs - 1; /* uj[m] = u_j */
-  int           bad   = 0;
+  int           bad = 0, near = 0;
 
   for (PetscInt m = first; m <= xm; m++) {
     const double um1 = uj[m - 1], u0 = uj[m], up1 = uj[m + 1], up2 = uj[m + 2];
@@ -105,9 +111,10 @@ FRG_CLONES static PetscBool FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, d
     const double w = dc / h, P = cr * w * (1.0 / (m2 + w));
 
     bad |= (((m2phi + uminus) * m2phi <= 0) | ((m2phi + uplus) * m2phi <= 0)) | (m2 + w <= 0);
+    near |= (((m2phi + uminus) * m2phi < FRG_POLE_NEAR * (m2phi * m2phi)) | ((m2phi + uplus) * m2phi < FRG_POLE_NEAR * (m2phi * m2phi))) | (m2 + w < FRG_POLE_NEAR * m2);
     G[m] = P - H;
   }
-  return (PetscBool)!bad;
+  return (bad ? FRG_POLE_CROSSED : 0) | (near ? FRG_POLE_NEAR_FLAG : 0);
 }
 
 PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
@@ -131,13 +138,13 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
    * at -1/2 is never needed: f_0 = 0 by symmetry. */
   first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
   if (kp.goldstone != 0.0) {
-    op->local_physical = FrgKTFluxesGoldstone(&kp, x0, h, u, xs, first, xm, G);
+    op->local_pole = FrgKTFluxesGoldstone(&kp, x0, h, u, xs, first, xm, G);
   } else {
     for (PetscInt m = first; m <= xm; m++) {
       const PetscInt j = xs - 1 + m;
       G[m]             = FrgKTFlux(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &denominator);
     }
-    op->local_physical = (PetscBool)(denominator > 0);
+    op->local_pole = (denominator > 0 ? 0 : FRG_POLE_CROSSED) | (denominator < FRG_POLE_NEAR ? FRG_POLE_NEAR_FLAG : 0);
   }
   for (PetscInt m = 0; m < xm; m++) f[xs + m] = (G[m + 1] - G[m]) * inv_h;
   if (first) f[0] = 0.0;
@@ -149,16 +156,28 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Whether the last FrgOperatorApply met only positive propagator denominators on every rank:
- * SUNDIALS then retries a step that crossed the pole with a smaller one. Collective. */
-PetscErrorCode FrgOperatorIsPhysical(FrgOperator op, PetscBool *physical)
+/* Whether the last FrgOperatorApply met only positive propagator denominators on every rank
+ * (physical; SUNDIALS then retries a step that crossed the pole with a smaller one), and whether some
+ * denominator was below half its value at u = 0 (near the pole). Collective. */
+PetscErrorCode FrgOperatorPoleStatus(FrgOperator op, PetscBool *physical, PetscBool *near)
 {
   PetscMPIInt size;
+  int         status = op->local_pole;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(op->grid->comm, &size));
-  if (size > 1) PetscCall(MPIU_Allreduce(&op->local_physical, physical, 1, MPIU_BOOL, MPI_LAND, op->grid->comm));
-  else *physical = op->local_physical;
+  if (size > 1) PetscCallMPI(MPI_Allreduce(&op->local_pole, &status, 1, MPI_INT, MPI_BOR, op->grid->comm));
+  if (physical) *physical = (PetscBool)!(status & FRG_POLE_CROSSED);
+  if (near) *near = (PetscBool)!!(status & FRG_POLE_NEAR_FLAG);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Whether the last FrgOperatorApply met only positive propagator denominators on every rank.
+ * Collective. */
+PetscErrorCode FrgOperatorIsPhysical(FrgOperator op, PetscBool *physical)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorPoleStatus(op, physical, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

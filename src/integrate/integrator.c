@@ -95,12 +95,19 @@ PETSC_INTERN void FrgSundialsMessage(int code, const char *module, const char *f
 
 /* SUNDIALS right-hand side: 0 on success, -1 (unrecoverable) after a PETSc error, and 1
  * (recoverable: the step is retried smaller) for a state beyond the propagator pole.
- * On the modified-Newton route a state beyond the pole is first a trial step that went too far: in
- * the UV, where f is tiny, the steps grow tenfold and a predictor can jump from t = 4.5 across the
- * whole flow to t = 46, where the UV potential lies beyond the pole; retried with a quarter of the
- * step, it does not. Only when the pole persists through FRG_POLE_RETRIES retries of the same step
- * (h shrunk 256-fold: the deep IR of a broken phase, where the modified iteration's iterates cross
- * the pole) does the route stop, and FrgIntegratorAdvance goes on with the SNES route. */
+ * On the modified-Newton route a state beyond the pole has two causes. From a state far from the
+ * pole it is a trial step that went too far: in the UV, where f is tiny, the steps grow tenfold, and a
+ * predictor can jump from t = 4.5 across the whole 0D flow to t = 46, where the UV potential lies
+ * beyond the pole; retried with a quarter of the step, it does not (up to FRG_POLE_RETRIES times).
+ * From a state near the pole (FrgOperatorPoleStatus: the flat region of a broken phase in the IR) the
+ * modified iteration itself goes astray, and retrying it let a near-critical d = 3 flow end in the
+ * wrong phase: there the route stops at once, and FrgIntegratorAdvance goes on with the SNES route
+ * (full Newton) from the last accepted step. */
+PETSC_INTERN PetscBool FrgIntegratorPoleGiveUp(FrgIntegrator in)
+{
+  return (PetscBool)(in->near_pole || ++in->pole_retries > FRG_POLE_RETRIES);
+}
+
 PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
 {
   FrgIntegrator in = (FrgIntegrator)ctx;
@@ -108,7 +115,7 @@ PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
 
   if (FrgOperatorApply(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot))) return -1;
   if (FrgOperatorIsPhysical(in->op, &physical)) return -1;
-  if (!physical && in->newton == FRG_NEWTON_MODIFIED && in->type != FRG_INTEGRATOR_ARKODE_ERK && ++in->pole_retries > FRG_POLE_RETRIES) {
+  if (!physical && in->newton == FRG_NEWTON_MODIFIED && in->type != FRG_INTEGRATOR_ARKODE_ERK && FrgIntegratorPoleGiveUp(in)) {
     in->pole_reached = PETSC_TRUE;
     return -1;
   }
@@ -133,7 +140,7 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
     PetscBool physical;
     PetscReal k;
     PetscCall(FrgOperatorApply(in->op, t0, in->state, in->work));
-    PetscCall(FrgOperatorIsPhysical(in->op, &physical));
+    PetscCall(FrgOperatorPoleStatus(in->op, &physical, &in->near_pole));
     PetscCall(FrgModelGetScale(in->op->model, t0, &k));
     PetscCheck(physical, in->comm, PETSC_ERR_USER_INPUT,
                "-potential \"%s\" lies beyond the propagator pole at the start (k = %g): k^2 + U'' or k^2 + U'/phi is <= 0 somewhere on the grid; raise -Lambda above "
@@ -281,7 +288,7 @@ PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
   PetscFunctionBeginUser;
   PetscCheck(in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() must come first");
   while (tout > in->t) {
-    PetscCall(FrgIntegratorApplyStopTime(in, in->t_stop > tout ? in->t_stop : tout));
+    PetscCall(FrgIntegratorApplyStopTime(in, in->t_stop < PETSC_MAX_REAL && in->t_stop > tout ? in->t_stop : tout));
     PetscCall(FrgIntegratorGetInternalTime(in, &tn));
     if (!in->interrupt) flag = FrgIntegratorEvolve(in, tout, 0, &t); /* interpolates at tout itself */
     else if (tn < tout) {

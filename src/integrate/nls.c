@@ -41,18 +41,19 @@ static int FrgNLSSolve(SUNNonlinearSolver S, N_Vector y0, N_Vector ycor, N_Vecto
   int           flag = SUNNonlinSolSolve(in->nls_inner, y0, ycor, w, tol, call_setup, mem);
   PetscReal     t, gamma;
   Vec           ypred;
-  PetscBool     physical;
+  PetscBool     physical, near;
 
   if (flag != SUN_NLS_SUCCESS) return flag;
   if (FrgNewtonSystemData(in, &t, &ypred, &gamma)) return SUN_NLS_EXT_FAIL;
   if (VecWAXPY(in->work, 1.0, ypred, N_VGetVector_Petsc(ycor))) return SUN_NLS_EXT_FAIL;
-  if (FrgOperatorApply(in->op, t, in->work, in->check) || FrgOperatorIsPhysical(in->op, &physical)) return SUN_NLS_EXT_FAIL;
-  if (!physical && ++in->pole_retries > FRG_POLE_RETRIES) {
+  if (FrgOperatorApply(in->op, t, in->work, in->check) || FrgOperatorPoleStatus(in->op, &physical, &near)) return SUN_NLS_EXT_FAIL;
+  if (!physical && FrgIntegratorPoleGiveUp(in)) {
     in->pole_reached = PETSC_TRUE; /* FrgIntegratorAdvance goes on with the SNES route */
     return SUN_NLS_EXT_FAIL;
   }
   if (!physical) return SUN_NLS_CONV_RECVR;
   in->pole_retries = 0;
+  in->near_pole    = near; /* of the state this step will accept if its error test passes */
   return SUN_NLS_SUCCESS;
 }
 
