@@ -188,8 +188,8 @@ static PetscErrorCode LoopCompare(const FrgFluxKernelParams *p, PetscBool odd, P
     dG[c]    = storage + c * (n + 1);
     piece[c] = storage + (4 + c) * (n + 1);
   }
-  FrgKTFluxJacobians(p, x0, h, u, 0, first, n, dG);
-  FrgKTFluxJacobians(p, x0, h, u, xs, 0, n - xs, piece);
+  PetscCall(FrgKTFluxJacobians(p, x0, h, u, 0, first, n, dG));
+  PetscCall(FrgKTFluxJacobians(p, x0, h, u, xs, 0, n - xs, piece));
   for (PetscInt m = first; m <= n; m++) {
     const PetscInt j = m - 1;
     double         ref[4];
