@@ -171,6 +171,34 @@ FRG_CLONES static void FrgJacobianBandInterior(const double *restrict dG0, const
   for (; m < hi; m++) FrgJacobianBandRow(dG0, dG1, dG2, dG3, m, inv_h, band);
 }
 
+/* op->local = U with its ghost cells, as FrgOperatorLocalize. On one rank the DMDA scatter
+ * (DMGlobalToLocal: ~2.5k instructions per call of PETSc's star-forest bookkeeping around an
+ * 800-value copy) is replaced by the copy itself; the physical ghosts are filled by the same
+ * FrgGridFillGhosts either way, so the values are the same. Collective. */
+static PetscErrorCode FrgJacobianLocalize(FrgOperator op, Vec U)
+{
+  PetscMPIInt        size;
+  PetscInt           xs, xm, gxs;
+  const PetscScalar *global;
+  PetscScalar       *local;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(op->grid->comm, &size));
+  if (size > 1) {
+    PetscCall(FrgOperatorLocalize(op, U));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAGetGhostCorners(op->grid->da, &gxs, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(VecGetArrayRead(U, &global));
+  PetscCall(VecGetArray(op->local, &local));
+  PetscCall(PetscArraycpy(local + (xs - gxs), global, xm));
+  PetscCall(VecRestoreArray(op->local, &local));
+  PetscCall(VecRestoreArrayRead(U, &global));
+  PetscCall(FrgGridFillGhosts(op->grid, op->local));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* df/du of the local rows as a dense band: band[5 m + c] is the derivative of row xs + m with
  * respect to cell xs + m - 2 + c (zero where that column lies outside the grid). Collective (ghost
  * exchange). The modified-Newton route factors this band itself (src/integrate/band.c). The flux
@@ -179,22 +207,24 @@ FRG_CLONES static void FrgJacobianBandInterior(const double *restrict dG0, const
 PetscErrorCode FrgOperatorJacobianBand(FrgOperator op, PetscReal t, Vec U, PetscReal band[])
 {
   FrgFluxKernelParams kp = {0, 0, 0, 0};
-  const PetscScalar  *u;
-  PetscInt            xs, xm, first, lo, hi;
+  const PetscScalar  *local;
+  PetscInt            xs, xm, gxs, first, lo, hi;
   const PetscInt      n = op->grid->cells;
   const PetscReal     h = op->grid->spacing, inv_h = 1.0 / h;
   PetscReal          *dG[4];
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
-  PetscCall(FrgOperatorLocalize(op, U));
+  PetscCall(FrgJacobianLocalize(op, U));
   PetscCall(FrgOperatorKernelParams(op, t, &kp));
   PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAGetGhostCorners(op->grid->da, &gxs, NULL, NULL, NULL, NULL, NULL));
   first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
   for (int c = 0; c < 4; c++) dG[c] = op->dflux + c * (xm + 1);
-  PetscCall(DMDAVecGetArrayRead(op->grid->da, op->local, &u));
-  PetscCall(FrgKTFluxJacobians(&kp, op->grid->phi_first, h, u, xs, first, xm, dG));
-  PetscCall(DMDAVecRestoreArrayRead(op->grid->da, op->local, &u));
+  /* local - gxs is indexed by cell, as DMDAVecGetArrayRead's array (which costs 4x the call) */
+  PetscCall(VecGetArrayRead(op->local, &local));
+  PetscCall(FrgKTFluxJacobians(&kp, op->grid->phi_first, h, local - gxs, xs, first, xm, dG));
+  PetscCall(VecRestoreArrayRead(op->local, &local));
   /* local rows lo..hi-1 are the cells 2..n-3 (no ghost column) */
   lo = PetscMin(PetscMax(2 - xs, 0), xm);
   hi = PetscMax(PetscMin(n - 2 - xs, xm), lo);
