@@ -12,12 +12,17 @@
  *     and rough (random) states, N = 1 and 4, odd and extrapolated left ends, on this communicator.
  *  4. FrgOperatorApply on this communicator against the same operator on one rank (ghost exchange).
  *  5. FrgOperatorJacobianBand (the band the modified-Newton route factors) against the rows of
- *     FrgOperatorJacobian.
+ *     FrgOperatorJacobian, and bit for bit against the rows built from FrgKTFluxJacobian (the rows at
+ *     the grid ends against FrgOperatorJacobian's, which fold the same derivatives the same way).
  * Prints one line per check; exits nonzero if any fails. */
 #include <frg/impl.h>
 #include <frg/kt.h>
 
 #include "check.h"
+
+/* libfrg-internal (static library: linkable here) */
+PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
+PETSC_INTERN PetscErrorCode FrgOperatorKernelParams(FrgOperator, PetscReal, FrgFluxKernelParams *);
 
 /* The LPA flux as written in DESIGN.md 2.1, in units where A_d k^{d+2} = c m2. */
 static double DirectQ(const FrgFluxKernelParams *p, double phi, double u, double w)
@@ -347,14 +352,31 @@ static PetscErrorCode JacobianError(Setup *s, PetscReal t, Vec u, double *error)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* max over local rows of |band - row of the assembled Jacobian|, relative to the largest entry */
-static PetscErrorCode BandError(Setup *s, PetscReal t, Vec u, double *error)
+/* Row i of the band as FrgOperatorJacobianBand's interior rows define it, (dG_{i+1/2} - dG_{i-1/2}) / h,
+ * from FrgKTFluxJacobian on the ghosted state u (indexed by cell). */
+static void BandReferenceRow(const FrgFluxKernelParams *kp, const Setup *s, const PetscScalar *u, PetscInt i, double row[5])
 {
-  Mat                J;
-  PetscReal         *band, scale = 0, worst = 0;
-  PetscInt           xs, xm, ncols;
-  const PetscInt    *cols;
-  const PetscScalar *vals;
+  const double h = s->grid->spacing, x0 = s->grid->phi_first, inv_h = 1.0 / h;
+  double       l[4], r[4];
+
+  (void)FrgKTFluxJacobian(kp, x0 + (i - 1 + 0.5) * h, h, u[i - 2], u[i - 1], u[i], u[i + 1], l);
+  (void)FrgKTFluxJacobian(kp, x0 + (i + 0.5) * h, h, u[i - 1], u[i], u[i + 1], u[i + 2], r);
+  row[0] = -l[0] * inv_h;
+  for (int c = 1; c < 4; c++) row[c] = (r[c - 1] - l[c]) * inv_h;
+  row[4] = r[3] * inv_h;
+}
+
+/* max over local rows of |band - row of the assembled Jacobian|, relative to the largest entry; and
+ * the entries whose bits differ from what they must be: the kt.h reference row for the rows without
+ * a ghost column, the assembled row (the same folding code on the same dG) for the others. */
+static PetscErrorCode BandError(Setup *s, PetscReal t, Vec u, double *error, int *mismatches)
+{
+  Mat                 J;
+  PetscReal          *band, scale = 0, worst = 0;
+  PetscInt            xs, xm, ncols;
+  const PetscInt     *cols;
+  const PetscScalar  *vals, *ghosted;
+  FrgFluxKernelParams kp;
 
   PetscFunctionBeginUser;
   PetscCall(FrgOperatorCreateJacobian(s->op, &J));
@@ -362,18 +384,28 @@ static PetscErrorCode BandError(Setup *s, PetscReal t, Vec u, double *error)
   PetscCall(DMDAGetCorners(s->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
   PetscCall(PetscMalloc1(5 * xm, &band));
   PetscCall(FrgOperatorJacobianBand(s->op, t, u, band));
+  PetscCall(FrgOperatorKernelParams(s->op, t, &kp));
+  PetscCall(FrgOperatorLocalize(s->op, u));
+  PetscCall(DMDAVecGetArrayRead(s->grid->da, s->op->local, &ghosted));
+  *mismatches = 0;
   for (PetscInt m = 0; m < xm; m++) {
-    PetscReal row[5] = {0, 0, 0, 0, 0};
-    PetscCall(MatGetRow(J, xs + m, &ncols, &cols, &vals));
-    for (PetscInt k = 0; k < ncols; k++) row[cols[k] - (xs + m) + 2] = vals[k];
-    PetscCall(MatRestoreRow(J, xs + m, &ncols, &cols, &vals));
+    const PetscInt i      = xs + m;
+    PetscReal      row[5] = {0, 0, 0, 0, 0}, exact[5];
+    PetscCall(MatGetRow(J, i, &ncols, &cols, &vals));
+    for (PetscInt k = 0; k < ncols; k++) row[cols[k] - i + 2] = vals[k];
+    PetscCall(MatRestoreRow(J, i, &ncols, &cols, &vals));
+    if (i >= 2 && i < s->grid->cells - 2) BandReferenceRow(&kp, s, ghosted, i, exact);
+    else PetscCall(PetscArraycpy(exact, row, 5));
     for (int c = 0; c < 5; c++) {
       scale = PetscMax(scale, PetscAbsReal(row[c]));
       worst = PetscMax(worst, PetscAbsReal(band[5 * m + c] - row[c]));
+      *mismatches += memcmp(&band[5 * m + c], &exact[c], sizeof(double)) != 0;
     }
   }
+  PetscCall(DMDAVecRestoreArrayRead(s->grid->da, s->op->local, &ghosted));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &scale, 1, MPIU_REAL, MPI_MAX, PETSC_COMM_WORLD));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &worst, 1, MPIU_REAL, MPI_MAX, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, mismatches, 1, MPI_INT, MPI_SUM, PETSC_COMM_WORLD));
   *error = worst / scale;
   PetscCall(PetscFree(band));
   PetscCall(MatDestroy(&J));
@@ -426,6 +458,7 @@ static PetscErrorCode TestOperator(MPI_Comm comm, PetscReal N, FrgBoundary left,
   Setup       s;
   Vec         u;
   double      err_jac = 0, err_rank = 0, err_band = 0;
+  int         band_mismatches = 0;
   char        what[128];
   PetscMPIInt size;
   const char *end = left == FRG_BOUNDARY_ODD ? "odd" : "extrapolated";
@@ -440,9 +473,10 @@ static PetscErrorCode TestOperator(MPI_Comm comm, PetscReal N, FrgBoundary left,
   PetscCall(JacobianError(&s, 0.5, u, &err_jac));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Jacobian vs FD of Apply: N = %g, %s left end, %s state, %d rank(s)", (double)N, end, rough ? "rough" : "smooth", size));
   PetscCall(Report(comm, (PetscBool)(err_jac < 1e-6), what, err_jac, 1e-6));
-  PetscCall(BandError(&s, 0.5, u, &err_band));
+  PetscCall(BandError(&s, 0.5, u, &err_band, &band_mismatches));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Jacobian band vs assembled Jacobian: N = %g, %s left end, %s state, %d rank(s)", (double)N, end, rough ? "rough" : "smooth", size));
   PetscCall(Report(comm, (PetscBool)(err_band < 1e-14), what, err_band, 1e-14));
+  PetscCall(Report(comm, (PetscBool)(band_mismatches == 0), "  ... bit for bit (kt.h rows inside, assembled rows at the ends): entries off", band_mismatches, 0));
   PetscCall(RankError(&s, N, left, 0.5, u, &err_rank));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Apply on %d rank(s) vs one rank: N = %g, %s left end, %s state", size, (double)N, end, rough ? "rough" : "smooth"));
   PetscCall(Report(comm, (PetscBool)(err_rank < 1e-14), what, err_rank, 1e-14));
