@@ -5,10 +5,17 @@
  *   jacobian  FrgOperatorJacobianBand in a loop on a realistic state: the 0D O(N) flow advanced
  *             with the production integrator to -state_t (default 5, mid-flow: the double well is
  *             still resolving, minmod takes all its branches). Includes the ghost scatter and fill.
- *   localize  the ghost scatter (DMGlobalToLocal) and boundary fill it starts with.
+ *   localize  the ghost scatter (DMGlobalToLocal) and boundary fill that FrgOperatorApply starts
+ *             with (FrgOperatorLocalize; on one rank the Jacobian copies instead, see kt_jacobian.c).
+ *   derivatives  FrgKTFluxJacobians alone (the vectorized flux derivatives) on the ghosted state:
+ *             the rest of the Jacobian is the assembly of the rows and the localization.
+ *   dG_vs_kt_h  the largest |dG - FrgKTFluxJacobian| over the interfaces, dG from
+ *             FrgKTFluxJacobians: 0 when the loop reproduces the scalar kernel bit for bit.
  *   band_vs_kt_h  the largest |band - reference| over the interior rows, the reference built here
  *             from FrgKTFluxJacobian (kt.h) per interface and row i = (dG_{i+1/2} - dG_{i-1/2}) / h:
  *             0 when the band is that scheme's derivative bit for bit.
+ *   vs_kt_h_entries_bits_differ  the entries of dG and of those rows whose bits differ from the
+ *             reference (the absolute differences do not see the sign of a zero).
  *   band_vs_assembled  the largest |band - FrgOperatorJacobian| over all rows (the boundary rows
  *             with the ghost folding too), relative to the largest entry: the assembled matrix adds
  *             the two interface terms one by one, so a few ulps apart.
@@ -90,13 +97,34 @@ static int BenchCompare(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Seconds per call of what (0: the Jacobian band, 1: the localization), median over reps batches. */
+/* FrgKTFluxJacobians on the ghosted state in s->op->local (as the Jacobian calls it). */
+static PetscErrorCode BenchDerivatives(BenchState *s)
+{
+  FrgFluxKernelParams kp;
+  const PetscScalar  *u;
+  PetscInt            xs, xm;
+  const PetscInt      first = s->grid->left == FRG_BOUNDARY_ODD ? 1 : 0;
+  double             *dG[4];
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorKernelParams(s->op, s->t, &kp));
+  PetscCall(DMDAGetCorners(s->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  for (int c = 0; c < 4; c++) dG[c] = s->op->dflux + c * (xm + 1);
+  PetscCall(DMDAVecGetArrayRead(s->grid->da, s->op->local, &u));
+  PetscCall(FrgKTFluxJacobians(&kp, s->grid->phi_first, s->grid->spacing, u, xs, first, xm, dG));
+  PetscCall(DMDAVecRestoreArrayRead(s->grid->da, s->op->local, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Seconds per call of what (0: the Jacobian band, 1: the localization, 2: the flux derivatives),
+ * median over reps batches. */
 static PetscErrorCode BenchTime(BenchState *s, int what, PetscInt reps, double *median)
 {
   long    calls = 1;
   double *times;
 
   PetscFunctionBeginUser;
+  PetscCall(FrgOperatorLocalize(s->op, s->u));
   PetscCall(PetscMalloc1(reps, &times));
   for (PetscInt r = -1; r < reps; r++) { /* r = -1 calibrates a batch of >= 0.02 s (and warms up) */
     double start, dt;
@@ -104,7 +132,8 @@ static PetscErrorCode BenchTime(BenchState *s, int what, PetscInt reps, double *
       start = BenchNow();
       for (long c = 0; c < calls; c++) {
         if (what == 0) PetscCall(FrgOperatorJacobianBand(s->op, s->t, s->u, s->band));
-        else PetscCall(FrgOperatorLocalize(s->op, s->u));
+        else if (what == 1) PetscCall(FrgOperatorLocalize(s->op, s->u));
+        else PetscCall(BenchDerivatives(s));
       }
       dt = BenchNow() - start;
       if (r >= 0 || dt >= 0.02) break;
@@ -118,8 +147,10 @@ static PetscErrorCode BenchTime(BenchState *s, int what, PetscInt reps, double *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Largest |band - reference| over the interior rows 2..n-3, the reference from FrgKTFluxJacobian. */
-static PetscErrorCode BenchCheckKTh(BenchState *s, double *maxdiff)
+/* Largest |band - reference| over the interior rows 2..n-3, the reference from FrgKTFluxJacobian,
+ * and largest |dG - FrgKTFluxJacobian| over the interfaces, dG from FrgKTFluxJacobians; *differ
+ * counts the entries of either whose bits differ (a signed zero counts). */
+static PetscErrorCode BenchCheckKTh(BenchState *s, double *maxdiff, double *maxdiff_dG, long *differ)
 {
   FrgFluxKernelParams kp;
   const PetscScalar  *u;
@@ -138,6 +169,14 @@ static PetscErrorCode BenchCheckKTh(BenchState *s, double *maxdiff)
     (void)FrgKTFluxJacobian(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &dG[4 * m]);
   }
   PetscCall(DMDAVecRestoreArrayRead(s->grid->da, s->op->local, &u));
+  PetscCall(BenchDerivatives(s)); /* into op->dflux, four arrays of n + 1 */
+  *maxdiff_dG = 0;
+  *differ     = 0;
+  for (PetscInt m = s->grid->left == FRG_BOUNDARY_ODD ? 1 : 0; m <= n; m++)
+    for (int c = 0; c < 4; c++) {
+      *maxdiff_dG = PetscMax(*maxdiff_dG, PetscAbsReal(s->op->dflux[c * (n + 1) + m] - dG[4 * m + c]));
+      *differ += memcmp(&s->op->dflux[c * (n + 1) + m], &dG[4 * m + c], sizeof(double)) != 0;
+    }
   *maxdiff = 0;
   for (PetscInt i = 2; i < n - 2; i++) {
     const double *l = &dG[4 * i], *r = &dG[4 * (i + 1)], *b = &s->band[5 * i];
@@ -145,7 +184,10 @@ static PetscErrorCode BenchCheckKTh(BenchState *s, double *maxdiff)
     ref[0] = -l[0] * inv_h;
     for (int c = 1; c < 4; c++) ref[c] = (r[c - 1] - l[c]) * inv_h;
     ref[4] = r[3] * inv_h;
-    for (int c = 0; c < 5; c++) *maxdiff = PetscMax(*maxdiff, PetscAbsReal(b[c] - ref[c]));
+    for (int c = 0; c < 5; c++) {
+      *maxdiff = PetscMax(*maxdiff, PetscAbsReal(b[c] - ref[c]));
+      *differ += memcmp(&b[c], &ref[c], sizeof(double)) != 0;
+    }
   }
   PetscCall(PetscFree(dG));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -182,7 +224,8 @@ static PetscErrorCode BenchMain(void)
   BenchState  s;
   PetscReal   t    = 5.0;
   PetscInt    reps = 21, cells;
-  double      jacobian = 0, localize = 0, kt_h = 0, assembled = 0;
+  double      jacobian = 0, localize = 0, derivatives = 0, kt_h = 0, kt_h_dG = 0, assembled = 0;
+  long        differ = 0;
   PetscMPIInt size;
 
   PetscFunctionBeginUser;
@@ -198,14 +241,18 @@ static PetscErrorCode BenchMain(void)
   cells = s.grid->cells;
   PetscCall(BenchTime(&s, 0, reps, &jacobian));
   PetscCall(BenchTime(&s, 1, reps, &localize));
-  PetscCall(BenchCheckKTh(&s, &kt_h));
+  PetscCall(BenchTime(&s, 2, reps, &derivatives));
+  PetscCall(BenchCheckKTh(&s, &kt_h, &kt_h_dG, &differ));
   PetscCall(BenchCheckAssembled(&s, &assembled));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "cells %" PetscInt_FMT "\n", cells));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "state_t %g\n", (double)t));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "jacobian_ns_per_call %.1f\n", jacobian * 1e9));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "jacobian_ns_per_cell %.2f\n", jacobian * 1e9 / cells));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "localize_ns_per_cell %.2f\n", localize * 1e9 / cells));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "derivatives_ns_per_cell %.2f\n", derivatives * 1e9 / cells));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "dG_vs_kt_h_max_abs_diff %.3g\n", kt_h_dG));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "band_vs_kt_h_max_abs_diff %.3g\n", kt_h));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "vs_kt_h_entries_bits_differ %ld\n", differ));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "band_vs_assembled_max_rel_diff %.3g\n", assembled));
   PetscCall(BenchStateDestroy(&s));
   PetscFunctionReturn(PETSC_SUCCESS);
