@@ -87,11 +87,11 @@ FRG_CLONES static void FrgKTFluxJacobiansGoldstone(const FrgKTJacobianConstants 
 {
   const FrgKTJacobianConstants c    = *k;
   const double                *uj   = u + xs - 1; /* uj[m] = u_j */
-  const unsigned long          bits = FRG_HALF_INDEX_BITS + (unsigned long)(2 * (xs - 1) + 1);
+  unsigned long                bits = FRG_HALF_INDEX_BITS + (unsigned long)(2 * (xs - 1 + first) + 1);
 
-  for (long m = first; m <= last; m++) {
+  for (long m = first; m <= last; m++, bits += 2) {
     double       dG[4];
-    const double phi = x0 + FrgHalfIndex(bits + 2 * (unsigned long)m) * c.h; /* FrgKTFluxJacobian's x0 + (j + 0.5) h */
+    const double phi = x0 + FrgHalfIndex(bits) * c.h; /* FrgKTFluxJacobian's x0 + (j + 0.5) h */
 
     FrgKTFluxJacobianSelect(&c, phi, uj[m - 1], uj[m], uj[m + 1], uj[m + 2], dG);
     dG0[m] = dG[0];
