@@ -2,7 +2,10 @@
  * 2 on the DMDA matrix. Row i is (dG_{i+1/2} - dG_{i-1/2})/h over the columns i-2..i+2; columns
  * that fall on physical ghost cells are folded back onto the cells the ghost rule reads
  * (FrgGridFillGhosts), which stay inside the band. Checked against finite differences in
- * tests/unit/test_kt.c. */
+ * tests/unit/test_kt.c. Two forms: FrgOperatorJacobian assembles a PETSc matrix (the SNES route) from
+ * FrgKTFluxJacobian per interface; FrgOperatorJacobianBand, called every other step of the
+ * modified-Newton route, writes the dense band from the vectorized FrgKTFluxJacobians
+ * (kt_jacobian_simd.c), with bitwise the same values (test_kt compares them bit for bit). */
 #include <frg/impl.h>
 #include <frg/kt.h>
 
