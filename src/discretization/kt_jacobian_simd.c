@@ -18,6 +18,7 @@
  * 34 instructions per interface). */
 #include <frg/impl.h>
 #include <frg/kt.h>
+#include <stdint.h>
 
 /* FrgMinmodShifted(left, right, shift) as selects. *pick_left and *pick_right are its which < 0
  * and which > 0, with the same tie rules (left <= right when both shifted slopes are positive, left
@@ -71,25 +72,25 @@ static inline void FrgKTFluxJacobianSelect(const FrgKTJacobianConstants *k, doub
 
 /* j + 1/2 from the bits 0x4328000000000000 + 2 j + 1 (the double 1.5 * 2^51 + j + 1/2, whose ulp
  * is 1/2) minus 1.5 * 2^51: exactly (double)j + 0.5 for |j| < 2^50, without an integer conversion. */
-#define FRG_HALF_INDEX_BITS 0x4328000000000000UL
-static inline double FrgHalfIndex(unsigned long bits)
+#define FRG_HALF_INDEX_BITS UINT64_C(0x4328000000000000)
+static inline double FrgHalfIndex(uint64_t bits)
 {
   union {
-    unsigned long bits;
-    double        value;
+    uint64_t bits;
+    double   value;
   } v = {bits};
   return v.value - 3377699720527872.0;
 }
 
 /* The interfaces j + 1/2, j = xs - 1 + m, m = first..last, of a flow with a Goldstone term. */
-FRG_CLONES static void FrgKTFluxJacobiansGoldstone(const FrgKTJacobianConstants *k, double x0, const double *u, long xs, long first, long last, double *restrict dG0,
+FRG_CLONES static void FrgKTFluxJacobiansGoldstone(const FrgKTJacobianConstants *k, double x0, const double *u, int64_t xs, int64_t first, int64_t last, double *restrict dG0,
                                                    double *restrict dG1, double *restrict dG2, double *restrict dG3)
 {
   const FrgKTJacobianConstants c    = *k;
   const double                *uj   = u + xs - 1; /* uj[m] = u_j */
-  unsigned long                bits = FRG_HALF_INDEX_BITS + (unsigned long)(2 * (xs - 1 + first) + 1);
+  uint64_t                     bits = FRG_HALF_INDEX_BITS + (uint64_t)(2 * (xs - 1 + first) + 1);
 
-  for (long m = first; m <= last; m++, bits += 2) {
+  for (int64_t m = first; m <= last; m++, bits += 2) {
     double       dG[4];
     const double phi = x0 + FrgHalfIndex(bits) * c.h; /* FrgKTFluxJacobian's x0 + (j + 0.5) h */
 
@@ -104,13 +105,13 @@ FRG_CLONES static void FrgKTFluxJacobiansGoldstone(const FrgKTJacobianConstants 
 /* Without a Goldstone term dH = 0 and FrgKTFluxJacobian's dG is -(0 * du-/du + 0 * du+/du) = -0
  * plus -+ dP/h on u_j, u_{j+1}: the minmod branches do not enter. (-0 - x and -0 + x are -x and x
  * exactly, signed zeros included.) */
-FRG_CLONES static void FrgKTFluxJacobiansRadial(const FrgKTJacobianConstants *k, const double *u, long xs, long first, long last, double *restrict dG0,
+FRG_CLONES static void FrgKTFluxJacobiansRadial(const FrgKTJacobianConstants *k, const double *u, int64_t xs, int64_t first, int64_t last, double *restrict dG0,
                                                 double *restrict dG1, double *restrict dG2, double *restrict dG3)
 {
   const FrgKTJacobianConstants c  = *k;
   const double                *uj = u + xs - 1;
 
-  for (long m = first; m <= last; m++) {
+  for (int64_t m = first; m <= last; m++) {
     const double w = (uj[m + 1] - uj[m]) / c.h, inv = 1.0 / (c.m2 + w), dPh = c.crm2 * inv * inv / c.h;
     dG0[m] = -0.0;
     dG1[m] = -0.0 - dPh;
