@@ -29,6 +29,7 @@ BUILD = BUILD if os.path.isabs(BUILD) else os.path.join(ROOT, BUILD)
 FRG = os.path.join(BUILD, "bin", "frg")
 RHS_COST = os.path.join(BUILD, "bench", "rhs_cost")
 INTEGRATOR_FLOOR = os.path.join(BUILD, "bench", "integrator_floor")
+JACOBIAN_COST = os.path.join(BUILD, "bench", "jacobian_cost")
 PEER = os.path.join(ROOT, "bench", "peer", "kt0d_scipy.py")
 PY = "/usr/bin/python3"
 REPS = int(os.environ.get("BENCH_REPS", "5"))
@@ -178,6 +179,18 @@ def bench_rhs_cost(cells, state_t, reps):
     # the later -grid_cells wins in PETSc's options database
     cmd = [RHS_COST, *DOUBLE_WELL, "-Lambda", "1e12", "-t_ir", "60", "-grid_cells", str(cells), "-state_t", str(state_t), "-cpu_time"]
     log(f"[bench] rhs_cost {cells} cells: {' '.join(cmd)}")
+    res = []
+    for r in range(reps):
+        _, p = run(cmd)
+        if p.returncode:
+            raise RuntimeError(p.stderr)
+        res.append({k: float(v) for k, v in (line.split() for line in p.stdout.strip().splitlines() if len(line.split()) == 2)})
+    return res
+
+
+def bench_jacobian_cost(reps):
+    cmd = [JACOBIAN_COST, *DOUBLE_WELL, "-Lambda", "1e12", "-t_ir", "60", "-state_t", "5"]
+    log(f"[bench] jacobian_cost: {' '.join(cmd)}")
     res = []
     for r in range(reps):
         _, p = run(cmd)
@@ -347,7 +360,7 @@ def parse_sample(text):
 
 
 def main():
-    for exe in (FRG, RHS_COST, INTEGRATOR_FLOOR):
+    for exe in (FRG, RHS_COST, JACOBIAN_COST, INTEGRATOR_FLOOR):
         if not os.access(exe, os.X_OK):
             sys.exit(f"bench: {exe} is missing: run make BUILD={os.path.relpath(BUILD, ROOT)} first")
     mach = machine()
@@ -380,6 +393,10 @@ def main():
     add("RHS, 1048576 cells (initial state)", "FrgOperatorApply per cell", [r["rhs_ns_per_cell"] for r in big], "ns",
         f"roofline {statistics.median([r['roofline_ns_per_cell'] for r in big]):.2f} ns")
     add("RHS / roofline, 1048576 cells", "ratio", [r["rhs_over_roofline"] for r in big], "x")
+    jac = bench_jacobian_cost(REPS)
+    add("Jacobian band, 800 cells (state at t = 5)", "FrgOperatorJacobianBand per cell", [r["jacobian_ns_per_cell"] for r in jac], "ns", "",
+        f"flux derivatives {statistics.median([r['derivatives_ns_per_cell'] for r in jac]):.2f} ns/cell of it; max |dG - dG(kt.h FrgKTFluxJacobian)| "
+        f"{max(r['dG_vs_kt_h_max_abs_diff'] for r in jac):.3g}, entries with other bits {max(r['vs_kt_h_entries_bits_differ'] for r in jac):.0f}")
 
     floor = bench_integrator_floor(s)
 

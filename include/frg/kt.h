@@ -17,6 +17,7 @@
 #define FRG_KT_H
 
 #include <frg/flux.h>
+#include <petscsystypes.h> /* PetscInt and PetscErrorCode, for the loop form below */
 
 /* minmod(left + shift, right + shift) - shift, computed without forming left + shift (shift = m2 h
  * is 1e22 at Lambda = 1e12): when both shifted slopes are positive the smaller is left or right
@@ -89,5 +90,11 @@ static inline double FrgKTFluxJacobian(const FrgFluxKernelParams *p, double phi,
   dG[2] += dP / h;
   return P - H;
 }
+
+/* FrgKTFluxJacobian at the interfaces j + 1/2, j = xs - 1 + m, m = first..last, at phi = x0 + (j +
+ * 1/2) h (cell j centred at x0 + j h), as branch-free loops that vectorize, bit for bit the same
+ * values: dG[c][m] = dG/du_{j-1+c}. u is indexed by cell (u[j-1..j+2] are read), as the ghosted
+ * DMDA array. Not collective. (src/discretization/kt_jacobian_simd.c) */
+PetscErrorCode FrgKTFluxJacobians(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt last, double *const dG[4]);
 
 #endif

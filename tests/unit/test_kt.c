@@ -5,17 +5,24 @@
  *     derivatives against central differences.
  *  2. The KT interface flux (include/frg/kt.h) against an implementation of its documented formula
  *     written here (minmod reconstruction of q = m2 phi + u, Kurganov & Tadmor 2000 eq. (4.2)-(4.4)),
- *     and its Jacobian variant against central differences of the flux.
+ *     and its Jacobian variant against central differences of the flux; the vectorized loop form of
+ *     the Jacobian variant (FrgKTFluxJacobians) against it bit for bit, on states that reach every
+ *     branch and tie rule.
  *  3. FrgOperatorJacobian against central differences of FrgOperatorApply, column by column, at smooth
  *     and rough (random) states, N = 1 and 4, odd and extrapolated left ends, on this communicator.
  *  4. FrgOperatorApply on this communicator against the same operator on one rank (ghost exchange).
  *  5. FrgOperatorJacobianBand (the band the modified-Newton route factors) against the rows of
- *     FrgOperatorJacobian.
+ *     FrgOperatorJacobian, and bit for bit against the rows built from FrgKTFluxJacobian (the rows at
+ *     the grid ends against FrgOperatorJacobian's, which fold the same derivatives the same way).
  * Prints one line per check; exits nonzero if any fails. */
 #include <frg/impl.h>
 #include <frg/kt.h>
 
 #include "check.h"
+
+/* libfrg-internal (static library: linkable here) */
+PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
+PETSC_INTERN PetscErrorCode FrgOperatorKernelParams(FrgOperator, PetscReal, FrgFluxKernelParams *);
 
 /* The LPA flux as written in DESIGN.md 2.1, in units where A_d k^{d+2} = c m2. */
 static double DirectQ(const FrgFluxKernelParams *p, double phi, double u, double w)
@@ -105,6 +112,140 @@ static PetscErrorCode TestKTFlux(MPI_Comm comm)
   }
   PetscCall(Report(comm, (PetscBool)(err_flux < 1e-12), "KT flux against the documented formula (rough states, N = 1, 4)", err_flux, 1e-12));
   PetscCall(Report(comm, (PetscBool)(err_jac < 1e-6), "KT flux Jacobian against central differences (rough states)", err_jac, 1e-6));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* States of the loop test on n cells at x_i = x0 + i h, written to u[0..n-1]; the caller adds the
+ * two ghosts at each end. rough: every minmod branch; falling: slopes below -m2, so that both
+ * shifted slopes are negative (minmod's other tie rule); pole: q = m2 x + u of order 1e-9, so dF and
+ * d2F are of order 1e18 and 1e27; steps: exact multiples of 1/4 in runs, so minmod ties (equal
+ * slopes, rising and falling) and ties of the local speeds (u- = u+) occur; huge: u of order 1e200,
+ * where dF/du, d2F/du2 and dP/dw underflow to zeros whose signs the loop must reproduce. */
+typedef enum {
+  LOOP_SMOOTH,
+  LOOP_ROUGH,
+  LOOP_FALLING,
+  LOOP_POLE,
+  LOOP_STEPS,
+  LOOP_HUGE,
+  LOOP_STATES
+} LoopState;
+
+static void LoopStateFill(LoopState kind, double m2, PetscInt n, double x0, double h, unsigned long *seed, double *u)
+{
+  for (PetscInt i = 0; i < n; i++) {
+    const double x = x0 + i * h, noise = Random(seed);
+    switch (kind) {
+    case LOOP_SMOOTH:
+      u[i] = 0.3 * x + 0.05 * x * x * x;
+      break;
+    case LOOP_ROUGH:
+      u[i] = 0.3 * x + 0.05 * x * x * x + 0.02 * noise;
+      break;
+    case LOOP_FALLING:
+      u[i] = -0.5 * m2 * x - 2.0 * m2 * x * x * x + 0.05 * m2 * noise;
+      break;
+    case LOOP_POLE:
+      u[i] = -m2 * x + 1e-9 * fabs(x) * (1.5 + noise);
+      break;
+    case LOOP_HUGE:
+      u[i] = 1e200 * (1.5 + noise);
+      break;
+    default:
+      u[i] = 0.25 * PetscFloorReal(4.0 * x) + (i % 11 < 4 ? 0.125 * i : (i % 11 < 7 ? -0.125 * i : 0.0));
+    }
+  }
+}
+
+/* Which branches FrgKTFluxJacobian takes at one interface, as bits: 0-2 the left minmod's which =
+ * -1, 0, 1, 3-5 the right one's, 6-7 a minmod with both shifted slopes negative picking the left and
+ * the right slope, 8-9 a minmod tie (equal slopes) with both shifted slopes positive and negative,
+ * 10-11 the larger local speed on the minus and the plus side, 12 a tie of the local speeds. */
+static int LoopBranches(const FrgFluxKernelParams *p, double phi, double h, const double *u)
+{
+  int          which[2], bits = 0;
+  const double shift = p->goldstone != 0.0 ? p->m2 * h : 0.0, d[3] = {u[0] - u[-1], u[1] - u[0], u[2] - u[1]};
+  const double sl = FrgMinmodShifted(d[0], d[1], shift, &which[0]), sr = FrgMinmodShifted(d[1], d[2], shift, &which[1]);
+  double       dFm, dFp;
+
+  for (int k = 0; k < 2; k++) {
+    const PetscBool down = (PetscBool)(d[k] + shift < 0 && d[k + 1] + shift < 0);
+    bits |= 1 << (3 * k + which[k] + 1);
+    if (down && which[k]) bits |= 1 << (which[k] < 0 ? 6 : 7);
+    if (which[k] && d[k] == d[k + 1]) bits |= 1 << (down ? 9 : 8);
+  }
+  (void)FrgFluxAdvection(p, phi, u[0] + 0.5 * sl, &dFm, NULL);
+  (void)FrgFluxAdvection(p, phi, u[1] - 0.5 * sr, &dFp, NULL);
+  return bits | (1 << (fabs(dFm) >= fabs(dFp) ? 10 : 11)) | ((fabs(dFm) == fabs(dFp)) << 12);
+}
+
+/* Mismatches of FrgKTFluxJacobians (the vectorized loop) against FrgKTFluxJacobian per interface:
+ * values whose bits differ (two NaNs count as equal), at every interface of the grid in one call and
+ * again from a rank-like piece starting at cell 13. *branches collects LoopBranches. */
+static PetscErrorCode LoopCompare(const FrgFluxKernelParams *p, PetscBool odd, PetscInt n, double x0, double h, const double *u, int *branches, int *mismatches, double *maxdiff)
+{
+  double        *storage, *dG[4], *piece[4];
+  const PetscInt first = odd ? 1 : 0, xs = 13;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(8 * (n + 1), &storage));
+  for (int c = 0; c < 4; c++) {
+    dG[c]    = storage + c * (n + 1);
+    piece[c] = storage + (4 + c) * (n + 1);
+  }
+  PetscCall(FrgKTFluxJacobians(p, x0, h, u, 0, first, n, dG));
+  PetscCall(FrgKTFluxJacobians(p, x0, h, u, xs, 0, n - xs, piece));
+  for (PetscInt m = first; m <= n; m++) {
+    const PetscInt j = m - 1;
+    double         ref[4];
+
+    (void)FrgKTFluxJacobian(p, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], ref);
+    if (p->goldstone != 0.0) *branches |= LoopBranches(p, x0 + (j + 0.5) * h, h, &u[j]);
+    for (int c = 0; c < 4; c++) {
+      const double got[2] = {dG[c][m], m >= xs ? piece[c][m - xs] : ref[c]};
+      for (int k = 0; k < 2; k++) {
+        if (memcmp(&got[k], &ref[c], sizeof(double)) && !(isnan(got[k]) && isnan(ref[c]))) (*mismatches)++;
+        if (isfinite(ref[c])) *maxdiff = PetscMax(*maxdiff, fabs(got[k] - ref[c]));
+      }
+    }
+  }
+  PetscCall(PetscFree(storage));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The vectorized loop of flux derivatives against FrgKTFluxJacobian, bit for bit: N = 1 and 4,
+ * odd (cell 0 at phi = 0) and extrapolated (two-sided grid) left ends, two m2 (slopes below and
+ * above -m2 h), every state of LoopState; and that the states reach every branch. */
+static PetscErrorCode TestKTFluxLoop(MPI_Comm comm)
+{
+  const PetscInt n = 41;
+  unsigned long  seed = 5;
+  double         storage[41 + 4], *u = storage + 2, maxdiff = 0;
+  int            branches = 0, mismatches = 0, missing = 0;
+
+  PetscFunctionBeginUser;
+  for (int g = 0; g < 2; g++)
+    for (int odd = 0; odd < 2; odd++)
+      for (int k = 0; k < 2; k++)
+        for (int s = 0; s < LOOP_STATES; s++) {
+          const FrgFluxKernelParams p  = {0.5, k ? 0.05 : 0.7, g ? 3.0 : 0.0, 1.0};
+          const double              h  = 0.05, x0 = odd ? 0.0 : -0.5 * (n - 1) * h;
+          LoopStateFill((LoopState)s, p.m2, n, x0, h, &seed, u);
+          if (odd) {
+            u[0]  = 0.0;
+            u[-1] = -u[1];
+            u[-2] = -u[2];
+          } else {
+            u[-1] = 2.0 * u[0] - u[1];
+            u[-2] = 3.0 * u[0] - 2.0 * u[1];
+          }
+          u[n]     = 2.0 * u[n - 1] - u[n - 2];
+          u[n + 1] = 3.0 * u[n - 1] - 2.0 * u[n - 2];
+          PetscCall(LoopCompare(&p, (PetscBool)odd, n, x0, h, u, &branches, &mismatches, &maxdiff));
+        }
+  for (int b = 0; b < 13; b++) missing += !(branches >> b & 1);
+  PetscCall(Report(comm, (PetscBool)(mismatches == 0), "vectorized flux Jacobian loop = FrgKTFluxJacobian bit for bit", maxdiff, 0));
+  PetscCall(Report(comm, (PetscBool)(missing == 0), "  its states reach every branch (count of branches missed)", missing, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -211,14 +352,31 @@ static PetscErrorCode JacobianError(Setup *s, PetscReal t, Vec u, double *error)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* max over local rows of |band - row of the assembled Jacobian|, relative to the largest entry */
-static PetscErrorCode BandError(Setup *s, PetscReal t, Vec u, double *error)
+/* Row i of the band as FrgOperatorJacobianBand's interior rows define it, (dG_{i+1/2} - dG_{i-1/2}) / h,
+ * from FrgKTFluxJacobian on the ghosted state u (indexed by cell). */
+static void BandReferenceRow(const FrgFluxKernelParams *kp, const Setup *s, const PetscScalar *u, PetscInt i, double row[5])
 {
-  Mat                J;
-  PetscReal         *band, scale = 0, worst = 0;
-  PetscInt           xs, xm, ncols;
-  const PetscInt    *cols;
-  const PetscScalar *vals;
+  const double h = s->grid->spacing, x0 = s->grid->phi_first, inv_h = 1.0 / h;
+  double       l[4], r[4];
+
+  (void)FrgKTFluxJacobian(kp, x0 + (i - 1 + 0.5) * h, h, u[i - 2], u[i - 1], u[i], u[i + 1], l);
+  (void)FrgKTFluxJacobian(kp, x0 + (i + 0.5) * h, h, u[i - 1], u[i], u[i + 1], u[i + 2], r);
+  row[0] = -l[0] * inv_h;
+  for (int c = 1; c < 4; c++) row[c] = (r[c - 1] - l[c]) * inv_h;
+  row[4] = r[3] * inv_h;
+}
+
+/* max over local rows of |band - row of the assembled Jacobian|, relative to the largest entry; and
+ * the entries whose bits differ from what they must be: the kt.h reference row for the rows without
+ * a ghost column, the assembled row (the same folding code on the same dG) for the others. */
+static PetscErrorCode BandError(Setup *s, PetscReal t, Vec u, double *error, int *mismatches)
+{
+  Mat                 J;
+  PetscReal          *band, scale = 0, worst = 0;
+  PetscInt            xs, xm, ncols;
+  const PetscInt     *cols;
+  const PetscScalar  *vals, *ghosted;
+  FrgFluxKernelParams kp;
 
   PetscFunctionBeginUser;
   PetscCall(FrgOperatorCreateJacobian(s->op, &J));
@@ -226,18 +384,28 @@ static PetscErrorCode BandError(Setup *s, PetscReal t, Vec u, double *error)
   PetscCall(DMDAGetCorners(s->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
   PetscCall(PetscMalloc1(5 * xm, &band));
   PetscCall(FrgOperatorJacobianBand(s->op, t, u, band));
+  PetscCall(FrgOperatorKernelParams(s->op, t, &kp));
+  PetscCall(FrgOperatorLocalize(s->op, u));
+  PetscCall(DMDAVecGetArrayRead(s->grid->da, s->op->local, &ghosted));
+  *mismatches = 0;
   for (PetscInt m = 0; m < xm; m++) {
-    PetscReal row[5] = {0, 0, 0, 0, 0};
-    PetscCall(MatGetRow(J, xs + m, &ncols, &cols, &vals));
-    for (PetscInt k = 0; k < ncols; k++) row[cols[k] - (xs + m) + 2] = vals[k];
-    PetscCall(MatRestoreRow(J, xs + m, &ncols, &cols, &vals));
+    const PetscInt i      = xs + m;
+    PetscReal      row[5] = {0, 0, 0, 0, 0}, exact[5];
+    PetscCall(MatGetRow(J, i, &ncols, &cols, &vals));
+    for (PetscInt k = 0; k < ncols; k++) row[cols[k] - i + 2] = vals[k];
+    PetscCall(MatRestoreRow(J, i, &ncols, &cols, &vals));
+    if (i >= 2 && i < s->grid->cells - 2) BandReferenceRow(&kp, s, ghosted, i, exact);
+    else PetscCall(PetscArraycpy(exact, row, 5));
     for (int c = 0; c < 5; c++) {
       scale = PetscMax(scale, PetscAbsReal(row[c]));
       worst = PetscMax(worst, PetscAbsReal(band[5 * m + c] - row[c]));
+      *mismatches += memcmp(&band[5 * m + c], &exact[c], sizeof(double)) != 0;
     }
   }
+  PetscCall(DMDAVecRestoreArrayRead(s->grid->da, s->op->local, &ghosted));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &scale, 1, MPIU_REAL, MPI_MAX, PETSC_COMM_WORLD));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &worst, 1, MPIU_REAL, MPI_MAX, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, mismatches, 1, MPI_INT, MPI_SUM, PETSC_COMM_WORLD));
   *error = worst / scale;
   PetscCall(PetscFree(band));
   PetscCall(MatDestroy(&J));
@@ -290,6 +458,7 @@ static PetscErrorCode TestOperator(MPI_Comm comm, PetscReal N, FrgBoundary left,
   Setup       s;
   Vec         u;
   double      err_jac = 0, err_rank = 0, err_band = 0;
+  int         band_mismatches = 0;
   char        what[128];
   PetscMPIInt size;
   const char *end = left == FRG_BOUNDARY_ODD ? "odd" : "extrapolated";
@@ -304,9 +473,10 @@ static PetscErrorCode TestOperator(MPI_Comm comm, PetscReal N, FrgBoundary left,
   PetscCall(JacobianError(&s, 0.5, u, &err_jac));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Jacobian vs FD of Apply: N = %g, %s left end, %s state, %d rank(s)", (double)N, end, rough ? "rough" : "smooth", size));
   PetscCall(Report(comm, (PetscBool)(err_jac < 1e-6), what, err_jac, 1e-6));
-  PetscCall(BandError(&s, 0.5, u, &err_band));
+  PetscCall(BandError(&s, 0.5, u, &err_band, &band_mismatches));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Jacobian band vs assembled Jacobian: N = %g, %s left end, %s state, %d rank(s)", (double)N, end, rough ? "rough" : "smooth", size));
   PetscCall(Report(comm, (PetscBool)(err_band < 1e-14), what, err_band, 1e-14));
+  PetscCall(Report(comm, (PetscBool)(band_mismatches == 0), "  ... bit for bit (kt.h rows inside, assembled rows at the ends): entries off", band_mismatches, 0));
   PetscCall(RankError(&s, N, left, 0.5, u, &err_rank));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Apply on %d rank(s) vs one rank: N = %g, %s left end, %s state", size, (double)N, end, rough ? "rough" : "smooth"));
   PetscCall(Report(comm, (PetscBool)(err_rank < 1e-14), what, err_rank, 1e-14));
@@ -323,6 +493,7 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of the KT operator, its Jacobian and its flux kernels"));
   PetscCall(TestFluxKernels(PETSC_COMM_WORLD));
   PetscCall(TestKTFlux(PETSC_COMM_WORLD));
+  PetscCall(TestKTFluxLoop(PETSC_COMM_WORLD));
   for (int a = 0; a < 2; a++)
     for (int b = 0; b < 2; b++)
       for (int r = 0; r < 2; r++) PetscCall(TestOperator(PETSC_COMM_WORLD, Ns[a], lefts[b], (PetscBool)r));
