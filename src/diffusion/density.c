@@ -141,9 +141,10 @@ PetscErrorCode FrgScoreFlowSolveDensity(FrgScoreFlow *sf)
   A  = SUNBandMatrix(sf->density_cells, 2, 2, sun);
   LS = SUNLinSol_Band(y, A, sun);
   FrgCallCVODE(CVodeSetLinearSolver(mem, LS, A));
+  /* the levels in between are interpolated (CV_NORMAL): stopping at each of them cut the steps */
+  FrgCallCVODE(CVodeSetStopTime(mem, t->tau0 + (t->levels - 1) * t->dtau));
   for (int l = 0; l < t->levels; l++) {
     const double tau_l = t->tau0 + l * t->dtau;
-    FrgCallCVODE(CVodeSetStopTime(mem, tau_l));
     FrgCallCVODE(CVode(mem, tau_l, y, &tau, CV_NORMAL));
     FrgDensityRate(&ctx, tau_l, N_VGetArrayPointer(y), rate);
     FrgDensityStoreLevel(sf, t, l, N_VGetArrayPointer(y), rate, work);

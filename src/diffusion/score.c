@@ -229,6 +229,7 @@ PetscErrorCode FrgScoreFlowSolve(FrgScoreFlow *sf)
   PetscCall(VecDuplicate(u, &f));
   PetscCall(FrgModelInitialCondition(sf->model, sf->grid, u));
   PetscCall(FrgIntegratorSetUp(sf->integrator, 0.0, u));
+  PetscCall(FrgIntegratorSetStopTime(sf->integrator, sf->t_ir)); /* the levels are interpolated */
   PetscCall(FrgScoreFlowEvents(sf, &events, &nevents));
   for (PetscInt e = 0; e < nevents; e++) {
     PetscCall(FrgIntegratorAdvance(sf->integrator, events[e].t, u));
