@@ -60,12 +60,31 @@ PETSC_INTERN PetscErrorCode FrgOperatorKernelParams(FrgOperator op, PetscReal t,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Scatters u into the ghosted work vector and fills the physical ghosts. */
+/* Copies u into the ghosted work vector and fills the physical ghosts. On several ranks the DMDA
+ * scatter brings the neighbours' cells; on one rank there are none, and a copy replaces the scatter
+ * and its set-up (2.2 k of 3.3 k instructions per call). Collective. */
 PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator op, Vec u)
 {
+  PetscMPIInt size;
+
   PetscFunctionBeginUser;
-  PetscCall(DMGlobalToLocalBegin(op->grid->da, u, INSERT_VALUES, op->local));
-  PetscCall(DMGlobalToLocalEnd(op->grid->da, u, INSERT_VALUES, op->local));
+  PetscCallMPI(MPI_Comm_size(op->grid->comm, &size));
+  if (size > 1) {
+    PetscCall(DMGlobalToLocalBegin(op->grid->da, u, INSERT_VALUES, op->local));
+    PetscCall(DMGlobalToLocalEnd(op->grid->da, u, INSERT_VALUES, op->local));
+  } else {
+    const PetscScalar *global;
+    PetscScalar       *local;
+    PetscInt           xs, xm, gxs;
+
+    PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+    PetscCall(DMDAGetGhostCorners(op->grid->da, &gxs, NULL, NULL, NULL, NULL, NULL));
+    PetscCall(VecGetArrayRead(u, &global));
+    PetscCall(VecGetArray(op->local, &local));
+    PetscCall(PetscArraycpy(local + (xs - gxs), global, xm));
+    PetscCall(VecRestoreArray(op->local, &local));
+    PetscCall(VecRestoreArrayRead(u, &global));
+  }
   PetscCall(FrgGridFillGhosts(op->grid, op->local));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -174,34 +174,6 @@ FRG_CLONES static void FrgJacobianBandInterior(const double *restrict dG0, const
   for (; m < hi; m++) FrgJacobianBandRow(dG0, dG1, dG2, dG3, m, inv_h, band);
 }
 
-/* op->local = U with its ghost cells, as FrgOperatorLocalize. On one rank the DMDA scatter
- * (DMGlobalToLocal: ~2.5k instructions per call of PETSc's star-forest bookkeeping around an
- * 800-value copy) is replaced by the copy itself; the physical ghosts are filled by the same
- * FrgGridFillGhosts either way, so the values are the same. Collective. */
-static PetscErrorCode FrgJacobianLocalize(FrgOperator op, Vec U)
-{
-  PetscMPIInt        size;
-  PetscInt           xs, xm, gxs;
-  const PetscScalar *global;
-  PetscScalar       *local;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(op->grid->comm, &size));
-  if (size > 1) {
-    PetscCall(FrgOperatorLocalize(op, U));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
-  PetscCall(DMDAGetGhostCorners(op->grid->da, &gxs, NULL, NULL, NULL, NULL, NULL));
-  PetscCall(VecGetArrayRead(U, &global));
-  PetscCall(VecGetArray(op->local, &local));
-  PetscCall(PetscArraycpy(local + (xs - gxs), global, xm));
-  PetscCall(VecRestoreArray(op->local, &local));
-  PetscCall(VecRestoreArrayRead(U, &global));
-  PetscCall(FrgGridFillGhosts(op->grid, op->local));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* df/du of the local rows as a dense band: band[5 m + c] is the derivative of row xs + m with
  * respect to cell xs + m - 2 + c (zero where that column lies outside the grid). Collective (ghost
  * exchange). The modified-Newton route factors this band itself (src/integrate/band.c). The flux
@@ -218,7 +190,7 @@ PetscErrorCode FrgOperatorJacobianBand(FrgOperator op, PetscReal t, Vec U, Petsc
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
-  PetscCall(FrgJacobianLocalize(op, U));
+  PetscCall(FrgOperatorLocalize(op, U));
   PetscCall(FrgOperatorKernelParams(op, t, &kp));
   PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
   PetscCall(DMDAGetGhostCorners(op->grid->da, &gxs, NULL, NULL, NULL, NULL, NULL));
