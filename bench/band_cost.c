@@ -13,7 +13,9 @@
  * slices on the shared machine); the figure is the median over -reps samples per call, after a
  * warm-up batch. "residual" is |M x - b|_inf / (|M|_inf |x|_inf) of the last solve.
  *
- *   build/bench/band_cost [-reps 101] [-sizes 800,100000] [-gamma 10] [-batch_us 200] [-calls 0]
+ *   build/bench/band_cost [-reps 101] [-sizes 800,100000] [-gamma 10] [-batch_us 200] [-calls 0] [-min_block_rows 0] [-kernels avx2]
+ * -min_block_rows r: the partitioned LU from blocks of r rows on (0: the library's default);
+ * -kernels avx512f|avx2|scalar: its kernels (default: the widest this CPU runs).
  * -calls N fixes the batch at N calls and -reps 1 times a single batch: for counting instructions,
  *   valgrind --tool=callgrind build/bench/band_cost -reps 1 -calls 100 -sizes 800
  * Prints "key value" lines: n, factor_us, solve_us, partitioned, residual, once per size. */
@@ -133,17 +135,24 @@ static PetscErrorCode BenchResidual(PetscInt n, PetscReal gamma, const PetscReal
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode BenchSize(PetscInt n, PetscReal gamma, PetscInt reps, long calls, double batch_us)
+static PetscErrorCode BenchSize(PetscInt n, PetscReal gamma, PetscInt reps, long calls, double batch_us, PetscInt min_block_rows, const char *isa_name)
 {
   BenchCall    c = {.gamma = gamma};
   PetscReal   *J;
   PetscScalar *bb;
-  PetscBool    singular, partitioned = PETSC_FALSE;
+  PetscBool    singular, partitioned;
+  PetscInt     blocks, rows;
+  const char  *isa;
   double       factor = 0, solve = 0, residual = 0;
   unsigned long seed = 7;
 
   PetscFunctionBeginUser;
   PetscCall(FrgBandLUCreate(PETSC_COMM_SELF, n, n, &c.lu));
+  if (min_block_rows > 0 || isa_name[0]) {
+    PetscBool available;
+    PetscCall(FrgBandLUSetPartition(c.lu, min_block_rows > 0 ? min_block_rows : 32, isa_name[0] ? isa_name : NULL, &available)); /* 32: band.c's default */
+    PetscCheck(available, PETSC_COMM_SELF, PETSC_ERR_SUP, "-kernels %s: this CPU cannot run them", isa_name);
+  }
   PetscCall(FrgBandLUGetJacobian(c.lu, &J));
   FillBand(n, J);
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, n, &c.b));
@@ -157,7 +166,9 @@ static PetscErrorCode BenchSize(PetscInt n, PetscReal gamma, PetscInt reps, long
   c.solve = PETSC_TRUE;
   PetscCall(BenchMedian(&c, reps, calls, batch_us, &solve));
   PetscCall(BenchResidual(n, gamma, J, c.b, c.x, &residual));
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "n %" PetscInt_FMT "\nfactor_us %.3f\nsolve_us %.3f\npartitioned %d\nresidual %.2e\n", n, factor * 1e6, solve * 1e6, (int)partitioned, residual));
+  PetscCall(FrgBandLUGetPartition(c.lu, &blocks, &rows, &partitioned, &isa));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "n %" PetscInt_FMT "\nfactor_us %.3f\nsolve_us %.3f\n", n, factor * 1e6, solve * 1e6));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "partitioned %d\nblocks %" PetscInt_FMT "\nblock_rows %" PetscInt_FMT "\nkernels %s\nresidual %.2e\n", (int)partitioned, blocks, rows, isa, residual));
   PetscCall(VecDestroy(&c.b));
   PetscCall(VecDestroy(&c.x));
   PetscCall(FrgBandLUDestroy(&c.lu));
@@ -166,7 +177,8 @@ static PetscErrorCode BenchSize(PetscInt n, PetscReal gamma, PetscInt reps, long
 
 static PetscErrorCode BenchMain(void)
 {
-  PetscInt  sizes[8] = {800, 100000}, count = 8, reps = 101, calls = 0;
+  PetscInt  sizes[8] = {800, 100000}, count = 8, reps = 101, calls = 0, min_block_rows = 0;
+  char      isa_name[32] = "";
   PetscReal gamma = 10, batch_us = 200;
   PetscBool set;
 
@@ -176,10 +188,12 @@ static PetscErrorCode BenchMain(void)
   PetscCall(PetscOptionsInt("-reps", "Timed samples (the median is reported)", "", reps, &reps, NULL));
   PetscCall(PetscOptionsInt("-calls", "Calls per sample (0: calibrated to -batch_us)", "", calls, &calls, NULL));
   PetscCall(PetscOptionsReal("-batch_us", "Least CPU time of a calibrated sample", "", batch_us, &batch_us, NULL));
+  PetscCall(PetscOptionsInt("-min_block_rows", "Partitioned LU from blocks of this many rows on (0: default)", "", min_block_rows, &min_block_rows, NULL));
+  PetscCall(PetscOptionsString("-kernels", "Kernels of the partitioned LU: avx512f, avx2, scalar (default: the widest)", "", isa_name, isa_name, sizeof(isa_name), NULL));
   PetscCall(PetscOptionsReal("-gamma", "gamma of M = I - gamma J", "", gamma, &gamma, NULL));
   PetscOptionsEnd();
   if (!set) count = 2;
-  for (PetscInt s = 0; s < count; s++) PetscCall(BenchSize(sizes[s], gamma, reps, calls, batch_us));
+  for (PetscInt s = 0; s < count; s++) PetscCall(BenchSize(sizes[s], gamma, reps, calls, batch_us, min_block_rows, isa_name));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
