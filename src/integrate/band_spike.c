@@ -32,7 +32,7 @@
 #define FRG_SPIKE_BLOCKS     8    /* P */
 #define FRG_SPIKE_MAX_GROWTH 16.0 /* largest spike row sum and reduced-system entry accepted */
 #define FRG_SPIKE_MIN_ROWS   4    /* the top and bottom pairs of a block must differ */
-_Static_assert(FRG_SPIKE_BLOCKS <= FRG_BAND_PADDING, "the last block reads past the grid");
+_Static_assert(FRG_SPIKE_BLOCKS + 8 <= FRG_BAND_PADDING + 2, "the tiles of the last block read past the padding of b");
 
 /* The lane kernels of one instruction set (band_spike_lanes.h). */
 typedef struct {
@@ -41,9 +41,8 @@ typedef struct {
   void (*forward)(PetscInt m, PetscInt k0, const PetscReal *L, const PetscReal *piv, PetscReal *y, PetscInt stride);
   void (*backward)(PetscInt m, const PetscReal *U, PetscReal *y);
   int (*backward_spikes)(PetscInt m, const PetscReal *U, PetscReal *spike);
-  void (*recover)(PetscInt m, const PetscReal *spike, const PetscReal *interface, PetscReal *g);
-  void (*load)(PetscInt m, const PetscReal *b, PetscReal *g);
-  void (*store)(PetscInt m, const PetscReal *g, PetscInt first, PetscInt last, PetscReal *x);
+  void (*load_forward)(PetscInt m, const PetscReal *b, const PetscReal *L, const PetscReal *piv, PetscReal *g);
+  void (*recover_store)(PetscInt m, const PetscReal *spike, const PetscReal *interface, const PetscReal *g, PetscInt first, PetscInt last, PetscReal *x);
   const char *isa;
 } FrgSpikeLanes;
 
@@ -69,7 +68,7 @@ typedef struct {
 #define FRG_NONE                0
 #define FRG_SELECT(m, x, y)     ((m) ? (x) : (y))
 #define FRG_ABS(x)              PetscAbsReal(x)
-#define FRG_RECIPROCAL(u, zero) (1.0 / ((zero) ? 1.0 : (u)))
+#define FRG_MAX(a, b)           ((a) > (b) ? (a) : (b))
 #define FRG_TRANSPOSE(v)        ((void)(v))
 #include "band_spike_lanes.h"
 
@@ -118,7 +117,7 @@ __attribute__((target("avx512f"), always_inline)) static inline void FrgTranspos
   #define FRG_NONE                _mm256_setzero_pd()
   #define FRG_SELECT(m, x, y)     _mm256_blendv_pd(y, x, m)
   #define FRG_ABS(x)              _mm256_andnot_pd(_mm256_set1_pd(-0.0), x)
-  #define FRG_RECIPROCAL(u, zero) (_mm256_set1_pd(1.0) / _mm256_blendv_pd(u, _mm256_set1_pd(1.0), zero))
+  #define FRG_MAX(a, b)           _mm256_max_pd(a, b) /* a > b ? a : b, as the scalar one */
   #define FRG_TRANSPOSE(v)        FrgTranspose4(v)
   #include "band_spike_lanes.h"
 
@@ -143,7 +142,7 @@ __attribute__((target("avx512f"), always_inline)) static inline void FrgTranspos
   #define FRG_NONE                ((__mmask8)0)
   #define FRG_SELECT(m, x, y)     _mm512_mask_blend_pd(m, y, x)
   #define FRG_ABS(x)              _mm512_abs_pd(x)
-  #define FRG_RECIPROCAL(u, zero) _mm512_maskz_div_pd((__mmask8)~(zero), _mm512_set1_pd(1.0), u) /* masked lanes raise nothing */
+  #define FRG_MAX(a, b)           _mm512_max_pd(a, b)
   #define FRG_TRANSPOSE(v)        FrgTranspose8(v)
   #include "band_spike_lanes.h"
 #endif
@@ -161,8 +160,8 @@ struct _p_FrgBandSpike {
   PetscReal *M;         /* (m + 2) x 5: the diagonal blocks, two zero rows after */
   PetscReal *U, *L;     /* m x 5 and m x 2: the factors of each block, as U and L of band.c */
   PetscReal *piv;       /* m: the row (0, 1, 2 below k) exchanged with row k at step k */
-  PetscReal *spike;     /* (m + 2) x 4: columns V_0, V_1, W_0, W_1; two zero rows after */
-  PetscReal *g;         /* m + 2: the block solutions g_j, then x_j; two zero rows after */
+  PetscReal *spike;     /* (m + 8) x 4: columns V_0, V_1, W_0, W_1; zero rows after (read by the tiles of 8 rows) */
+  PetscReal *g;         /* m + 8: the block solutions g_j; zero rows after */
   PetscReal *coupling;  /* 6: C_00, C_01, C_11 (rows 0, 1 into columns -2, -1) and B_00, B_10, B_11 */
   PetscReal *interface; /* 4: t_{j+1} (2) and b_{j-1} (2) of each lane, for the recovery */
   /* the elimination of the reduced system, by block j = 1..P-1 */
@@ -336,12 +335,10 @@ PETSC_INTERN PetscErrorCode FrgBandSpikeSolve(FrgBandSpike s, const PetscReal *b
   const FrgSpikeLanes *lanes = s->lanes;
 
   PetscFunctionBeginUser;
-  lanes->load(m, b, s->g);
-  lanes->forward(m, 0, s->L, s->piv, s->g, 1);
+  lanes->load_forward(m, b, s->L, s->piv, s->g);
   lanes->backward(m, s->U, s->g);
   SpikeReducedSolve(s);
-  lanes->recover(m, s->spike, s->interface, s->g);
-  lanes->store(m, s->g, rstart, PetscMin(rstart + nlocal, s->n), x);
+  lanes->recover_store(m, s->spike, s->interface, s->g, rstart, PetscMin(rstart + nlocal, s->n), x);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -385,14 +382,14 @@ PETSC_INTERN PetscErrorCode FrgBandSpikeCreate(PetscInt n, PetscInt min_rows, co
   s->rows  = m;
   s->lanes = lanes;
   /* the lane arrays below, zeroed (the padding rows stay zero), and a cache line more to align them */
-  PetscCall(PetscCalloc((size_t)((18 * m + 30) * P + 8) * sizeof(PetscReal), &s->raw));
+  PetscCall(PetscCalloc((size_t)((18 * m + 60) * P + 8) * sizeof(PetscReal), &s->raw));
   s->M         = (PetscReal *)(((uintptr_t)s->raw + 63) & ~(uintptr_t)63);
   s->U         = s->M + 5 * (m + 2) * P;
   s->L         = s->U + 5 * m * P;
   s->piv       = s->L + 2 * m * P;
   s->spike     = s->piv + m * P;
-  s->g         = s->spike + 4 * (m + 2) * P;
-  s->coupling  = s->g + (m + 2) * P;
+  s->g         = s->spike + 4 * (m + 8) * P;
+  s->coupling  = s->g + (m + 8) * P;
   s->interface = s->coupling + 6 * P;
   *spike       = s;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -7,9 +7,7 @@
  *   FRG_LOAD(p), FRG_LOADU(p), FRG_STORE(p, v), FRG_STOREU(p, v), FRG_SET1(x)   (U: unaligned)
  *   FRG_GT(a, b), FRG_EQ(a, b), FRG_LE(a, b)   ordered comparisons, false with a not-a-number, as C's
  *   FRG_AND(m, n), FRG_ANDNOT(m, n) (m and not n), FRG_OR(m, n), FRG_ANY(m), FRG_NONE
- *   FRG_SELECT(m, x, y)        m ? x : y per lane, FRG_ABS(x)
- *   FRG_RECIPROCAL(u, zero)    1 / u where zero is false; any finite value where it is true, without
- *                              dividing by zero (so that no floating-point trap fires)
+ *   FRG_SELECT(m, x, y)        m ? x : y per lane, FRG_ABS(x), FRG_MAX(a, b) a > b ? a : b per lane
  *   FRG_TRANSPOSE(v)           transposes the W x W matrix of the W vectors v[0..W-1] in place
  * Arithmetic is C's operators on FrgVec (GCC vector extensions; no FMA contraction under -std=c11),
  * so every lane rounds as the scalar code does and the result is the same on every instruction set.
@@ -73,14 +71,18 @@ FRG_LANES_TARGET static int FRG_LANES_NAME(SpikeFactorLanes)(PetscInt m, const P
       const FrgVec     c3 = FRG_LOAD(row + 3 * FRG_SPIKE_BLOCKS), c4 = FRG_LOAD(row + 4 * FRG_SPIKE_BLOCKS);
       const FrgVec     a0 = a[h][0], a1 = a[h][1], a2 = a[h][2], a3 = a[h][3], b0 = b[h][0], b1 = b[h][1], b2 = b[h][2], b3 = b[h][3];
       const FrgVec     aa = FRG_ABS(a0), ab = FRG_ABS(b0), ac = FRG_ABS(c0);
-      const FrgMask    p1 = FRG_GT(ab, aa), p2 = FRG_AND(FRG_GT(ac, aa), FRG_GT(ac, ab)), mid = FRG_ANDNOT(p1, p2);
-      const FrgMask    z  = FRG_AND(FRG_AND(FRG_EQ(aa, null), FRG_EQ(ab, null)), FRG_EQ(ac, null));
+      /* p2 from the larger of |a0|, |b0| rather than from two comparisons: one comparison less on the chain */
+      const FrgMask p1 = FRG_GT(ab, aa), p2 = FRG_GT(ac, FRG_MAX(aa, ab)), mid = FRG_ANDNOT(p1, p2), a_zero = FRG_EQ(a0, null);
+      /* a0 is the pivot only if |b0| <= |a0| and |c0| <= |a0|: if it is zero, the column is; dividing by
+       * 1 instead keeps the zero test off the chain to the division (and raises no trap) */
+      const FrgMask z = FRG_ANDNOT(FRG_ANDNOT(a_zero, p1), p2);
       /* u: the pivot row; r, s: the rows k+1, k+2 after the exchange (a4 = b4 = 0) */
-      const FrgVec u0 = FRG_SELECT(p2, c0, FRG_SELECT(p1, b0, a0)), u1 = FRG_SELECT(p2, c1, FRG_SELECT(p1, b1, a1)), u2 = FRG_SELECT(p2, c2, FRG_SELECT(p1, b2, a2));
+      const FrgVec u0 = FRG_SELECT(p2, c0, FRG_SELECT(p1, b0, FRG_SELECT(a_zero, one, a0)));
+      const FrgVec u1 = FRG_SELECT(p2, c1, FRG_SELECT(p1, b1, a1)), u2 = FRG_SELECT(p2, c2, FRG_SELECT(p1, b2, a2));
       const FrgVec u3 = FRG_SELECT(p2, c3, FRG_SELECT(p1, b3, a3)), u4 = FRG_SELECT(p2, c4, null);
       const FrgVec r0 = FRG_SELECT(mid, a0, b0), r1 = FRG_SELECT(mid, a1, b1), r2 = FRG_SELECT(mid, a2, b2), r3 = FRG_SELECT(mid, a3, b3);
       const FrgVec s0 = FRG_SELECT(p2, a0, c0), s1 = FRG_SELECT(p2, a1, c1), s2 = FRG_SELECT(p2, a2, c2), s3 = FRG_SELECT(p2, a3, c3), s4 = FRG_SELECT(p2, null, c4);
-      const FrgVec inv = FRG_RECIPROCAL(u0, z), l1 = r0 * inv, l2 = s0 * inv, v0 = v[h][0], v1 = v[h][1], w0 = w[h][0], w1 = w[h][1];
+      const FrgVec inv = one / u0, l1 = r0 * inv, l2 = s0 * inv, v0 = v[h][0], v1 = v[h][1], w0 = w[h][0], w1 = w[h][1];
       const FrgVec tv = FRG_SELECT(p2, null, FRG_SELECT(p1, v1, v0)), tw = FRG_SELECT(p2, null, FRG_SELECT(p1, w1, w0));
 
       zero = FRG_OR(zero, z);
@@ -172,62 +174,79 @@ FRG_LANES_TARGET static int FRG_LANES_NAME(SpikeBackwardSpikes)(PetscInt m, cons
   return FRG_LANES_NAME(SpikeBackwardColumns)(m, U, spike, 4, 1);
 }
 
-/* x_j = g_j - V_j x_{j+1}^top - W_j x_{j-1}^bottom on every lane, in place in g; interface: the
- * x_{j+1}^top (2) and x_{j-1}^bottom (2) of every lane. */
-FRG_LANES_TARGET static void FRG_LANES_NAME(SpikeRecover)(PetscInt m, const PetscReal *restrict spike, const PetscReal *restrict interface, PetscReal *restrict g)
+/* Rows k0 .. k0 + W - 1 of the lane array g from the vector b (row after row): a tile of W rows of W
+ * lanes transposed in registers per group. Rows m and beyond are set to zero: the forward substitution
+ * reads rows m and m + 1. b must be readable up to row P m + W - 2 (zeros after the grid). */
+FRG_LANES_TARGET static inline __attribute__((always_inline)) void FRG_LANES_NAME(SpikeLoadTile)(PetscInt m, const PetscReal *restrict b, PetscInt k0, PetscReal *restrict g)
 {
-  for (PetscInt k = 0; k < m; k++)
+  for (int h = 0; h < FRG_LANES_GROUPS; h++) {
+    FrgVec v[FRG_LANES_WIDTH];
+    for (int i = 0; i < FRG_LANES_WIDTH; i++) v[i] = FRG_LOADU(b + (h * FRG_LANES_WIDTH + i) * m + k0);
+    FRG_TRANSPOSE(v);
+    for (int e = 0; e < FRG_LANES_WIDTH; e++) FRG_STORE(FRG_AT(g, k0 + e, h), k0 + e < m ? v[e] : FRG_SET1(0.0));
+  }
+}
+
+/* L y = P b on every lane, y in the lane array g: the forward substitution of band.c, with the tiles of
+ * b transposed into g just ahead of the rows that need them (the recurrence is latency-bound, so the
+ * transposes ride along for free). */
+FRG_LANES_TARGET static void FRG_LANES_NAME(SpikeLoadForward)(PetscInt m, const PetscReal *restrict b, const PetscReal *restrict L, const PetscReal *restrict piv, PetscReal *restrict g)
+{
+  const FrgVec one = FRG_SET1(1.0), two = FRG_SET1(2.0);
+  FrgVec       y0[FRG_LANES_GROUPS], y1[FRG_LANES_GROUPS];
+  PetscInt     loaded = 0; /* rows of g loaded */
+
+  for (; loaded < 2; loaded += FRG_LANES_WIDTH) FRG_LANES_NAME(SpikeLoadTile)(m, b, loaded, g);
+  for (int h = 0; h < FRG_LANES_GROUPS; h++) y0[h] = FRG_LOAD(FRG_AT(g, 0, h)), y1[h] = FRG_LOAD(FRG_AT(g, 1, h));
+  for (PetscInt k = 0; k < m; k++) {
+    for (; loaded < k + 3 && loaded < m; loaded += FRG_LANES_WIDTH) FRG_LANES_NAME(SpikeLoadTile)(m, b, loaded, g);
 #pragma GCC unroll 8
     for (int h = 0; h < FRG_LANES_GROUPS; h++) {
-      const PetscReal *s = FRG_AT(spike, 4 * k, h);
-      const FrgVec     top = FRG_LOAD(s) * FRG_LOAD(FRG_AT(interface, 0, h)) + FRG_LOAD(s + FRG_SPIKE_BLOCKS) * FRG_LOAD(FRG_AT(interface, 1, h));
-      const FrgVec bottom = FRG_LOAD(s + 2 * FRG_SPIKE_BLOCKS) * FRG_LOAD(FRG_AT(interface, 2, h)) + FRG_LOAD(s + 3 * FRG_SPIKE_BLOCKS) * FRG_LOAD(FRG_AT(interface, 3, h));
+      const FrgVec  p = FRG_LOAD(FRG_AT(piv, k, h)), y2 = FRG_LOAD(FRG_AT(g, k + 2, h));
+      const FrgMask last = FRG_EQ(p, two), mid = FRG_EQ(p, one);
+      const FrgVec  s = FRG_SELECT(last, y2, FRG_SELECT(mid, y1[h], y0[h])), n1 = FRG_SELECT(mid, y0[h], y1[h]), n2 = FRG_SELECT(last, y0[h], y2);
 
-      FRG_STORE(FRG_AT(g, k, h), FRG_LOAD(FRG_AT(g, k, h)) - top - bottom);
+      FRG_STORE(FRG_AT(g, k, h), s);
+      y0[h] = n1 - FRG_LOAD(FRG_AT(L, 2 * k, h)) * s;
+      y1[h] = n2 - FRG_LOAD(FRG_AT(L, 2 * k + 1, h)) * s;
     }
+  }
 }
 
-/* The lane array g (m rows) from the vector b (row after row, its rows up to P m - 1 readable: zeros
- * after the grid), by tiles of W rows of W lanes transposed in registers. */
-FRG_LANES_TARGET static void FRG_LANES_NAME(SpikeLoadLanes)(PetscInt m, const PetscReal *restrict b, PetscReal *restrict g)
-{
-  PetscInt k0 = 0;
-
-  for (; k0 + FRG_LANES_WIDTH <= m; k0 += FRG_LANES_WIDTH)
-    for (int h = 0; h < FRG_LANES_GROUPS; h++) {
-      FrgVec v[FRG_LANES_WIDTH];
-      for (int i = 0; i < FRG_LANES_WIDTH; i++) v[i] = FRG_LOADU(b + (h * FRG_LANES_WIDTH + i) * m + k0);
-      FRG_TRANSPOSE(v);
-      for (int e = 0; e < FRG_LANES_WIDTH; e++) FRG_STORE(FRG_AT(g, k0 + e, h), v[e]);
-    }
-  for (PetscInt k = k0; k < m; k++)
-    for (int j = 0; j < FRG_SPIKE_BLOCKS; j++) g[k * FRG_SPIKE_BLOCKS + j] = b[j * m + k];
-}
-
-/* The rows first .. last - 1 of the solution, x[row - first], from the lane array g: whole tiles of W
- * rows of W lanes transposed in registers, the rest one by one. */
-FRG_LANES_TARGET static void FRG_LANES_NAME(SpikeStoreLanes)(PetscInt m, const PetscReal *restrict g, PetscInt first, PetscInt last, PetscReal *restrict x)
+/* x_j = g_j - V_j t_{j+1} - W_j b_{j-1} on every lane (interface: t_{j+1} (2) and b_{j-1} (2) of each
+ * lane), by tiles of W rows transposed in registers and stored as the rows first .. last - 1 of x
+ * (x[0] is row first); tiles that straddle them are copied row by row. g and spike are readable up
+ * to row m + W - 1. */
+FRG_LANES_TARGET static void FRG_LANES_NAME(SpikeRecoverStore)(PetscInt m, const PetscReal *restrict spike, const PetscReal *restrict interface, const PetscReal *restrict g, PetscInt first,
+                                                               PetscInt last, PetscReal *restrict x)
 {
   for (PetscInt k0 = 0; k0 < m; k0 += FRG_LANES_WIDTH)
     for (int h = 0; h < FRG_LANES_GROUPS; h++) {
-      FrgVec v[FRG_LANES_WIDTH];
-      if (k0 + FRG_LANES_WIDTH <= m) {
-        for (int e = 0; e < FRG_LANES_WIDTH; e++) v[e] = FRG_LOAD(FRG_AT(g, k0 + e, h));
-        FRG_TRANSPOSE(v);
+      const FrgVec top0 = FRG_LOAD(FRG_AT(interface, 0, h)), top1 = FRG_LOAD(FRG_AT(interface, 1, h));
+      const FrgVec bottom0 = FRG_LOAD(FRG_AT(interface, 2, h)), bottom1 = FRG_LOAD(FRG_AT(interface, 3, h));
+      FrgVec       v[FRG_LANES_WIDTH];
+
+      for (int e = 0; e < FRG_LANES_WIDTH; e++) {
+        const PetscReal *s = FRG_AT(spike, 4 * (k0 + e), h);
+        v[e] = FRG_LOAD(FRG_AT(g, k0 + e, h)) - (FRG_LOAD(s) * top0 + FRG_LOAD(s + FRG_SPIKE_BLOCKS) * top1) - (FRG_LOAD(s + 2 * FRG_SPIKE_BLOCKS) * bottom0 + FRG_LOAD(s + 3 * FRG_SPIKE_BLOCKS) * bottom1);
       }
+      FRG_TRANSPOSE(v);
       for (int i = 0; i < FRG_LANES_WIDTH; i++) {
-        const PetscInt lane = h * FRG_LANES_WIDTH + i, row = lane * m + k0;
-        if (k0 + FRG_LANES_WIDTH <= m && row >= first && row + FRG_LANES_WIDTH <= last) FRG_STOREU(x + row - first, v[i]);
-        else
-          for (PetscInt k = k0; k < PetscMin(k0 + FRG_LANES_WIDTH, m); k++)
-            if (lane * m + k >= first && lane * m + k < last) x[lane * m + k - first] = g[k * FRG_SPIKE_BLOCKS + lane];
+        const PetscInt row = (h * FRG_LANES_WIDTH + i) * m + k0, rows = PetscMin(FRG_LANES_WIDTH, m - k0); /* v[i]: these rows */
+        if (row >= first && row + FRG_LANES_WIDTH <= last && rows == FRG_LANES_WIDTH) FRG_STOREU(x + row - first, v[i]);
+        else {
+          PetscReal tile[FRG_LANES_WIDTH];
+          FRG_STOREU(tile, v[i]);
+          for (PetscInt e = 0; e < rows; e++)
+            if (row + e >= first && row + e < last) x[row + e - first] = tile[e];
+        }
       }
     }
 }
 
-static const FrgSpikeLanes FRG_LANES_NAME(spike_lanes) = {FRG_LANES_NAME(SpikeFormLanes),  FRG_LANES_NAME(SpikeFactorLanes), FRG_LANES_NAME(SpikeForward),
-                                                          FRG_LANES_NAME(SpikeBackward),   FRG_LANES_NAME(SpikeBackwardSpikes), FRG_LANES_NAME(SpikeRecover),
-                                                          FRG_LANES_NAME(SpikeLoadLanes),  FRG_LANES_NAME(SpikeStoreLanes),  FRG_LANES_ISA};
+static const FrgSpikeLanes FRG_LANES_NAME(spike_lanes) = {FRG_LANES_NAME(SpikeFormLanes), FRG_LANES_NAME(SpikeFactorLanes),    FRG_LANES_NAME(SpikeForward),
+                                                          FRG_LANES_NAME(SpikeBackward),  FRG_LANES_NAME(SpikeBackwardSpikes), FRG_LANES_NAME(SpikeLoadForward),
+                                                          FRG_LANES_NAME(SpikeRecoverStore), FRG_LANES_ISA};
 
 #undef FRG_LANES_GROUPS
 #undef FRG_AT
@@ -252,5 +271,5 @@ static const FrgSpikeLanes FRG_LANES_NAME(spike_lanes) = {FRG_LANES_NAME(SpikeFo
 #undef FRG_NONE
 #undef FRG_SELECT
 #undef FRG_ABS
-#undef FRG_RECIPROCAL
+#undef FRG_MAX
 #undef FRG_TRANSPOSE
