@@ -150,7 +150,7 @@ static PetscErrorCode BenchSize(PetscInt n, PetscReal gamma, PetscInt reps, long
   PetscCall(FrgBandLUCreate(PETSC_COMM_SELF, n, n, &c.lu));
   if (min_block_rows > 0 || isa_name[0]) {
     PetscBool available;
-    PetscCall(FrgBandLUSetPartition(c.lu, min_block_rows > 0 ? min_block_rows : 32, isa_name[0] ? isa_name : NULL, &available)); /* 32: band.c's default */
+    PetscCall(FrgBandLUSetPartition(c.lu, min_block_rows > 0 ? min_block_rows : 8, isa_name[0] ? isa_name : NULL, &available)); /* 8: band.c's default */
     PetscCheck(available, PETSC_COMM_SELF, PETSC_ERR_SUP, "-kernels %s: this CPU cannot run them", isa_name);
   }
   PetscCall(FrgBandLUGetJacobian(c.lu, &J));

@@ -70,7 +70,7 @@ static PetscErrorCode Solve(MPI_Comm comm, PetscInt n, const PetscReal *Jglobal,
   PetscCall(VecGetLocalSize(b, &nlocal));
   PetscCall(FrgBandLUCreate(comm, n, nlocal, &lu));
   info->available = PETSC_TRUE;
-  if (info->min_block_rows || info->isa) PetscCall(FrgBandLUSetPartition(lu, info->min_block_rows ? info->min_block_rows : 32, info->isa, &info->available));
+  if (info->min_block_rows || info->isa) PetscCall(FrgBandLUSetPartition(lu, info->min_block_rows ? info->min_block_rows : 8, info->isa, &info->available)); /* 8: band.c's default */
   PetscCall(FrgBandLUGetJacobian(lu, &J));
   PetscCall(PetscArraycpy(J, Jglobal + 5 * rstart, 5 * nlocal));
   PetscCall(FrgBandLUFactor(lu, test_gamma, &info->singular));
