@@ -26,7 +26,13 @@
  *
  * The lane kernels are band_spike_lanes.h, compiled for AVX-512, AVX2 and scalar code and chosen at
  * run time. Every lane rounds as the scalar code does, so the result is bitwise the same on any of
- * them and, since every rank runs this on the gathered band, on any number of ranks. */
+ * them and, since every rank runs this on the gathered band, on any number of ranks. The scalar
+ * kernels (CPUs without AVX2) are slower than the sequential LU (12 against 9.7 us at n = 800), and
+ * kept so that the rounding, hence the integrator's steps, is the same on every machine. Not
+ * FRG_CLONES (target_clones of one P-wide vector loop): GCC 12 lowers the vector comparisons of a
+ * target_clones function element by element in every clone (1900 instructions per row step), and does
+ * not if-convert these select-heavy loops for AVX2; under a target attribute and with intrinsics for
+ * the comparisons and selects, each is one instruction. */
 #include <frg/integrator.h>
 
 #define FRG_SPIKE_BLOCKS     8    /* P */
