@@ -10,6 +10,7 @@
 #include <sundials/sundials_matrix.h>
 
 typedef struct _p_FrgBandLU *FrgBandLU;
+typedef struct _p_FrgBandSpike *FrgBandSpike; /* the partitioned LU behind FrgBandLU (band_spike.c) */
 /* retries of one step beyond the propagator pole, from a state far from it, before the modified
  * route hands over (FrgSundialsRHS) */
 #define FRG_POLE_RETRIES 4
@@ -75,6 +76,16 @@ PETSC_INTERN PetscErrorCode FrgBandLUGetJacobian(FrgBandLU, PetscReal **);
 PETSC_INTERN PetscErrorCode FrgBandLUFactor(FrgBandLU, PetscReal gamma, PetscBool *singular);
 PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU, Vec b, Vec x);
 PETSC_INTERN PetscErrorCode FrgBandLUDestroy(FrgBandLU *);
+PETSC_INTERN PetscErrorCode FrgBandLUSetPartition(FrgBandLU, PetscInt min_block_rows, const char *isa, PetscBool *available);
+PETSC_INTERN PetscErrorCode FrgBandLUGetPartition(FrgBandLU, PetscInt *blocks, PetscInt *block_rows, PetscBool *partitioned, const char **isa);
+/* zero rows after the gathered band and right-hand side: the partitioned LU reads its last block whole */
+#define FRG_BAND_PADDING 16
+PETSC_INTERN PetscBool      FrgBandSpikeAvailable(const char *isa);
+PETSC_INTERN PetscErrorCode FrgBandSpikeCreate(PetscInt n, PetscInt min_rows, const char *isa, FrgBandSpike *);
+PETSC_INTERN PetscErrorCode FrgBandSpikeFactor(FrgBandSpike, PetscReal gamma, const PetscReal *J, PetscBool *factored);
+PETSC_INTERN PetscErrorCode FrgBandSpikeSolve(FrgBandSpike, const PetscReal *b, PetscInt rstart, PetscInt nlocal, PetscReal *x);
+PETSC_INTERN PetscErrorCode FrgBandSpikeGetInfo(FrgBandSpike, PetscInt *blocks, PetscInt *rows, const char **isa);
+PETSC_INTERN PetscErrorCode FrgBandSpikeDestroy(FrgBandSpike *);
 PETSC_INTERN PetscErrorCode FrgIntegratorLinearAttach(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorCheckedNewtonCreate(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorSwitchToSNES(FrgIntegrator, PetscReal t);

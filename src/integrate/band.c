@@ -8,22 +8,37 @@
  * instructions per row of this band (callgrind, 0D benchmark), and its triangular solves ~10 flops
  * per row.
  *
+ * Both are recurrences along the rows, at their latency floor (about 12 ns per row of the
+ * factorization, 4 per row of the solves), so for n > (FRG_BAND_MIN_BLOCK_ROWS - 1) P the rows are split
+ * into P blocks that are factored and solved in lockstep (the SPIKE algorithm, band_spike.c). This file
+ * keeps the sequential LU as the fallback when the partitioned one refuses the matrix (a singular
+ * diagonal block, large spikes), so that *singular still means a zero pivot column of the LU of M
+ * itself.
+ *
  * On several ranks every rank gathers the whole band and factors it redundantly (as PCREDUNDANT did):
- * a 1D band is cheap to factor sequentially, and the arithmetic, hence the step sequence of the
- * integrator, is bitwise that of one rank. */
+ * a 1D band is cheap to factor, and the arithmetic, hence the step sequence of the integrator, is
+ * bitwise that of one rank. */
 #include <frg/integrator.h>
+
+/* Rows per block from which the partitioned LU is used. bench/band_cost (medians, one rank): at n = 48
+ * (blocks of 6 rows) both LUs factor in 0.4 us and solve in 0.19 us; at n = 64 (blocks of 8) the
+ * partitioned one takes 0.35 and 0.18 us, the sequential one 0.58 and 0.26 us. */
+#define FRG_BAND_MIN_BLOCK_ROWS 8
 
 struct _p_FrgBandLU {
   MPI_Comm     comm;
   PetscInt     n, nlocal, rstart;
   PetscMPIInt  size, *counts, *displs; /* Allgatherv layout of rows (x 1) */
   PetscMPIInt *counts5, *displs5;      /* ... and of band rows (x 5) */
-  PetscReal   *J;                      /* local rows x 5: the saved df/du */
+  PetscReal   *J;                      /* local rows x 5: the saved df/du, FRG_BAND_PADDING zero rows after */
+  PetscReal   *J_all;                  /* (n + FRG_BAND_PADDING) x 5: J gathered for the partitioned LU (several ranks) */
   PetscReal   *M;                      /* (n + 2) x 5: I - gamma J, gathered; two zero rows after the last */
   PetscReal   *U;                      /* n x 5: row k of U over the columns k..k+4 divided by U_kk, 1/U_kk in place of 1 */
   PetscReal   *L;                      /* n x 2: multipliers of rows k+1, k+2 at step k */
   PetscInt    *piv;                    /* n: the row exchanged with row k at step k */
-  PetscReal   *b;                      /* n + 2: the gathered right-hand side, then the solution */
+  PetscReal   *b;                      /* n + FRG_BAND_PADDING: the gathered right-hand side, then the solution */
+  FrgBandSpike spike;                  /* the partitioned LU, NULL for small n */
+  PetscBool    partitioned;            /* the last factorization is the partitioned one */
 };
 
 PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm comm, PetscInt n, PetscInt nlocal, FrgBandLU *lu)
@@ -48,10 +63,12 @@ PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm comm, PetscInt n, PetscInt 
     b->counts5[r] = 5 * b->counts[r];
     b->displs5[r] = 5 * b->displs[r];
   }
-  PetscCall(PetscMalloc6(5 * nlocal, &b->J, 5 * (n + 2), &b->M, 5 * n, &b->U, 2 * n, &b->L, n, &b->piv, n + 2, &b->b));
-  PetscCall(PetscArrayzero(b->J, 5 * nlocal));
+  PetscCall(PetscMalloc6(5 * (nlocal + FRG_BAND_PADDING), &b->J, 5 * (n + 2), &b->M, 5 * n, &b->U, 2 * n, &b->L, n, &b->piv, n + FRG_BAND_PADDING, &b->b));
+  PetscCall(PetscArrayzero(b->J, 5 * (nlocal + FRG_BAND_PADDING)));
   PetscCall(PetscArrayzero(b->M, 5 * (n + 2)));
-  PetscCall(PetscArrayzero(b->b, n + 2));
+  PetscCall(PetscArrayzero(b->b, n + FRG_BAND_PADDING));
+  if (b->size > 1) PetscCall(PetscCalloc1(5 * (n + FRG_BAND_PADDING), &b->J_all));
+  PetscCall(FrgBandSpikeCreate(n, FRG_BAND_MIN_BLOCK_ROWS, NULL, &b->spike));
   *lu = b;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -62,6 +79,8 @@ PETSC_INTERN PetscErrorCode FrgBandLUDestroy(FrgBandLU *lu)
   if (!*lu) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree4((*lu)->counts, (*lu)->displs, (*lu)->counts5, (*lu)->displs5));
   PetscCall(PetscFree6((*lu)->J, (*lu)->M, (*lu)->U, (*lu)->L, (*lu)->piv, (*lu)->b));
+  PetscCall(PetscFree((*lu)->J_all));
+  PetscCall(FrgBandSpikeDestroy(&(*lu)->spike));
   PetscCall(PetscFree(*lu));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -71,6 +90,36 @@ PETSC_INTERN PetscErrorCode FrgBandLUGetJacobian(FrgBandLU lu, PetscReal **J)
 {
   PetscFunctionBeginUser;
   *J = lu->J;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* For the tests and benchmarks: the partitioned LU from blocks of min_block_rows rows on (at least 4,
+ * so that it can be forced on small n), with the kernels of isa ("avx512f", "avx2", "scalar"; NULL:
+ * the widest this CPU runs). *available false: this CPU cannot run them, and the LU is left as it was.
+ * Takes effect at the next factorization. Not collective. */
+PETSC_INTERN PetscErrorCode FrgBandLUSetPartition(FrgBandLU lu, PetscInt min_block_rows, const char *isa, PetscBool *available)
+{
+  PetscFunctionBeginUser;
+  *available = FrgBandSpikeAvailable(isa);
+  if (!*available) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgBandSpikeDestroy(&lu->spike));
+  lu->partitioned = PETSC_FALSE;
+  PetscCall(FrgBandSpikeCreate(lu->n, min_block_rows, isa, &lu->spike));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The blocks of the partitioned LU (1 and n without it), and whether the last factorization used it.
+ * Not collective. */
+PETSC_INTERN PetscErrorCode FrgBandLUGetPartition(FrgBandLU lu, PetscInt *blocks, PetscInt *block_rows, PetscBool *partitioned, const char **isa)
+{
+  PetscFunctionBeginUser;
+  if (lu->spike) PetscCall(FrgBandSpikeGetInfo(lu->spike, blocks, block_rows, isa));
+  else {
+    *blocks     = 1;
+    *block_rows = lu->n;
+    if (isa) *isa = "sequential";
+  }
+  *partitioned = lu->partitioned;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -131,35 +180,38 @@ static void FrgBandFactor(FrgBandLU lu, PetscBool *singular)
   }
 }
 
-/* M = I - gamma J on the local rows, gathered on every rank, and factored. */
+/* M = I - gamma J, factored on every rank: by the partitioned LU from the gathered J, or, when it
+ * refuses M or n is small, by the sequential LU from the gathered M. */
 PETSC_INTERN PetscErrorCode FrgBandLUFactor(FrgBandLU lu, PetscReal gamma, PetscBool *singular)
 {
   PetscReal *Mloc = lu->M + 5 * lu->rstart;
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_BAND_FACTOR, 0, 0, 0, 0));
-  for (PetscInt i = 0; i < 5 * lu->nlocal; i++) Mloc[i] = -gamma * lu->J[i];
-  for (PetscInt i = 0; i < lu->nlocal; i++) Mloc[5 * i + 2] += 1.0;
-  if (lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lu->M, lu->counts5, lu->displs5, MPIU_REAL, lu->comm));
-  FrgBandFactor(lu, singular);
+  lu->partitioned = PETSC_FALSE;
+  *singular       = PETSC_FALSE;
+  if (lu->spike) {
+    if (lu->size > 1) {
+      PetscCall(PetscArraycpy(lu->J_all + 5 * lu->rstart, lu->J, 5 * lu->nlocal));
+      PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lu->J_all, lu->counts5, lu->displs5, MPIU_REAL, lu->comm));
+    }
+    PetscCall(FrgBandSpikeFactor(lu->spike, gamma, lu->size > 1 ? lu->J_all : lu->J, &lu->partitioned));
+  }
+  if (!lu->partitioned) {
+    for (PetscInt i = 0; i < 5 * lu->nlocal; i++) Mloc[i] = -gamma * lu->J[i];
+    for (PetscInt i = 0; i < lu->nlocal; i++) Mloc[5 * i + 2] += 1.0;
+    if (lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lu->M, lu->counts5, lu->displs5, MPIU_REAL, lu->comm));
+    FrgBandFactor(lu, singular);
+  }
   PetscCall(PetscLogEventEnd(FRG_EVENT_BAND_FACTOR, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* x = M^-1 b, with the factors of FrgBandLUFactor. b and x may be the same vector. */
-PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU lu, Vec b, Vec x)
+/* y = M^-1 y in place, with the factors of FrgBandFactor. */
+static void FrgBandSolve(FrgBandLU lu, PetscReal *y)
 {
-  const PetscInt     n = lu->n;
-  const PetscScalar *bl;
-  PetscScalar       *xl;
-  PetscReal         *y = lu->b;
+  const PetscInt n = lu->n;
 
-  PetscFunctionBeginUser;
-  PetscCall(PetscLogEventBegin(FRG_EVENT_BAND_SOLVE, 0, 0, 0, 0));
-  PetscCall(VecGetArrayRead(b, &bl));
-  PetscCall(PetscArraycpy(y + lu->rstart, bl, lu->nlocal));
-  PetscCall(VecRestoreArrayRead(b, &bl));
-  if (lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, y, lu->counts, lu->displs, MPIU_REAL, lu->comm));
   { /* L y = P b, with y[k..k+2] in registers; a row beyond the grid has L = 0 and stays 0 */
     PetscReal y0 = y[0], y1 = y[1];
     for (PetscInt k = 0; k < n; k++) {
@@ -185,8 +237,27 @@ PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU lu, Vec b, Vec x)
       x1                 = x0;
     }
   }
+}
+
+/* x = M^-1 b, with the factors of FrgBandLUFactor. b and x may be the same vector. */
+PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU lu, Vec b, Vec x)
+{
+  const PetscScalar *bl;
+  PetscScalar       *xl;
+  PetscReal         *y = lu->b;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_BAND_SOLVE, 0, 0, 0, 0));
+  PetscCall(VecGetArrayRead(b, &bl));
+  PetscCall(PetscArraycpy(y + lu->rstart, bl, lu->nlocal));
+  PetscCall(VecRestoreArrayRead(b, &bl));
+  if (lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, y, lu->counts, lu->displs, MPIU_REAL, lu->comm));
   PetscCall(VecGetArray(x, &xl));
-  PetscCall(PetscArraycpy(xl, y + lu->rstart, lu->nlocal));
+  if (lu->partitioned) PetscCall(FrgBandSpikeSolve(lu->spike, y, lu->rstart, lu->nlocal, xl));
+  else {
+    FrgBandSolve(lu, y);
+    PetscCall(PetscArraycpy(xl, y + lu->rstart, lu->nlocal));
+  }
   PetscCall(VecRestoreArray(x, &xl));
   PetscCall(PetscLogEventEnd(FRG_EVENT_BAND_SOLVE, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
