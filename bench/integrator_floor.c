@@ -10,13 +10,18 @@
  * iteration (Jacobian and matrix at least every 2 steps, as frg's default); the "linear solver"
  * divides by 1 + gamma lambda.
  *
- *   build/bench/integrator_floor [-cells 800] [-t_end 10] [-reps 5] [-cpu_time]
+ * With -vector serial the vectors are plain arrays (SUNDIALS' serial N_Vector) with the leanest
+ * loops this file can give them (and a plain, not rank-independent, norm): the bound for any
+ * CVODE-based solver of this size, whatever its vector layer.
+ *
+ *   build/bench/integrator_floor [-cells 800] [-t_end 10] [-reps 5] [-cpu_time] [-vector frg|serial]
  * Prints "key value" lines (per-step cost in us, minimum over -reps runs) that bench/bench.py reads. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
 #include <frg/integrator.h>
 #include <cvode/cvode.h>
 #include <cvode/cvode_ls.h>
 #include <nvector/nvector_petsc.h>
+#include <nvector/nvector_serial.h>
 #include <time.h>
 
 static const char help[] = "bench/integrator_floor: CVODE's own cost per BDF step on frg's vectors.\n";
@@ -26,7 +31,7 @@ static const char help[] = "bench/integrator_floor: CVODE's own cost per BDF ste
 typedef struct {
   PetscInt  n;
   PetscReal gamma;
-  PetscBool cpu_clock;
+  PetscBool cpu_clock, serial;
 } Floor;
 
 static double FloorNow(const Floor *f)
@@ -45,10 +50,86 @@ static int FloorRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
   PetscScalar       *b;
   const double       s = sin(t);
 
-  if (VecGetArrayRead(N_VGetVector_Petsc(y), &a) || VecGetArray(N_VGetVector_Petsc(ydot), &b)) return -1;
+  if (f->serial) {
+    a = N_VGetArrayPointer(y);
+    b = N_VGetArrayPointer(ydot);
+  } else if (VecGetArrayRead(N_VGetVector_Petsc(y), &a) || VecGetArray(N_VGetVector_Petsc(ydot), &b)) return -1;
   for (PetscInt i = 0; i < f->n; i++) b[i] = -FLOOR_LAMBDA * (a[i] - (1.0 + (double)i / (double)f->n) * s);
-  if (VecRestoreArray(N_VGetVector_Petsc(ydot), &b) || VecRestoreArrayRead(N_VGetVector_Petsc(y), &a)) return -1;
+  if (!f->serial && (VecRestoreArray(N_VGetVector_Petsc(ydot), &b) || VecRestoreArrayRead(N_VGetVector_Petsc(y), &a))) return -1;
   return 0;
+}
+
+/* ---- the leanest serial operations (Debian's SUNDIALS is compiled without optimization) ---- */
+#define FLOOR_LOOP(z, expr) \
+  do { \
+    double        *zz = N_VGetArrayPointer(z); \
+    const sunindextype n = N_VGetLength(z); \
+    for (sunindextype i = 0; i < n; i++) zz[i] = (expr); \
+  } while (0)
+#define A(v) (N_VGetArrayPointer(v))
+FRG_CLONES static void FloorLinearSum(double a, N_Vector x, double b, N_Vector y, N_Vector z)
+{
+  const double *xa = A(x), *ya = A(y);
+  FLOOR_LOOP(z, a * xa[i] + b * ya[i]);
+}
+FRG_CLONES static void FloorScale(double c, N_Vector x, N_Vector z)
+{
+  const double *xa = A(x);
+  FLOOR_LOOP(z, c * xa[i]);
+}
+FRG_CLONES static void FloorConst(double c, N_Vector z) { FLOOR_LOOP(z, c); }
+FRG_CLONES static void FloorAbs(N_Vector x, N_Vector z)
+{
+  const double *xa = A(x);
+  FLOOR_LOOP(z, fabs(xa[i]));
+}
+FRG_CLONES static void FloorInv(N_Vector x, N_Vector z)
+{
+  const double *xa = A(x);
+  FLOOR_LOOP(z, 1.0 / xa[i]);
+}
+FRG_CLONES static void FloorAddConst(N_Vector x, double b, N_Vector z)
+{
+  const double *xa = A(x);
+  FLOOR_LOOP(z, xa[i] + b);
+}
+FRG_CLONES static double FloorWrms(N_Vector x, N_Vector w)
+{
+  const double      *xa = A(x), *wa = A(w);
+  const sunindextype n  = N_VGetLength(x);
+  double             s[4] = {0, 0, 0, 0};
+  sunindextype       i    = 0;
+
+  for (; i + 4 <= n; i += 4)
+    for (int l = 0; l < 4; l++) s[l] += (xa[i + l] * wa[i + l]) * (xa[i + l] * wa[i + l]);
+  for (; i < n; i++) s[0] += (xa[i] * wa[i]) * (xa[i] * wa[i]);
+  return sqrt((s[0] + s[1] + s[2] + s[3]) / (double)n);
+}
+static double FloorMin(N_Vector x)
+{
+  const double      *xa = A(x);
+  const sunindextype n  = N_VGetLength(x);
+  double             m  = xa[0];
+
+  for (sunindextype i = 1; i < n; i++) m = xa[i] < m ? xa[i] : m;
+  return m;
+}
+static int FloorScaleAddMulti(int nv, double *c, N_Vector x, N_Vector *Y, N_Vector *Z)
+{
+  for (int j = 0; j < nv; j++) FloorLinearSum(c[j], x, 1.0, Y[j], Z[j]);
+  return 0;
+}
+static void FloorSerialOps(N_Vector v)
+{
+  v->ops->nvlinearsum     = FloorLinearSum;
+  v->ops->nvscale         = FloorScale;
+  v->ops->nvconst         = FloorConst;
+  v->ops->nvabs           = FloorAbs;
+  v->ops->nvinv           = FloorInv;
+  v->ops->nvaddconst      = FloorAddConst;
+  v->ops->nvwrmsnorm      = FloorWrms;
+  v->ops->nvmin           = FloorMin;
+  v->ops->nvscaleaddmulti = FloorScaleAddMulti;
 }
 
 static int FloorLinSys(double t, N_Vector y, N_Vector fy, SUNMatrix A, int jok, int *jcur, double gamma, void *ctx, N_Vector t1, N_Vector t2, N_Vector t3)
@@ -102,9 +183,16 @@ static PetscErrorCode FloorRun(Floor *f, SUNContext sunctx, PetscReal t_end, dou
   PetscFunctionBeginUser;
   PetscCall(VecCreateMPI(PETSC_COMM_SELF, f->n, f->n, &v));
   PetscCall(VecSet(v, 0.0));
-  y = N_VMake_Petsc(v, sunctx);
-  PetscCall(FrgNVectorUseReproducibleNorms(y));
-  PetscCall(FrgNVectorUseLocalOps(y));
+  if (f->serial) {
+    y = N_VNew_Serial(f->n, sunctx);
+    PetscCheck(y, PETSC_COMM_SELF, PETSC_ERR_LIB, "N_VNew_Serial failed");
+    FloorSerialOps(y);
+    N_VConst(0.0, y);
+  } else {
+    y = N_VMake_Petsc(v, sunctx);
+    PetscCall(FrgNVectorUseReproducibleNorms(y));
+    PetscCall(FrgNVectorUseLocalOps(y));
+  }
   A               = SUNMatNewEmpty(sunctx);
   A->ops->getid   = FloorMatID;
   A->ops->clone   = FloorMatClone;
@@ -143,7 +231,8 @@ static PetscErrorCode FloorRun(Floor *f, SUNContext sunctx, PetscReal t_end, dou
 
 int main(int argc, char **argv)
 {
-  Floor      f     = {800, 0, PETSC_FALSE};
+  Floor      f     = {800, 0, PETSC_FALSE, PETSC_FALSE};
+  char       vector[16] = "frg";
   PetscReal  t_end = 10;
   PetscInt   reps  = 5;
   double     best  = PETSC_MAX_REAL, seconds = 0;
@@ -158,7 +247,10 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsReal("-t_end", "Final time of the test problem", "", t_end, &t_end, NULL));
   PetscCall(PetscOptionsInt("-reps", "Timed runs after a warm-up (minimum reported)", "", reps, &reps, NULL));
   PetscCall(PetscOptionsBool("-cpu_time", "Time on the process CPU clock instead of the wall clock", "", f.cpu_clock, &f.cpu_clock, NULL));
+  PetscCall(PetscOptionsString("-vector", "frg (frg's vectors: PETSc Vecs with its operations and exact norms) or serial (plain arrays, the leanest loops)", "", vector, vector, sizeof(vector), NULL));
   PetscOptionsEnd();
+  PetscCheck(!strcmp(vector, "frg") || !strcmp(vector, "serial"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-vector must be frg or serial, got %s", vector);
+  f.serial = (PetscBool)!strcmp(vector, "serial");
   PetscCheck(f.n >= 8, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-cells must be >= 8, got %" PetscInt_FMT, f.n);
   PetscCheck(t_end > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-t_end must be positive, got %g", (double)t_end);
   PetscCheck(reps >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-reps must be >= 1, got %" PetscInt_FMT, reps);
@@ -169,7 +261,7 @@ int main(int argc, char **argv)
     if (r) best = PetscMin(best, seconds);
   }
   SUNContext_Free(&sunctx);
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "cells %" PetscInt_FMT "\nsteps %ld\nrhs_per_step %.3f\nnewton_per_step %.3f\nlast_order %d\nseconds %.6g\nus_per_step %.4g\n", f.n, steps,
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "vector %s\ncells %" PetscInt_FMT "\nsteps %ld\nrhs_per_step %.3f\nnewton_per_step %.3f\nlast_order %d\nseconds %.6g\nus_per_step %.4g\n", vector, f.n, steps,
                         (double)rhs / (double)steps, (double)iters / (double)steps, order, best, 1e6 * best / (double)steps));
   PetscCall(PetscFinalize());
   return 0;
