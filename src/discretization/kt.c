@@ -101,9 +101,9 @@ PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator op, Vec u)
  * same order give the same fluxes bit for bit (bench/rhs_cost compares them with FrgKTFlux); minmod
  * and max are selects, and the pole check is an OR of sign tests: FrgKTFlux's divisions by m2 phi
  * and by h m2 only scale what is compared with 0 (m2 > 0; phi > 0 with an odd left end, and a
- * product keeps the sign for phi < 0 too). u is the DMDA-indexed ghosted array. Returns whether
- * every interface met positive propagator denominators. Not collective. */
-FRG_CLONES static int FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
+ * product keeps the sign for phi < 0 too). u is the DMDA-indexed ghosted array. Returns the pole
+ * status: crossed, and near (with_near only). Not collective. */
+static inline __attribute__((always_inline)) int FrgKTFluxesGoldstoneBody(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, const int with_near, double *restrict G)
 {
   const double  shift = p->m2 * h, m2 = p->m2, cgn = -(p->c * p->goldstone), cr = p->c * p->radial;
   const double *uj    = u + xs - 1; /* uj[m] = u_j */
@@ -130,13 +130,26 @@ FRG_CLONES static int FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double 
     const double w = dc / h, P = cr * w * (1.0 / (m2 + w));
 
     bad |= (((m2phi + uminus) * m2phi <= 0) | ((m2phi + uplus) * m2phi <= 0)) | (m2 + w <= 0);
-    near |= (((m2phi + uminus) * m2phi < FRG_POLE_NEAR * (m2phi * m2phi)) | ((m2phi + uplus) * m2phi < FRG_POLE_NEAR * (m2phi * m2phi))) | (m2 + w < FRG_POLE_NEAR * m2);
+    if (with_near) /* a constant in each of the two instances below */
+      near |= (((m2phi + uminus) * m2phi < FRG_POLE_NEAR * (m2phi * m2phi)) | ((m2phi + uplus) * m2phi < FRG_POLE_NEAR * (m2phi * m2phi))) | (m2 + w < FRG_POLE_NEAR * m2);
     G[m] = P - H;
   }
   return (bad ? FRG_POLE_CROSSED : 0) | (near ? FRG_POLE_NEAR_FLAG : 0);
 }
 
-PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
+/* The loop without and with the near-pole test (which costs about 10% of the loop, and matters only
+ * for the state an integration step accepts). */
+FRG_CLONES static int FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
+{
+  return FrgKTFluxesGoldstoneBody(p, x0, h, u, xs, first, xm, 0, G);
+}
+
+FRG_CLONES static int FrgKTFluxesGoldstoneNear(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
+{
+  return FrgKTFluxesGoldstoneBody(p, x0, h, u, xs, first, xm, 1, G);
+}
+
+static PetscErrorCode FrgOperatorApplyStatus(FrgOperator op, PetscReal t, Vec U, Vec F, PetscBool with_near)
 {
   FrgFluxKernelParams kp = {0, 0, 0, 0};
   const PetscScalar  *u;
@@ -157,13 +170,13 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
    * at -1/2 is never needed: f_0 = 0 by symmetry. */
   first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
   if (kp.goldstone != 0.0) {
-    op->local_pole = FrgKTFluxesGoldstone(&kp, x0, h, u, xs, first, xm, G);
+    op->local_pole = with_near ? FrgKTFluxesGoldstoneNear(&kp, x0, h, u, xs, first, xm, G) : FrgKTFluxesGoldstone(&kp, x0, h, u, xs, first, xm, G);
   } else {
     for (PetscInt m = first; m <= xm; m++) {
       const PetscInt j = xs - 1 + m;
       G[m]             = FrgKTFlux(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &denominator);
     }
-    op->local_pole = (denominator > 0 ? 0 : FRG_POLE_CROSSED) | (denominator < FRG_POLE_NEAR ? FRG_POLE_NEAR_FLAG : 0);
+    op->local_pole = (denominator > 0 ? 0 : FRG_POLE_CROSSED) | (with_near && denominator < FRG_POLE_NEAR ? FRG_POLE_NEAR_FLAG : 0);
   }
   for (PetscInt m = 0; m < xm; m++) f[xs + m] = (G[m + 1] - G[m]) * inv_h;
   if (first) f[0] = 0.0;
@@ -175,9 +188,27 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Whether the last FrgOperatorApply met only positive propagator denominators on every rank
+/* f = du/dt at U; FrgOperatorIsPhysical then tells whether every propagator denominator was
+ * positive. Collective. */
+PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorApplyStatus(op, t, U, F, PETSC_FALSE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The same, and FrgOperatorPoleStatus then also tells whether U lies near the pole. Collective. */
+PetscErrorCode FrgOperatorApplyNearPole(FrgOperator op, PetscReal t, Vec U, Vec F)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorApplyStatus(op, t, U, F, PETSC_TRUE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Whether the last right-hand side met only positive propagator denominators on every rank
  * (physical; SUNDIALS then retries a step that crossed the pole with a smaller one), and whether some
- * denominator was below half its value at u = 0 (near the pole). Collective. */
+ * denominator was below half its value at u = 0 (near the pole; only after FrgOperatorApplyNearPole,
+ * false after FrgOperatorApply). Collective. */
 PetscErrorCode FrgOperatorPoleStatus(FrgOperator op, PetscBool *physical, PetscBool *near)
 {
   PetscMPIInt size;
@@ -191,7 +222,7 @@ PetscErrorCode FrgOperatorPoleStatus(FrgOperator op, PetscBool *physical, PetscB
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Whether the last FrgOperatorApply met only positive propagator denominators on every rank.
+/* Whether the last right-hand side met only positive propagator denominators on every rank.
  * Collective. */
 PetscErrorCode FrgOperatorIsPhysical(FrgOperator op, PetscBool *physical)
 {

@@ -139,7 +139,7 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   {
     PetscBool physical;
     PetscReal k;
-    PetscCall(FrgOperatorApply(in->op, t0, in->state, in->work));
+    PetscCall(FrgOperatorApplyNearPole(in->op, t0, in->state, in->work));
     PetscCall(FrgOperatorPoleStatus(in->op, &physical, &in->near_pole));
     PetscCall(FrgModelGetScale(in->op->model, t0, &k));
     PetscCheck(physical, in->comm, PETSC_ERR_USER_INPUT,
