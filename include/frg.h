@@ -81,7 +81,7 @@ PETSC_EXTERN PetscErrorCode FrgOperatorJacobian(FrgOperator, PetscReal t, Vec u,
 PETSC_EXTERN PetscErrorCode FrgOperatorJacobianBand(FrgOperator, PetscReal t, Vec u, PetscReal band[]); /* local rows x 5, columns i-2..i+2 */
 PETSC_EXTERN PetscErrorCode FrgOperatorIsPhysical(FrgOperator, PetscBool *);
 PETSC_EXTERN PetscErrorCode FrgOperatorPoleStatus(FrgOperator, PetscBool *physical, PetscBool *near);
-PETSC_EXTERN PetscErrorCode FrgOperatorApplyNearPole(FrgOperator, PetscReal t, Vec U, Vec F);
+PETSC_EXTERN PetscErrorCode FrgOperatorPoleCheck(FrgOperator, PetscReal t, Vec U);
 PETSC_EXTERN PetscErrorCode FrgOperatorGetCounts(FrgOperator, PetscInt *rhs_evals, PetscInt *jac_evals);
 PETSC_EXTERN PetscErrorCode FrgOperatorDestroy(FrgOperator *);
 

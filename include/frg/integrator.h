@@ -43,7 +43,6 @@ struct _p_FrgIntegrator {
   PetscBool          near_pole;    /* the last converged state lies near the pole (FrgOperatorPoleStatus) */
   PetscReal          switch_t;     /* RG time of the hand-over to the SNES route, -1 if none */
   SUNNonlinearSolver nls_inner; /* modified route: SUNDIALS' Newton, wrapped by nls */
-  Vec                check;     /* modified route: f at the accepted state (the pole check) */
   Mat                A;    /* SNES route: Newton matrix I - gamma df/du */
   FrgBandLU          band;  /* modified route: saved df/du, M = I - gamma df/du and its LU */
   PetscReal          gamma; /* modified route: gamma of the last linear-system call */

@@ -102,8 +102,8 @@ PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator op, Vec u)
  * and max are selects, and the pole check is an OR of sign tests: FrgKTFlux's divisions by m2 phi
  * and by h m2 only scale what is compared with 0 (m2 > 0; phi > 0 with an odd left end, and a
  * product keeps the sign for phi < 0 too). u is the DMDA-indexed ghosted array. Returns the pole
- * status: crossed, and near (with_near only). Not collective. */
-static inline __attribute__((always_inline)) int FrgKTFluxesGoldstoneBody(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, const int with_near, double *restrict G)
+ * status: crossed, and with check (no fluxes) also near. Not collective. */
+static inline __attribute__((always_inline)) int FrgKTFluxesGoldstoneBody(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, const int check, double *restrict G)
 {
   const double  shift = p->m2 * h, m2 = p->m2, cgn = -(p->c * p->goldstone), cr = p->c * p->radial;
   const double *uj    = u + xs - 1; /* uj[m] = u_j */
@@ -120,36 +120,72 @@ static inline __attribute__((always_inline)) int FrgKTFluxesGoldstoneBody(const 
     const double l_flat = l_down ? l_max : -shift, r_flat = r_down ? r_max : -shift;
     const double sl = l_up ? l_min : l_flat, sr = r_up ? r_min : r_flat;
     const double uminus = u0 + 0.5 * sl, uplus = up1 - 0.5 * sr;
-    /* FrgFluxAdvection at u- and u+ */
-    const double m2phi = m2 * phi, invm = 1.0 / (m2phi + uminus), invp = 1.0 / (m2phi + uplus);
-    const double dFm = cgn * m2phi * invm * invm, dFp = cgn * m2phi * invp * invp;
-    const double Fm = cgn * uminus * invm, Fp = cgn * uplus * invp;
-    const double am = fabs(dFm), ap = fabs(dFp), a = am >= ap ? am : ap;
-    const double H = 0.5 * (Fp + Fm) - 0.5 * a * (uplus - uminus);
-    /* FrgFluxDiffusion */
-    const double w = dc / h, P = cr * w * (1.0 / (m2 + w));
+    const double m2phi = m2 * phi, w = dc / h;
 
     bad |= (((m2phi + uminus) * m2phi <= 0) | ((m2phi + uplus) * m2phi <= 0)) | (m2 + w <= 0);
-    if (with_near) /* a constant in each of the two instances below */
+    if (check) { /* a constant in each of the two instances below */
       near |= (((m2phi + uminus) * m2phi < FRG_POLE_NEAR * (m2phi * m2phi)) | ((m2phi + uplus) * m2phi < FRG_POLE_NEAR * (m2phi * m2phi))) | (m2 + w < FRG_POLE_NEAR * m2);
-    G[m] = P - H;
+    } else {
+      /* FrgFluxAdvection at u- and u+ */
+      const double invm = 1.0 / (m2phi + uminus), invp = 1.0 / (m2phi + uplus);
+      const double dFm = cgn * m2phi * invm * invm, dFp = cgn * m2phi * invp * invp;
+      const double Fm = cgn * uminus * invm, Fp = cgn * uplus * invp;
+      const double am = fabs(dFm), ap = fabs(dFp), a = am >= ap ? am : ap;
+      const double H = 0.5 * (Fp + Fm) - 0.5 * a * (uplus - uminus);
+      /* FrgFluxDiffusion */
+      const double P = cr * w * (1.0 / (m2 + w));
+      G[m]           = P - H;
+    }
   }
   return (bad ? FRG_POLE_CROSSED : 0) | (near ? FRG_POLE_NEAR_FLAG : 0);
 }
 
-/* The loop without and with the near-pole test (which costs about 10% of the loop, and matters only
- * for the state an integration step accepts). */
+/* The fluxes, and the pole check alone: the denominators of the same reconstruction, without the
+ * fluxes' divisions (the check of every accepted state, a third of all evaluations, needs no f). */
 FRG_CLONES static int FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
 {
   return FrgKTFluxesGoldstoneBody(p, x0, h, u, xs, first, xm, 0, G);
 }
 
-FRG_CLONES static int FrgKTFluxesGoldstoneNear(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
+FRG_CLONES static int FrgKTPoleCheckGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm)
 {
-  return FrgKTFluxesGoldstoneBody(p, x0, h, u, xs, first, xm, 1, G);
+  return FrgKTFluxesGoldstoneBody(p, x0, h, u, xs, first, xm, 1, NULL);
 }
 
-static PetscErrorCode FrgOperatorApplyStatus(FrgOperator op, PetscReal t, Vec U, Vec F, PetscBool with_near)
+/* Without a Goldstone term only the radial denominator m2 + w: its minimum relative to m2. */
+static int FrgKTPoleCheckRadial(const FrgFluxKernelParams *p, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm)
+{
+  double denominator = 1.0;
+
+  for (PetscInt m = first; m <= xm; m++) {
+    const PetscInt j = xs - 1 + m;
+    denominator      = fmin(denominator, 1.0 + (u[j + 1] - u[j]) / (h * p->m2));
+  }
+  return (denominator > 0 ? 0 : FRG_POLE_CROSSED) | (denominator < FRG_POLE_NEAR ? FRG_POLE_NEAR_FLAG : 0);
+}
+
+/* Whether U lies beyond the propagator pole or near it (FrgOperatorPoleStatus tells, collectively),
+ * without evaluating the right-hand side. Not collective itself (the ghost exchange is, on several
+ * ranks). */
+PetscErrorCode FrgOperatorPoleCheck(FrgOperator op, PetscReal t, Vec U)
+{
+  FrgFluxKernelParams kp = {0, 0, 0, 0};
+  const PetscScalar  *u;
+  PetscInt            xs, xm, first;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorLocalize(op, U));
+  PetscCall(FrgOperatorKernelParams(op, t, &kp));
+  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAVecGetArrayRead(op->grid->da, op->local, &u));
+  first          = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
+  op->local_pole = kp.goldstone != 0.0 ? FrgKTPoleCheckGoldstone(&kp, op->grid->phi_first, op->grid->spacing, u, xs, first, xm)
+                                       : FrgKTPoleCheckRadial(&kp, op->grid->spacing, u, xs, first, xm);
+  PetscCall(DMDAVecRestoreArrayRead(op->grid->da, op->local, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
 {
   FrgFluxKernelParams kp = {0, 0, 0, 0};
   const PetscScalar  *u;
@@ -170,13 +206,13 @@ static PetscErrorCode FrgOperatorApplyStatus(FrgOperator op, PetscReal t, Vec U,
    * at -1/2 is never needed: f_0 = 0 by symmetry. */
   first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
   if (kp.goldstone != 0.0) {
-    op->local_pole = with_near ? FrgKTFluxesGoldstoneNear(&kp, x0, h, u, xs, first, xm, G) : FrgKTFluxesGoldstone(&kp, x0, h, u, xs, first, xm, G);
+    op->local_pole = FrgKTFluxesGoldstone(&kp, x0, h, u, xs, first, xm, G);
   } else {
     for (PetscInt m = first; m <= xm; m++) {
       const PetscInt j = xs - 1 + m;
       G[m]             = FrgKTFlux(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &denominator);
     }
-    op->local_pole = (denominator > 0 ? 0 : FRG_POLE_CROSSED) | (with_near && denominator < FRG_POLE_NEAR ? FRG_POLE_NEAR_FLAG : 0);
+    op->local_pole = denominator > 0 ? 0 : FRG_POLE_CROSSED;
   }
   for (PetscInt m = 0; m < xm; m++) f[xs + m] = (G[m + 1] - G[m]) * inv_h;
   if (first) f[0] = 0.0;
@@ -188,26 +224,9 @@ static PetscErrorCode FrgOperatorApplyStatus(FrgOperator op, PetscReal t, Vec U,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* f = du/dt at U; FrgOperatorIsPhysical then tells whether every propagator denominator was
- * positive. Collective. */
-PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
-{
-  PetscFunctionBeginUser;
-  PetscCall(FrgOperatorApplyStatus(op, t, U, F, PETSC_FALSE));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* The same, and FrgOperatorPoleStatus then also tells whether U lies near the pole. Collective. */
-PetscErrorCode FrgOperatorApplyNearPole(FrgOperator op, PetscReal t, Vec U, Vec F)
-{
-  PetscFunctionBeginUser;
-  PetscCall(FrgOperatorApplyStatus(op, t, U, F, PETSC_TRUE));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Whether the last right-hand side met only positive propagator denominators on every rank
  * (physical; SUNDIALS then retries a step that crossed the pole with a smaller one), and whether some
- * denominator was below half its value at u = 0 (near the pole; only after FrgOperatorApplyNearPole,
+ * denominator was below half its value at u = 0 (near the pole; only after FrgOperatorPoleCheck,
  * false after FrgOperatorApply). Collective. */
 PetscErrorCode FrgOperatorPoleStatus(FrgOperator op, PetscBool *physical, PetscBool *near)
 {

@@ -139,7 +139,7 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   {
     PetscBool physical;
     PetscReal k;
-    PetscCall(FrgOperatorApplyNearPole(in->op, t0, in->state, in->work));
+    PetscCall(FrgOperatorPoleCheck(in->op, t0, in->state));
     PetscCall(FrgOperatorPoleStatus(in->op, &physical, &in->near_pole));
     PetscCall(FrgModelGetScale(in->op->model, t0, &k));
     PetscCheck(physical, in->comm, PETSC_ERR_USER_INPUT,
@@ -406,7 +406,6 @@ PetscErrorCode FrgIntegratorDestroy(FrgIntegrator *integrator)
   PetscCall(FrgBandLUDestroy(&in->band));
   PetscCall(VecDestroy(&in->state));
   PetscCall(VecDestroy(&in->work));
-  PetscCall(VecDestroy(&in->check));
   if (in->sunctx) SUNContext_Free(&in->sunctx);
   PetscCall(PetscFree(*integrator));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -5,8 +5,9 @@
  * SUNDIALS' Newton iteration evaluates it only at the iterates before the last update: a converged
  * correction can still carry the state across the pole (seen in the deep IR of the d = 3 broken phase,
  * where the flat region approaches the pole as k -> 0), and from such a state every retry fails. So the
- * right-hand side is evaluated once more at the accepted state; beyond the pole the solve reports a
- * recoverable convergence failure and the integrator retries with a smaller step. The SNES route
+ * propagator denominators of the accepted state are checked (FrgOperatorPoleCheck: the reconstruction
+ * of the right-hand side without its fluxes); beyond the pole the solve reports a recoverable
+ * convergence failure and the integrator retries with a smaller step. The SNES route
  * (newton.c) gets the same check from the residual SNES evaluates after its last update. */
 #include <frg/integrator.h>
 #include <nvector/nvector_petsc.h>
@@ -46,7 +47,7 @@ static int FrgNLSSolve(SUNNonlinearSolver S, N_Vector y0, N_Vector ycor, N_Vecto
   if (flag != SUN_NLS_SUCCESS) return flag;
   if (FrgNewtonSystemData(in, &t, &ypred, &gamma)) return SUN_NLS_EXT_FAIL;
   if (VecWAXPY(in->work, 1.0, ypred, N_VGetVector_Petsc(ycor))) return SUN_NLS_EXT_FAIL;
-  if (FrgOperatorApplyNearPole(in->op, t, in->work, in->check) || FrgOperatorPoleStatus(in->op, &physical, &near)) return SUN_NLS_EXT_FAIL;
+  if (FrgOperatorPoleCheck(in->op, t, in->work) || FrgOperatorPoleStatus(in->op, &physical, &near)) return SUN_NLS_EXT_FAIL;
   if (!physical && FrgIntegratorPoleGiveUp(in)) {
     in->pole_reached = PETSC_TRUE; /* FrgIntegratorAdvance goes on with the SNES route */
     return SUN_NLS_EXT_FAIL;
@@ -65,7 +66,6 @@ PETSC_INTERN PetscErrorCode FrgIntegratorCheckedNewtonCreate(FrgIntegrator in)
   PetscFunctionBeginUser;
   in->nls_inner = SUNNonlinSol_Newton(in->y, in->sunctx);
   PetscCheck(in->nls_inner, in->comm, PETSC_ERR_LIB, "SUNNonlinSol_Newton failed");
-  PetscCall(VecDuplicate(in->state, &in->check));
   S = SUNNonlinSolNewEmpty(in->sunctx);
   PetscCheck(S, in->comm, PETSC_ERR_LIB, "SUNNonlinSolNewEmpty failed");
   S->content              = in;
