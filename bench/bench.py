@@ -177,29 +177,41 @@ def bench_log_view(name, Lambda, t_ir):
     return stages, events
 
 
-def bench_rhs_cost(cells, state_t, reps):
-    # the later -grid_cells wins in PETSc's options database
-    cmd = [RHS_COST, *DOUBLE_WELL, "-Lambda", "1e12", "-t_ir", "60", "-grid_cells", str(cells), "-state_t", str(state_t), "-cpu_time"]
-    log(f"[bench] rhs_cost {cells} cells: {' '.join(cmd)}")
+def key_values(text):
+    """The numeric "key value" lines a benchmark program prints."""
+    out = {}
+    for line in text.strip().splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            try:
+                out[parts[0]] = float(parts[1])
+            except ValueError:
+                pass
+    return out
+
+
+def repeat_key_values(cmd, reps):
+    """reps runs of a benchmark program, each parsed by key_values."""
     res = []
     for r in range(reps):
         _, p = run(cmd)
         if p.returncode:
             raise RuntimeError(p.stderr)
-        res.append({k: float(v) for k, v in (line.split() for line in p.stdout.strip().splitlines() if len(line.split()) == 2)})
+        res.append(key_values(p.stdout))
     return res
+
+
+def bench_rhs_cost(cells, state_t, reps):
+    # the later -grid_cells wins in PETSc's options database
+    cmd = [RHS_COST, *DOUBLE_WELL, "-Lambda", "1e12", "-t_ir", "60", "-grid_cells", str(cells), "-state_t", str(state_t), "-cpu_time"]
+    log(f"[bench] rhs_cost {cells} cells: {' '.join(cmd)}")
+    return repeat_key_values(cmd, reps)
 
 
 def bench_jacobian_cost(reps):
     cmd = [JACOBIAN_COST, *DOUBLE_WELL, "-Lambda", "1e12", "-t_ir", "60", "-state_t", "5"]
     log(f"[bench] jacobian_cost: {' '.join(cmd)}")
-    res = []
-    for r in range(reps):
-        _, p = run(cmd)
-        if p.returncode:
-            raise RuntimeError(p.stderr)
-        res.append({k: float(v) for k, v in (line.split() for line in p.stdout.strip().splitlines() if len(line.split()) == 2)})
-    return res
+    return repeat_key_values(cmd, reps)
 
 
 def bench_integrator_floor(s):
@@ -210,13 +222,7 @@ def bench_integrator_floor(s):
     for vector in ("frg", "serial"):
         cmd = [INTEGRATOR_FLOOR, "-cells", "800", "-reps", str(max(REPS, 3)), "-cpu_time", "-vector", vector]
         log(f"[bench] integrator floor: {' '.join(cmd)}")
-        res = []
-        for r in range(REPS):
-            _, p = run(cmd)
-            if p.returncode:
-                raise RuntimeError(p.stderr)
-            res.append({k: float(v) for k, v in (line.split() for line in p.stdout.strip().splitlines()
-                                                 if len(line.split()) == 2 and line.split()[0] != "vector")})
+        res = repeat_key_values(cmd, REPS)
         per_step[vector] = [r["us_per_step"] for r in res]
         what = "frg's vectors" if vector == "frg" else "plain arrays, leanest loops"
         add(f"CVODE's own work per BDF step, 800 cells ({what}; free RHS and solve)", "per step", per_step[vector], "us", "",
@@ -277,7 +283,7 @@ def frg_rung(exact, ref, rtol, atol):
     _, p = run(cmd)
     if p.returncode:
         raise RuntimeError(f"{' '.join(cmd)} failed: {p.stderr.strip()[-200:]}")
-    d = {k: float(v) for k, v in (line.split() for line in p.stdout.strip().splitlines() if len(line.split()) == 2)}
+    d = key_values(p.stdout)
     r = {"code": "frg", "rtol": rtol, "steps": int(d["steps"]), "wall": d["seconds_median"], "err2": abs(d["gamma2"] / exact["exact_gamma2"] - 1),
          "err4": abs(d["gamma4"] / exact["exact_gamma4"] - 1), "d2": abs(d["gamma2"] / ref["gamma2"] - 1), "d4": abs(d["gamma4"] / ref["gamma4"] - 1)}
     rows.append((f"frg rtol {rtol}, warm (in-process repeats, as the peer)", "wall, FrgFlowSolve", d["seconds_median"], d["seconds_min"], d["seconds_max"], "s",

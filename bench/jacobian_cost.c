@@ -27,9 +27,8 @@
  *       -grid_cells 800 -grid_phi_max 10 [-state_t 5] [-reps 21]
  * Prints "key value" lines. One rank. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
-#include <frg/integrator.h>
+#include "bench_state.h"
 #include <frg/kt.h>
-#include <time.h>
 
 /* libfrg-internal (static library: linkable here) */
 PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
@@ -37,59 +36,7 @@ PETSC_INTERN PetscErrorCode FrgOperatorKernelParams(FrgOperator, PetscReal, FrgF
 
 static const char help[] = "bench/jacobian_cost: cost per cell of the analytic Jacobian band and its difference from kt.h.\n";
 
-static PetscBool bench_cpu_clock = PETSC_TRUE;
 
-static double BenchNow(void)
-{
-  struct timespec ts;
-
-  if (!bench_cpu_clock) return MPI_Wtime();
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-typedef struct {
-  FrgModel    model;
-  FrgGrid     grid;
-  FrgOperator op;
-  Vec         u;
-  PetscReal   t;
-  PetscReal  *band;
-} BenchState;
-
-/* A realistic state: the production flow advanced to t. */
-static PetscErrorCode BenchStateCreate(MPI_Comm comm, PetscReal t, BenchState *s)
-{
-  FrgIntegrator in;
-
-  PetscFunctionBeginUser;
-  PetscCall(FrgModelCreate(comm, &s->model));
-  PetscCall(FrgModelSetFromOptions(s->model));
-  PetscCall(FrgGridCreateFromModel(comm, s->model, &s->grid));
-  PetscCall(FrgOperatorCreate(s->grid, s->model, &s->op));
-  PetscCall(FrgOperatorSetUp(s->op));
-  PetscCall(DMCreateGlobalVector(s->grid->da, &s->u));
-  PetscCall(FrgModelInitialCondition(s->model, s->grid, s->u));
-  PetscCall(FrgIntegratorCreate(s->op, &in));
-  PetscCall(FrgIntegratorSetFromOptions(in));
-  PetscCall(FrgIntegratorSetUp(in, 0.0, s->u));
-  if (t > 0) PetscCall(FrgIntegratorAdvance(in, t, s->u));
-  PetscCall(FrgIntegratorDestroy(&in));
-  PetscCall(PetscMalloc1(5 * s->grid->cells, &s->band));
-  s->t = t;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode BenchStateDestroy(BenchState *s)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(s->band));
-  PetscCall(VecDestroy(&s->u));
-  PetscCall(FrgOperatorDestroy(&s->op));
-  PetscCall(FrgGridDestroy(&s->grid));
-  PetscCall(FrgModelDestroy(&s->model));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 static int BenchCompare(const void *a, const void *b)
 {
@@ -219,7 +166,7 @@ static PetscErrorCode BenchCheckAssembled(BenchState *s, double *relative)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode BenchMain(void)
+static PetscErrorCode BenchRun(void)
 {
   BenchState  s;
   PetscReal   t    = 5.0;
@@ -229,6 +176,7 @@ static PetscErrorCode BenchMain(void)
   PetscMPIInt size;
 
   PetscFunctionBeginUser;
+  bench_cpu_clock = PETSC_TRUE; /* this program's default */
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "bench/jacobian_cost runs on one rank, got %d", size);
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "jacobian_cost benchmark", "");
@@ -258,11 +206,4 @@ static PetscErrorCode BenchMain(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscErrorCode ierr = FrgInitialize(&argc, &argv, help);
-
-  if (!ierr) ierr = BenchMain();
-  if (!ierr) ierr = FrgFinalize();
-  return ierr ? 1 : 0;
-}
+int main(int argc, char **argv) { return BenchMain(argc, argv, help, BenchRun); }

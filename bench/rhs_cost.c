@@ -22,9 +22,8 @@
  *       -grid_cells 800 -grid_phi_max 10 [-state_t 5] [-reps 5] [-triad_mb 64]
  * Prints "key value" lines that bench/run.sh reads. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
-#include <frg/integrator.h>
+#include "bench_state.h"
 #include <frg/kt.h>
-#include <time.h>
 
 /* libfrg-internal (static library: linkable here), the first half of FrgOperatorApply */
 PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
@@ -35,60 +34,7 @@ PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
 
 static const char help[] = "bench/rhs_cost: RHS cost per cell against the roofline bounds.\n";
 
-static PetscBool bench_cpu_clock = PETSC_FALSE;
 
-/* Wall clock, or with -cpu_time the CPU time of this process: on a machine shared with other jobs
- * the CPU time excludes the time slices given to them (not their cache and memory traffic). */
-static double BenchNow(void)
-{
-  struct timespec ts;
-
-  if (!bench_cpu_clock) return MPI_Wtime();
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-typedef struct {
-  FrgModel    model;
-  FrgGrid     grid;
-  FrgOperator op;
-  Vec         u, f;
-  PetscReal   t;
-} BenchState;
-
-/* A realistic state: the production flow advanced to t. */
-static PetscErrorCode BenchStateCreate(MPI_Comm comm, PetscReal t, BenchState *s)
-{
-  FrgIntegrator in;
-
-  PetscFunctionBeginUser;
-  PetscCall(FrgModelCreate(comm, &s->model));
-  PetscCall(FrgModelSetFromOptions(s->model));
-  PetscCall(FrgGridCreateFromModel(comm, s->model, &s->grid));
-  PetscCall(FrgOperatorCreate(s->grid, s->model, &s->op));
-  PetscCall(FrgOperatorSetUp(s->op));
-  PetscCall(DMCreateGlobalVector(s->grid->da, &s->u));
-  PetscCall(VecDuplicate(s->u, &s->f));
-  PetscCall(FrgModelInitialCondition(s->model, s->grid, s->u));
-  PetscCall(FrgIntegratorCreate(s->op, &in));
-  PetscCall(FrgIntegratorSetFromOptions(in));
-  PetscCall(FrgIntegratorSetUp(in, 0.0, s->u));
-  if (t > 0) PetscCall(FrgIntegratorAdvance(in, t, s->u));
-  PetscCall(FrgIntegratorDestroy(&in));
-  s->t = t;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode BenchStateDestroy(BenchState *s)
-{
-  PetscFunctionBeginUser;
-  PetscCall(VecDestroy(&s->u));
-  PetscCall(VecDestroy(&s->f));
-  PetscCall(FrgOperatorDestroy(&s->op));
-  PetscCall(FrgGridDestroy(&s->grid));
-  PetscCall(FrgModelDestroy(&s->model));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 /* Seconds per call of the RHS: minimum over reps batches. */
 static PetscErrorCode BenchRHS(BenchState *s, PetscInt reps, double *best)
@@ -237,7 +183,7 @@ static PetscErrorCode BenchTriad(PetscInt megabytes, PetscInt reps, double *band
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode BenchMain(void)
+static PetscErrorCode BenchRun(void)
 {
   BenchState s;
   PetscReal  t = 5.0;
@@ -285,11 +231,4 @@ static PetscErrorCode BenchMain(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscErrorCode ierr = FrgInitialize(&argc, &argv, help);
-
-  if (!ierr) ierr = BenchMain();
-  if (!ierr) ierr = FrgFinalize();
-  return ierr ? 1 : 0;
-}
+int main(int argc, char **argv) { return BenchMain(argc, argv, help, BenchRun); }
