@@ -2,6 +2,7 @@
 # The frg test suite: runs every test_* function of tests/cases/*.sh, one line per test, and ends
 # with "N passed, N failed"; exits nonzero on any failure.
 #   tests/run.sh [PREFIX]      only tests whose name starts with PREFIX (core, core_bad, fixedpoint, scan, ...)
+#   FRG_TEST_EXCLUDE="slurm ..." tests/run.sh    skip tests whose name starts with one of these prefixes
 #   BUILD=build-asan tests/run.sh
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,9 @@ passed=0 failed=0 failures=""
 for t in $(declare -F | awk '{print $3}' | grep '^test_' ); do
   name=${t#test_}
   [ -n "$filter" ] && [[ "$name" != "$filter"* ]] && continue
+  skip=0
+  for x in ${FRG_TEST_EXCLUDE:-}; do [[ "$name" == "$x"* ]] && skip=1; done
+  [ $skip -eq 1 ] && { printf 'skip  %-48s (FRG_TEST_EXCLUDE)\n' "$name"; continue; }
   dir=$(mktemp -d "$logdir/$name.XXXX")
   start=$(date +%s.%N)
   ( cd "$dir" && "$t" ) >"$dir/log" 2>&1
