@@ -10,8 +10,8 @@
  * iteration (Jacobian and matrix at least every 2 steps, as frg's default); the "linear solver"
  * divides by 1 + gamma lambda.
  *
- * With -vector serial the vectors are plain arrays (SUNDIALS' serial N_Vector) with the leanest
- * loops this file can give them (and a plain, not rank-independent, norm): the bound for any
+ * With -vector serial the vectors are plain arrays (SUNDIALS' serial N_Vector) with frg's lean loops
+ * for them (src/integrate/nvector_serial.c, a plain norm in fixed lanes): the bound for any
  * CVODE-based solver of this size, whatever its vector layer.
  *
  *   build/bench/integrator_floor [-cells 800] [-t_end 10] [-reps 5] [-cpu_time] [-vector frg|serial]
@@ -57,79 +57,6 @@ static int FloorRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
   for (PetscInt i = 0; i < f->n; i++) b[i] = -FLOOR_LAMBDA * (a[i] - (1.0 + (double)i / (double)f->n) * s);
   if (!f->serial && (VecRestoreArray(N_VGetVector_Petsc(ydot), &b) || VecRestoreArrayRead(N_VGetVector_Petsc(y), &a))) return -1;
   return 0;
-}
-
-/* ---- the leanest serial operations (Debian's SUNDIALS is compiled without optimization) ---- */
-#define FLOOR_LOOP(z, expr) \
-  do { \
-    double        *zz = N_VGetArrayPointer(z); \
-    const sunindextype n = N_VGetLength(z); \
-    for (sunindextype i = 0; i < n; i++) zz[i] = (expr); \
-  } while (0)
-#define A(v) (N_VGetArrayPointer(v))
-FRG_CLONES static void FloorLinearSum(double a, N_Vector x, double b, N_Vector y, N_Vector z)
-{
-  const double *xa = A(x), *ya = A(y);
-  FLOOR_LOOP(z, a * xa[i] + b * ya[i]);
-}
-FRG_CLONES static void FloorScale(double c, N_Vector x, N_Vector z)
-{
-  const double *xa = A(x);
-  FLOOR_LOOP(z, c * xa[i]);
-}
-FRG_CLONES static void FloorConst(double c, N_Vector z) { FLOOR_LOOP(z, c); }
-FRG_CLONES static void FloorAbs(N_Vector x, N_Vector z)
-{
-  const double *xa = A(x);
-  FLOOR_LOOP(z, fabs(xa[i]));
-}
-FRG_CLONES static void FloorInv(N_Vector x, N_Vector z)
-{
-  const double *xa = A(x);
-  FLOOR_LOOP(z, 1.0 / xa[i]);
-}
-FRG_CLONES static void FloorAddConst(N_Vector x, double b, N_Vector z)
-{
-  const double *xa = A(x);
-  FLOOR_LOOP(z, xa[i] + b);
-}
-FRG_CLONES static double FloorWrms(N_Vector x, N_Vector w)
-{
-  const double      *xa = A(x), *wa = A(w);
-  const sunindextype n  = N_VGetLength(x);
-  double             s[4] = {0, 0, 0, 0};
-  sunindextype       i    = 0;
-
-  for (; i + 4 <= n; i += 4)
-    for (int l = 0; l < 4; l++) s[l] += (xa[i + l] * wa[i + l]) * (xa[i + l] * wa[i + l]);
-  for (; i < n; i++) s[0] += (xa[i] * wa[i]) * (xa[i] * wa[i]);
-  return sqrt((s[0] + s[1] + s[2] + s[3]) / (double)n);
-}
-static double FloorMin(N_Vector x)
-{
-  const double      *xa = A(x);
-  const sunindextype n  = N_VGetLength(x);
-  double             m  = xa[0];
-
-  for (sunindextype i = 1; i < n; i++) m = xa[i] < m ? xa[i] : m;
-  return m;
-}
-static int FloorScaleAddMulti(int nv, double *c, N_Vector x, N_Vector *Y, N_Vector *Z)
-{
-  for (int j = 0; j < nv; j++) FloorLinearSum(c[j], x, 1.0, Y[j], Z[j]);
-  return 0;
-}
-static void FloorSerialOps(N_Vector v)
-{
-  v->ops->nvlinearsum     = FloorLinearSum;
-  v->ops->nvscale         = FloorScale;
-  v->ops->nvconst         = FloorConst;
-  v->ops->nvabs           = FloorAbs;
-  v->ops->nvinv           = FloorInv;
-  v->ops->nvaddconst      = FloorAddConst;
-  v->ops->nvwrmsnorm      = FloorWrms;
-  v->ops->nvmin           = FloorMin;
-  v->ops->nvscaleaddmulti = FloorScaleAddMulti;
 }
 
 static int FloorLinSys(double t, N_Vector y, N_Vector fy, SUNMatrix A, int jok, int *jcur, double gamma, void *ctx, N_Vector t1, N_Vector t2, N_Vector t3)
@@ -186,7 +113,7 @@ static PetscErrorCode FloorRun(Floor *f, SUNContext sunctx, PetscReal t_end, dou
   if (f->serial) {
     y = N_VNew_Serial(f->n, sunctx);
     PetscCheck(y, PETSC_COMM_SELF, PETSC_ERR_LIB, "N_VNew_Serial failed");
-    FloorSerialOps(y);
+    PetscCall(FrgNVectorSerialOps(y));
     N_VConst(0.0, y);
   } else {
     y = N_VMake_Petsc(v, sunctx);

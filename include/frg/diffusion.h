@@ -251,6 +251,12 @@ void FrgScoreTableResample(const FrgScoreTable *t, double s, int points, double 
 void FrgPointValues(int n, const double *bar, double *point);
 void FrgSlopes(int n, double h, const double *u, double *w);
 
+/* The smoothed log-density route (src/diffusion/density_kernels.c): f = dv/dtau on n cells of width
+ * h at tau = ln s, and its exact Jacobian as a band[5 n] (row i, columns i-2..i+2 at band[5 i + 0..4];
+ * n >= 3). */
+void FrgDensityRate(int n, double h, double tau, const double *v, double *f);
+void FrgDensityJacobianBand(int n, double h, double tau, const double *v, double *band);
+
 /* The exact target p_0 = e^{-S}/Z on a uniform quadrature grid (Simpson weights), built once. */
 typedef struct {
   int n;                        /* odd number of nodes */

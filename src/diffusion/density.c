@@ -5,7 +5,10 @@
  * (default: the flow's -grid_phi_max + 4 sqrt(largest checked s), since p_s widens with s and the flow's
  * warped grid x = phi + s u reaches that far while a fixed grid does not), in tau = ln s (dv/dtau = s dv/ds),
  * from v = S' (exact cell averages) at s = 1/Lambda^2, by the same method as the flow: CVODE BDF with
- * the same -rtol/-atol, a banded Newton matrix from difference quotients. Finite volumes: the update
+ * the same -rtol/-atol and modified Newton, the exact Jacobian band (density_kernels.c) factored by
+ * frg's band LU (src/integrate/band.c), frg's serial vector operations (Debian's SUNDIALS band solver,
+ * difference-quotient Jacobian and serial vectors, compiled without optimization, had taken 1 s of a
+ * sample run). Finite volumes: the update
  * of a cell average is exact given the point flux G = (v_x - v^2)/2 at the interfaces, which we take
  * to fourth order from four cell averages,
  *     v_{i+1/2} = (-v_{i-1} + 7 v_i + 7 v_{i+1} - v_{i+2})/12,  v_x = (v_{i-1} - 15 v_i + 15 v_{i+1} - v_{i+2})/(12 h),
@@ -16,48 +19,107 @@
  * point values (fourth-order deconvolution of the cell averages). */
 #include "sampler.h"
 #include <cvode/cvode.h>
+#include <cvode/cvode_ls.h>
 #include <nvector/nvector_serial.h>
-#include <sunmatrix/sunmatrix_band.h>
-#include <sunlinsol/sunlinsol_band.h>
 
+/* The integration's context: the grid, and the Newton matrix's band LU with Vec views of CVODE's
+ * serial arrays for its solves. */
 typedef struct {
-  int n;
-  double h;
+  int       n;
+  double    h, gamma;
+  FrgBandLU lu;
+  Vec       b, x;
 } FrgDensityContext;
-
-/* Cell average i of v with two ghost cells per end (linear extrapolation). */
-static inline double FrgDensityCell(const double *v, int n, int i)
-{
-  if (i < 0) return v[0] + i * (v[1] - v[0]);
-  if (i > n - 1) return v[n - 1] + (i - n + 1) * (v[n - 1] - v[n - 2]);
-  return v[i];
-}
-
-/* The point flux G = (v_x - v^2)/2 at interface i + 1/2 from four cell averages, fourth order. */
-static inline double FrgDensityFlux(double a, double b, double c, double d, double h)
-{
-  const double v = (-a + 7 * b + 7 * c - d) / 12, vx = (a - 15 * b + 15 * c - d) / (12 * h);
-  return 0.5 * (vx - v * v);
-}
-
-/* dv/dtau on every cell. Plain C. */
-static void FrgDensityRate(const FrgDensityContext *c, double tau, const double *v, double *f)
-{
-  const int n    = c->n;
-  const double s = exp(tau), h = c->h;
-  double left = FrgDensityFlux(FrgDensityCell(v, n, -2), FrgDensityCell(v, n, -1), v[0], v[1], h), right;
-
-  for (int i = 0; i < n; i++) {
-    right = FrgDensityFlux(FrgDensityCell(v, n, i - 1), v[i], FrgDensityCell(v, n, i + 1), FrgDensityCell(v, n, i + 2), h);
-    f[i]  = s * (right - left) / h;
-    left  = right;
-  }
-}
 
 static int FrgDensityRHS(double tau, N_Vector y, N_Vector ydot, void *ctx)
 {
-  FrgDensityRate((const FrgDensityContext *)ctx, tau, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
+  const FrgDensityContext *c = (const FrgDensityContext *)ctx;
+
+  FrgDensityRate(c->n, c->h, tau, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
   return 0;
+}
+
+/* ---- the Newton matrix I - gamma J on frg's band LU ----------------------------------------- */
+/* CVODE's linear-system callback: the exact Jacobian when the saved one is stale (jok false); the
+ * solver's setup that CVODE calls next forms and factors I - gamma J. */
+static int FrgDensityLinSys(double tau, N_Vector y, N_Vector fy, SUNMatrix A, int jok, int *jcur, double gamma, void *ctx, N_Vector t1, N_Vector t2, N_Vector t3)
+{
+  FrgDensityContext *c = (FrgDensityContext *)ctx;
+  PetscReal         *J;
+
+  *jcur    = !jok;
+  c->gamma = gamma;
+  if (jok) return 0;
+  if (FrgBandLUGetJacobian(c->lu, &J)) return -1;
+  FrgDensityJacobianBand(c->n, c->h, tau, N_VGetArrayPointer(y), J);
+  return 0;
+}
+
+static SUNLinearSolver_Type FrgDensityLSType(SUNLinearSolver S) { return SUNLINEARSOLVER_DIRECT; }
+static SUNLinearSolver_ID   FrgDensityLSID(SUNLinearSolver S) { return SUNLINEARSOLVER_CUSTOM; }
+
+static int FrgDensityLSSetup(SUNLinearSolver S, SUNMatrix A)
+{
+  FrgDensityContext *c = (FrgDensityContext *)S->content;
+  PetscBool          singular;
+
+  if (FrgBandLUFactor(c->lu, c->gamma, &singular)) return SUNLS_PACKAGE_FAIL_UNREC;
+  return singular ? SUNLS_PACKAGE_FAIL_REC : SUNLS_SUCCESS;
+}
+
+static int FrgDensityLSSolve(SUNLinearSolver S, SUNMatrix A, N_Vector x, N_Vector b, double tol)
+{
+  FrgDensityContext *c = (FrgDensityContext *)S->content;
+  int                err;
+
+  if (VecPlaceArray(c->b, N_VGetArrayPointer(b)) || VecPlaceArray(c->x, N_VGetArrayPointer(x))) return SUNLS_PACKAGE_FAIL_UNREC;
+  err = (int)FrgBandLUSolve(c->lu, c->b, c->x);
+  if (VecResetArray(c->b) || VecResetArray(c->x) || err) return SUNLS_PACKAGE_FAIL_UNREC;
+  return SUNLS_SUCCESS;
+}
+
+static int FrgDensityLSFree(SUNLinearSolver S)
+{
+  SUNLinSolFreeEmpty(S);
+  return 0;
+}
+
+static SUNMatrix_ID FrgDensityMatID(SUNMatrix A) { return SUNMATRIX_CUSTOM; }
+static void         FrgDensityMatDestroy(SUNMatrix A) { SUNMatFreeEmpty(A); }
+static SUNMatrix    FrgDensityMatClone(SUNMatrix A);
+
+/* A token matrix for CVODE (the band lives in the FrgBandLU) */
+static SUNMatrix FrgDensityMatToken(SUNContext sun)
+{
+  SUNMatrix A = SUNMatNewEmpty(sun);
+
+  if (A) {
+    A->ops->getid   = FrgDensityMatID;
+    A->ops->clone   = FrgDensityMatClone;
+    A->ops->destroy = FrgDensityMatDestroy;
+  }
+  return A;
+}
+
+static SUNMatrix FrgDensityMatClone(SUNMatrix A) { return FrgDensityMatToken(A->sunctx); }
+
+/* The solver objects on CVODE, and the band LU with its Vec views. */
+static PetscErrorCode FrgDensityLinearCreate(FrgDensityContext *c, SUNContext sun, SUNMatrix *A, SUNLinearSolver *LS)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgBandLUCreate(PETSC_COMM_SELF, c->n, c->n, &c->lu));
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, c->n, NULL, &c->b));
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, c->n, NULL, &c->x));
+  *A  = FrgDensityMatToken(sun);
+  *LS = SUNLinSolNewEmpty(sun);
+  PetscCheck(*A && *LS, PETSC_COMM_SELF, PETSC_ERR_LIB, "SUNDIALS matrix or linear solver could not be created");
+  (*LS)->content         = c;
+  (*LS)->ops->gettype    = FrgDensityLSType;
+  (*LS)->ops->getid      = FrgDensityLSID;
+  (*LS)->ops->setup      = FrgDensityLSSetup;
+  (*LS)->ops->solve      = FrgDensityLSSolve;
+  (*LS)->ops->free       = FrgDensityLSFree;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* One level of the density table at the current state (rate = dv/dtau). */
@@ -114,12 +176,12 @@ static PetscErrorCode FrgDensityInitial(FrgScoreFlow *sf, double *v)
  * (every rank computes the same). */
 PetscErrorCode FrgScoreFlowSolveDensity(FrgScoreFlow *sf)
 {
-  FrgDensityContext ctx = {(int)sf->density_cells, sf->density_h};
+  FrgDensityContext ctx = {(int)sf->density_cells, sf->density_h, 0, NULL, NULL, NULL};
   FrgScoreTable *t      = &sf->density_table;
   SUNContext sun;
   N_Vector y;
-  SUNMatrix A;
-  SUNLinearSolver LS;
+  SUNMatrix A = NULL;
+  SUNLinearSolver LS = NULL;
   void *mem;
   double *rate, *work, tau;
   const double start = MPI_Wtime();
@@ -132,21 +194,26 @@ PetscErrorCode FrgScoreFlowSolveDensity(FrgScoreFlow *sf)
   PetscCall(PetscMalloc2(sf->density_cells, &rate, 3 * sf->density_cells, &work));
   PetscCallExternal(SUNContext_Create, (void *)&self, &sun);
   y = N_VNew_Serial(sf->density_cells, sun);
+  PetscCheck(y, PETSC_COMM_SELF, PETSC_ERR_LIB, "N_VNew_Serial failed");
+  PetscCall(FrgNVectorSerialOps(y));
   PetscCall(FrgDensityInitial(sf, N_VGetArrayPointer(y)));
   mem = CVodeCreate(CV_BDF, sun);
   FrgCallCVODE(CVodeInit(mem, FrgDensityRHS, PetscLogReal(sf->s_uv), y));
   FrgCallCVODE(CVodeSStolerances(mem, sf->integrator->rtol, sf->integrator->atol));
   FrgCallCVODE(CVodeSetUserData(mem, &ctx));
   FrgCallCVODE(CVodeSetMaxNumSteps(mem, (long)sf->integrator->max_steps));
-  A  = SUNBandMatrix(sf->density_cells, 2, 2, sun);
-  LS = SUNLinSol_Band(y, A, sun);
+  PetscCall(FrgDensityLinearCreate(&ctx, sun, &A, &LS));
   FrgCallCVODE(CVodeSetLinearSolver(mem, LS, A));
+  FrgCallCVODE(CVodeSetLinSysFn(mem, FrgDensityLinSys));
+  /* the flow's reuse (FrgIntegratorCreate): Jacobian and matrix at least every 2 steps */
+  FrgCallCVODE(CVodeSetJacEvalFrequency(mem, 2));
+  FrgCallCVODE(CVodeSetLSetupFrequency(mem, 2));
   /* the levels in between are interpolated (CV_NORMAL): stopping at each of them cut the steps */
   FrgCallCVODE(CVodeSetStopTime(mem, t->tau0 + (t->levels - 1) * t->dtau));
   for (int l = 0; l < t->levels; l++) {
     const double tau_l = t->tau0 + l * t->dtau;
     FrgCallCVODE(CVode(mem, tau_l, y, &tau, CV_NORMAL));
-    FrgDensityRate(&ctx, tau_l, N_VGetArrayPointer(y), rate);
+    FrgDensityRate(ctx.n, ctx.h, tau_l, N_VGetArrayPointer(y), rate);
     FrgDensityStoreLevel(sf, t, l, N_VGetArrayPointer(y), rate, work);
   }
   FrgCallCVODE(CVodeGetNumSteps(mem, &sf->density_steps));
@@ -154,6 +221,9 @@ PetscErrorCode FrgScoreFlowSolveDensity(FrgScoreFlow *sf)
   SUNLinSolFree(LS);
   SUNMatDestroy(A);
   N_VDestroy(y);
+  PetscCall(FrgBandLUDestroy(&ctx.lu));
+  PetscCall(VecDestroy(&ctx.b));
+  PetscCall(VecDestroy(&ctx.x));
   SUNContext_Free(&sun);
   PetscCall(PetscFree2(rate, work));
   sf->density_seconds = MPI_Wtime() - start;

@@ -15,6 +15,7 @@ ADW="phi^4/4 - phi^2 + phi/2"
 
 test_diffusion_unit_rng() { "$BUILD/tests/unit/test_rng"; }
 test_diffusion_unit_table() { "$BUILD/tests/unit/test_diffusion_table"; }
+test_diffusion_unit_density() { "$BUILD/tests/unit/test_density"; }
 
 
 # score_checks POTENTIAL: flow + table against Tweedie and Moreau; FRG IR vertices against the exact ones.
