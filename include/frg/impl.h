@@ -66,6 +66,7 @@ struct _p_FrgOperator {
   Vec       local;     /* ghosted work vector, allocated once */
   PetscReal *flux;     /* interface fluxes, allocated once: cells + 1 on this rank */
   PetscReal *dflux;    /* d flux / d u_{j-1..j+2} per interface, 4 per interface */
+  PetscReal *phi_face; /* interface positions of the fluxes, cells + 1 on this rank */
   PetscInt  rhs_evals, jac_evals;
   int       local_pole;     /* pole status of the last RHS on this rank (kt.c: crossed, near) */
   PetscBool setup;

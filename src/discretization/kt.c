@@ -42,7 +42,12 @@ PetscErrorCode FrgOperatorSetUp(FrgOperator op)
   }
   PetscCall(DMCreateLocalVector(op->grid->da, &op->local));
   PetscCall(DMDAGetCorners(op->grid->da, NULL, NULL, NULL, &xm, NULL, NULL));
-  PetscCall(PetscMalloc2(xm + 1, &op->flux, 4 * (xm + 1), &op->dflux));
+  PetscCall(PetscMalloc3(xm + 1, &op->flux, 4 * (xm + 1), &op->dflux, xm + 1, &op->phi_face));
+  { /* the interface positions of the fluxes, G[m] at phi_{j + 1/2}, j = xs - 1 + m (as FrgKTFlux's phi) */
+    PetscInt xs;
+    PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, NULL, NULL, NULL));
+    for (PetscInt m = 0; m <= xm; m++) op->phi_face[m] = op->grid->phi_first + ((double)(xs - 1 + m) + 0.5) * op->grid->spacing;
+  }
   op->setup = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -103,7 +108,7 @@ PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator op, Vec u)
  * and by h m2 only scale what is compared with 0 (m2 > 0; phi > 0 with an odd left end, and a
  * product keeps the sign for phi < 0 too). u is the DMDA-indexed ghosted array. Returns the pole
  * status: crossed, and with check (no fluxes) also near. Not collective. */
-static inline __attribute__((always_inline)) int FrgKTFluxesGoldstoneBody(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, const int check, double *restrict G)
+static inline __attribute__((always_inline)) int FrgKTFluxesGoldstoneBody(const FrgFluxKernelParams *p, const double *phi_face, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, const int check, double *restrict G)
 {
   const double  shift = p->m2 * h, m2 = p->m2, cgn = -(p->c * p->goldstone), cr = p->c * p->radial;
   const double *uj    = u + xs - 1; /* uj[m] = u_j */
@@ -111,7 +116,7 @@ static inline __attribute__((always_inline)) int FrgKTFluxesGoldstoneBody(const 
 
   for (PetscInt m = first; m <= xm; m++) {
     const double um1 = uj[m - 1], u0 = uj[m], up1 = uj[m + 1], up2 = uj[m + 2];
-    const double phi = x0 + ((double)(xs - 1 + m) + 0.5) * h;
+    const double phi = phi_face[m];
     const double dl = u0 - um1, dc = up1 - u0, dr = up2 - up1;
     /* FrgMinmodShifted(dl, dc) and FrgMinmodShifted(dc, dr) */
     const double ql = dl + shift, qc = dc + shift, qr = dr + shift;
@@ -142,14 +147,14 @@ static inline __attribute__((always_inline)) int FrgKTFluxesGoldstoneBody(const 
 
 /* The fluxes, and the pole check alone: the denominators of the same reconstruction, without the
  * fluxes' divisions (the check of every accepted state, a third of all evaluations, needs no f). */
-FRG_CLONES static int FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
+FRG_CLONES static int FrgKTFluxesGoldstone(const FrgFluxKernelParams *p, const double *phi_face, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm, double *restrict G)
 {
-  return FrgKTFluxesGoldstoneBody(p, x0, h, u, xs, first, xm, 0, G);
+  return FrgKTFluxesGoldstoneBody(p, phi_face, h, u, xs, first, xm, 0, G);
 }
 
-FRG_CLONES static int FrgKTPoleCheckGoldstone(const FrgFluxKernelParams *p, double x0, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm)
+FRG_CLONES static int FrgKTPoleCheckGoldstone(const FrgFluxKernelParams *p, const double *phi_face, double h, const double *u, PetscInt xs, PetscInt first, PetscInt xm)
 {
-  return FrgKTFluxesGoldstoneBody(p, x0, h, u, xs, first, xm, 1, NULL);
+  return FrgKTFluxesGoldstoneBody(p, phi_face, h, u, xs, first, xm, 1, NULL);
 }
 
 /* Without a Goldstone term only the radial denominator m2 + w: its minimum relative to m2. */
@@ -179,7 +184,7 @@ PetscErrorCode FrgOperatorPoleCheck(FrgOperator op, PetscReal t, Vec U)
   PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
   PetscCall(DMDAVecGetArrayRead(op->grid->da, op->local, &u));
   first          = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
-  op->local_pole = kp.goldstone != 0.0 ? FrgKTPoleCheckGoldstone(&kp, op->grid->phi_first, op->grid->spacing, u, xs, first, xm)
+  op->local_pole = kp.goldstone != 0.0 ? FrgKTPoleCheckGoldstone(&kp, op->phi_face, op->grid->spacing, u, xs, first, xm)
                                        : FrgKTPoleCheckRadial(&kp, op->grid->spacing, u, xs, first, xm);
   PetscCall(DMDAVecRestoreArrayRead(op->grid->da, op->local, &u));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -206,7 +211,7 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
    * at -1/2 is never needed: f_0 = 0 by symmetry. */
   first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
   if (kp.goldstone != 0.0) {
-    op->local_pole = FrgKTFluxesGoldstone(&kp, x0, h, u, xs, first, xm, G);
+    op->local_pole = FrgKTFluxesGoldstone(&kp, op->phi_face, h, u, xs, first, xm, G);
   } else {
     for (PetscInt m = first; m <= xm; m++) {
       const PetscInt j = xs - 1 + m;
@@ -263,7 +268,7 @@ PetscErrorCode FrgOperatorDestroy(FrgOperator *op)
   PetscFunctionBeginUser;
   if (!*op) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(VecDestroy(&(*op)->local));
-  PetscCall(PetscFree2((*op)->flux, (*op)->dflux));
+  PetscCall(PetscFree3((*op)->flux, (*op)->dflux, (*op)->phi_face));
   PetscCall(PetscFree(*op));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
