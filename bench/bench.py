@@ -233,6 +233,7 @@ def bench_integrator_floor(s):
 def bench_peer(exact, method, rtol, atol, ref, extra=()):
     cmd = [PY, PEER, "--method", method, "--rtol", rtol, "--atol", atol, "--repeat", str(REPS), *extra]
     log(f"[bench] peer: {' '.join(cmd)}")
+    os.sync()
     _, p = run(cmd, timeout=600)
     if p.returncode:
         add(f"scipy {method} rtol {rtol}", "wall, solve_ivp", 0.0, "s", "failed", p.stdout.strip()[-80:])
@@ -282,6 +283,7 @@ def frg_rung(exact, ref, rtol, atol):
     # taken by another process cannot move
     cmd = [FLOW_WARM, *model, "-Lambda", "1e12", "-t_ir", "60", "-rtol", rtol, "-atol", atol, "-reps", str(max(4 * REPS, 20))]
     log(f"[bench] frg warm, rtol {rtol}: {' '.join(cmd)}")
+    os.sync()  # the output files of the runs before: their writeback must not fall into these milliseconds
     _, p = run(cmd)
     if p.returncode:
         raise RuntimeError(f"{' '.join(cmd)} failed: {p.stderr.strip()[-200:]}")
