@@ -66,6 +66,8 @@ struct _p_FrgIntegrator {
 PETSC_INTERN PetscErrorCode FrgNVectorUseReproducibleNorms(N_Vector);
 PETSC_INTERN PetscErrorCode FrgNVectorUseLocalOps(N_Vector);
 PETSC_INTERN PetscErrorCode FrgNVectorSerialOps(N_Vector); /* nvector_serial.c: for SUNDIALS serial vectors */
+PETSC_INTERN int            FrgNVScaleAddMultiBySums(int nvec, double *c, N_Vector x, N_Vector *Y, N_Vector *Z);
+PETSC_INTERN int            FrgNVLinearCombinationBySums(int nvec, double *c, N_Vector *X, N_Vector z);
 PETSC_INTERN PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *norm);
 PETSC_INTERN void           FrgSundialsMessage(int code, const char *module, const char *function, char *message, void *ctx);
 PETSC_INTERN int            FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx);

@@ -37,7 +37,7 @@ FRG_CLONES static void FrgInvLoop(PetscInt n, const double *x, double *z)
   for (PetscInt i = 0; i < n; i++) z[i] = 1.0 / x[i];
 }
 
-FRG_CLONES static void FrgAddConstLoop(PetscInt n, const double *x, double b, double *z)
+FRG_CLONES static void FrgAddConstLoop(PetscInt n, double b, const double *x, double *z)
 {
   for (PetscInt i = 0; i < n; i++) z[i] = x[i] + b;
 }
@@ -149,41 +149,26 @@ FRG_NV_UNARY(FrgNVInv, FrgInvLoop)
 FRG_NV_BINARY(FrgNVProd, FrgProdLoop)
 FRG_NV_BINARY(FrgNVDiv, FrgDivLoop)
 
-static void FrgNVScale(double c, N_Vector x, N_Vector z)
+/* z = op(c, x) through loop(n, c, x, z): scale, add-constant, compare */
+static void FrgNVWithConstant(void (*loop)(PetscInt, double, const double *, double *), double c, N_Vector x, N_Vector z)
 {
   FrgArray           zw = FrgNVWrite(z);
   const PetscScalar *xa = FrgNVRead(x, z, &zw);
 
-  FrgScaleLoop(FrgNVLocalSize(z), c, xa, zw.a);
+  loop(FrgNVLocalSize(z), c, xa, zw.a);
   FrgNVReadEnd(x, z, xa);
   FrgNVWriteEnd(&zw);
 }
+
+static void FrgNVScale(double c, N_Vector x, N_Vector z) { FrgNVWithConstant(FrgScaleLoop, c, x, z); }
+static void FrgNVAddConst(N_Vector x, double b, N_Vector z) { FrgNVWithConstant(FrgAddConstLoop, b, x, z); }
+static void FrgNVCompare(double c, N_Vector x, N_Vector z) { FrgNVWithConstant(FrgCompareLoop, c, x, z); }
 
 static void FrgNVConst(double c, N_Vector z)
 {
   FrgArray zw = FrgNVWrite(z);
 
   FrgConstLoop(FrgNVLocalSize(z), c, zw.a);
-  FrgNVWriteEnd(&zw);
-}
-
-static void FrgNVAddConst(N_Vector x, double b, N_Vector z)
-{
-  FrgArray           zw = FrgNVWrite(z);
-  const PetscScalar *xa = FrgNVRead(x, z, &zw);
-
-  FrgAddConstLoop(FrgNVLocalSize(z), xa, b, zw.a);
-  FrgNVReadEnd(x, z, xa);
-  FrgNVWriteEnd(&zw);
-}
-
-static void FrgNVCompare(double c, N_Vector x, N_Vector z)
-{
-  FrgArray           zw = FrgNVWrite(z);
-  const PetscScalar *xa = FrgNVRead(x, z, &zw);
-
-  FrgCompareLoop(FrgNVLocalSize(z), c, xa, zw.a);
-  FrgNVReadEnd(x, z, xa);
   FrgNVWriteEnd(&zw);
 }
 
@@ -227,23 +212,20 @@ static double FrgNVMin(N_Vector x)
 }
 
 /* z_j = c_j x + y_j, j < nvec (CVODE's step completion: the Nordsieck array plus l_j times the
- * correction). */
-static int FrgNVScaleAddMulti(int nvec, double *c, N_Vector x, N_Vector *Y, N_Vector *Z)
+ * correction), by the vectors' own linear sums: for any vector type (nvector_serial.c uses it too). */
+PETSC_INTERN int FrgNVScaleAddMultiBySums(int nvec, double *c, N_Vector x, N_Vector *Y, N_Vector *Z)
 {
-  for (int j = 0; j < nvec; j++) FrgNVLinearSum(c[j], x, 1.0, Y[j], Z[j]);
+  for (int j = 0; j < nvec; j++) N_VLinearSum(c[j], x, 1.0, Y[j], Z[j]);
   return 0;
 }
 
-/* z = sum_j c_j x_j, j < nvec; z may be x_0. */
-static int FrgNVLinearCombination(int nvec, double *c, N_Vector *X, N_Vector z)
+/* z = sum_j c_j x_j, j < nvec; z may be x_0. By the vectors' own linear sums, for any vector type. */
+PETSC_INTERN int FrgNVLinearCombinationBySums(int nvec, double *c, N_Vector *X, N_Vector z)
 {
   if (nvec < 1) return -1;
-  if (nvec == 1) {
-    FrgNVScale(c[0], X[0], z);
-    return 0;
-  }
-  FrgNVLinearSum(c[0], X[0], c[1], X[1], z);
-  for (int j = 2; j < nvec; j++) FrgNVLinearSum(1.0, z, c[j], X[j], z);
+  if (nvec == 1) N_VScale(c[0], X[0], z);
+  else N_VLinearSum(c[0], X[0], c[1], X[1], z);
+  for (int j = 2; j < nvec; j++) N_VLinearSum(1.0, z, c[j], X[j], z);
   return 0;
 }
 
@@ -262,7 +244,7 @@ PETSC_INTERN PetscErrorCode FrgNVectorUseLocalOps(N_Vector v)
   v->ops->nvcompare           = FrgNVCompare;
   v->ops->nvinvtest           = FrgNVInvTest;
   v->ops->nvmin               = FrgNVMin;
-  v->ops->nvscaleaddmulti     = FrgNVScaleAddMulti;
-  v->ops->nvlinearcombination = FrgNVLinearCombination;
+  v->ops->nvscaleaddmulti     = FrgNVScaleAddMultiBySums;
+  v->ops->nvlinearcombination = FrgNVLinearCombinationBySums;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -87,23 +87,6 @@ static double FrgNVSMin(N_Vector x)
   return min;
 }
 
-/* z_j = c_j x + y_j (CVODE's step completion) */
-static int FrgNVSScaleAddMulti(int nvec, double *c, N_Vector x, N_Vector *Y, N_Vector *Z)
-{
-  for (int j = 0; j < nvec; j++) FrgNVSLinearSum(c[j], x, 1.0, Y[j], Z[j]);
-  return 0;
-}
-
-/* z = sum_j c_j x_j; z may be x_0 */
-static int FrgNVSLinearCombination(int nvec, double *c, N_Vector *X, N_Vector z)
-{
-  if (nvec < 1) return -1;
-  if (nvec == 1) FrgNVSScale(c[0], X[0], z);
-  else FrgNVSLinearSum(c[0], X[0], c[1], X[1], z);
-  for (int j = 2; j < nvec; j++) FrgNVSLinearSum(1.0, z, c[j], X[j], z);
-  return 0;
-}
-
 /* Installs the operations on a serial vector; its clones inherit them. Not collective. */
 PETSC_INTERN PetscErrorCode FrgNVectorSerialOps(N_Vector v)
 {
@@ -117,7 +100,7 @@ PETSC_INTERN PetscErrorCode FrgNVectorSerialOps(N_Vector v)
   v->ops->nvprod              = FrgNVSProd;
   v->ops->nvwrmsnorm          = FrgNVSWrmsNorm;
   v->ops->nvmin               = FrgNVSMin;
-  v->ops->nvscaleaddmulti     = FrgNVSScaleAddMulti;
-  v->ops->nvlinearcombination = FrgNVSLinearCombination;
+  v->ops->nvscaleaddmulti     = FrgNVScaleAddMultiBySums; /* nvector.c */
+  v->ops->nvlinearcombination = FrgNVLinearCombinationBySums;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
