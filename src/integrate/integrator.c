@@ -29,7 +29,7 @@ PetscErrorCode FrgIntegratorCreate(FrgOperator op, FrgIntegrator *integrator)
   in->newton_tol = 0.1;
   in->max_steps  = 100000;
   in->order      = 0;
-  in->t_stop     = PETSC_MAX_REAL;
+  in->t_stop     = PETSC_MIN_REAL; /* unset: steps end at each tout */
   in->crate      = 1.0;
   /* The Jacobian of a flow in RG time changes like powers of k^2 = Lambda^2 e^-2t, by tens of per cent
    * over a few steps: reused over SUNDIALS' default 51 steps (and the matrix over 20) it cost the 0D
@@ -234,6 +234,8 @@ PetscErrorCode FrgIntegratorGetTime(FrgIntegrator in, PetscReal *t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode FrgIntegratorDky(FrgIntegrator, PetscReal t, PetscInt order, N_Vector out);
+
 /* Steps one internal step at a time until the internal time reaches tout, asking the interrupt check
  * after each; *t is the internal time reached (< tout when the check said stop). */
 static int FrgIntegratorStepToward(FrgIntegrator in, PetscReal tout, double *t, PetscBool *stop, PetscErrorCode *ierr)
@@ -288,24 +290,38 @@ PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
   PetscFunctionBeginUser;
   PetscCheck(in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() must come first");
   while (tout > in->t) {
-    PetscCall(FrgIntegratorApplyStopTime(in, in->t_stop < PETSC_MAX_REAL && in->t_stop > tout ? in->t_stop : tout));
-    PetscCall(FrgIntegratorGetInternalTime(in, &tn));
+    PetscCall(FrgIntegratorApplyStopTime(in, in->t_stop > tout ? in->t_stop : tout));
     if (!in->interrupt) flag = FrgIntegratorEvolve(in, tout, 0, &t); /* interpolates at tout itself */
-    else if (tn < tout) {
-      flag = FrgIntegratorStepToward(in, tout, &t, &stop, &ierr);
-      PetscCall(ierr);
-    } else t = tn; /* an earlier step already passed tout */
+    else {
+      PetscCall(FrgIntegratorGetInternalTime(in, &tn));
+      if (tn < tout) {
+        flag = FrgIntegratorStepToward(in, tout, &t, &stop, &ierr);
+        PetscCall(ierr);
+      } else t = tn; /* an earlier step already passed tout */
+    }
     PetscCall(FrgIntegratorHandOver(in, flag, t, &handed));
     if (handed) continue;
     if (flag < 0) PetscCall(FrgIntegratorFailed(in, flag, t, tout));
     if (t > tout) { /* one-step mode went past tout: the state at tout from the interpolant */
-      PetscCall(FrgIntegratorGetDerivative(in, tout, 0, in->state));
+      PetscCall(FrgIntegratorDky(in, tout, 0, in->y)); /* in->y wraps in->state */
       t = tout;
     }
     in->t = t;
     break;
   }
   PetscCall(VecCopy(in->state, u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The order-th derivative in t of the interpolating polynomial at t (within the last step) into out. */
+static PetscErrorCode FrgIntegratorDky(FrgIntegrator in, PetscReal t, PetscInt order, N_Vector out)
+{
+  PetscFunctionBeginUser;
+  switch (in->type) {
+  case FRG_INTEGRATOR_CVODE_BDF: FrgCallSUNDIALS(in->comm, CVodeGetDky(in->mem, t, (int)order, out)); break;
+  case FRG_INTEGRATOR_ARKODE_ERK: FrgCallSUNDIALS(in->comm, ERKStepGetDky(in->mem, t, (int)order, out)); break;
+  case FRG_INTEGRATOR_ARKODE_ARK: FrgCallSUNDIALS(in->comm, ARKStepGetDky(in->mem, t, (int)order, out)); break;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -316,11 +332,8 @@ PetscErrorCode FrgIntegratorGetDerivative(FrgIntegrator in, PetscReal t, PetscIn
 
   PetscFunctionBeginUser;
   out = N_VMake_Petsc(dky, in->sunctx);
-  switch (in->type) {
-  case FRG_INTEGRATOR_CVODE_BDF: FrgCallSUNDIALS(in->comm, CVodeGetDky(in->mem, t, (int)order, out)); break;
-  case FRG_INTEGRATOR_ARKODE_ERK: FrgCallSUNDIALS(in->comm, ERKStepGetDky(in->mem, t, (int)order, out)); break;
-  case FRG_INTEGRATOR_ARKODE_ARK: FrgCallSUNDIALS(in->comm, ARKStepGetDky(in->mem, t, (int)order, out)); break;
-  }
+  PetscCheck(out, in->comm, PETSC_ERR_LIB, "N_VMake_Petsc failed");
+  PetscCall(FrgIntegratorDky(in, t, order, out));
   N_VDestroy(out);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
