@@ -462,7 +462,7 @@ def main():
         targets.append(("speed-up over the SciPy peer at equal accuracy", comparison["speedup"], 50, "x", "above"))
     elif comparison["lower"] is not None:
         targets.append(("speed-up over the SciPy peer (lower bound)", comparison["lower"], 50, "x", "above"))
-    report(mach, s, lv, comparison, ref, frg_solve, total, targets, floor)
+    report(mach, s, lv, comparison, ref, total, targets, floor)
 
 
 def compare_with_peers(frg_default, frg_rungs, peers, err2, err4):
@@ -498,7 +498,7 @@ def compare_with_peers(frg_default, frg_rungs, peers, err2, err4):
     return out
 
 
-def report(mach, s, lv, comparison, ref, frg_solve, total, targets, floor):
+def report(mach, s, lv, comparison, ref, total, targets, floor):
     print(f"frg benchmarks ({datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC), {REPS} repetitions after a warm-up")
     print(f"machine: {mach['cpu']}, {mach['cores']} cores; PETSc {mach['petsc']}, SUNDIALS {mach['sundials']}, HDF5 {mach['hdf5']}; "
           f"Python {mach['python']}, NumPy {mach['numpy']}, SciPy {mach['scipy']}; load average at start {mach['load']}")

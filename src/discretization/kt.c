@@ -169,9 +169,8 @@ static int FrgKTPoleCheckRadial(const FrgFluxKernelParams *p, double h, const do
   return (denominator > 0 ? 0 : FRG_POLE_CROSSED) | (denominator < FRG_POLE_NEAR ? FRG_POLE_NEAR_FLAG : 0);
 }
 
-/* Whether U lies beyond the propagator pole or near it (FrgOperatorPoleStatus tells, collectively),
- * without evaluating the right-hand side. Not collective itself (the ghost exchange is, on several
- * ranks). */
+/* Whether U lies beyond the propagator pole or near it (FrgOperatorPoleStatus then tells), without
+ * evaluating the right-hand side. Collective (the ghost exchange). */
 PetscErrorCode FrgOperatorPoleCheck(FrgOperator op, PetscReal t, Vec U)
 {
   FrgFluxKernelParams kp = {0, 0, 0, 0};
@@ -196,7 +195,7 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
   const PetscScalar  *u;
   PetscScalar        *f;
   PetscInt            xs, xm, first;
-  const PetscReal     h = op->grid->spacing, x0 = op->grid->phi_first, inv_h = 1.0 / h;
+  const PetscReal     h = op->grid->spacing, inv_h = 1.0 / h;
   PetscReal          *G = op->flux;
   double              denominator = 1.0;
 
@@ -215,7 +214,7 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
   } else {
     for (PetscInt m = first; m <= xm; m++) {
       const PetscInt j = xs - 1 + m;
-      G[m]             = FrgKTFlux(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &denominator);
+      G[m]             = FrgKTFlux(&kp, op->phi_face[m], h, u[j - 1], u[j], u[j + 1], u[j + 2], &denominator);
     }
     op->local_pole = denominator > 0 ? 0 : FRG_POLE_CROSSED;
   }

@@ -274,6 +274,7 @@ static PetscErrorCode FrgFlowLoop(FrgFlow *flow, Vec u, PetscReal t0, FrgObserva
   PetscCall(FrgModelGetParameters(flow->model, NULL, NULL, NULL, &t_ir));
   PetscCheck(t0 < t_ir, comm, PETSC_ERR_USER_INPUT, "-restart %s: the checkpoint is at t = %g, not before -t_ir %g", flow->restart, (double)t0, (double)t_ir);
   PetscCall(FrgFlowTargets(flow, t_ir, &count, &targets, &flags));
+  PetscCall(FrgIntegratorSetStopTime(flow->integrator, t_ir)); /* output and checkpoint times by interpolation */
   for (PetscInt i = 0; i < count; i++) {
     if (targets[i] <= t0 * (1 + 1e-12)) continue;
     PetscCall(FrgIntegratorAdvance(flow->integrator, targets[i], u));
@@ -320,11 +321,6 @@ static PetscErrorCode FrgFlowRun(FrgFlow *flow)
   obs = flow->history.obs[flow->history.records - 1];
   PetscCall(FrgIntegratorSetUp(flow->integrator, t0, u));
   PetscCall(FrgIntegratorSetInterrupt(flow->integrator, FrgSignalPending));
-  {
-    PetscReal t_ir;
-    PetscCall(FrgModelGetParameters(flow->model, NULL, NULL, NULL, &t_ir));
-    PetscCall(FrgIntegratorSetStopTime(flow->integrator, t_ir)); /* output and checkpoint times by interpolation */
-  }
   PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
   PetscCall(FrgFlowLoop(flow, u, t0, &obs, &stopped));
   PetscCall(PetscLogStagePop());

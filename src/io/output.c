@@ -170,7 +170,7 @@ PetscErrorCode FrgOutputWriteGrid(FrgOutput out, FrgGrid grid)
 }
 
 /* Stores u (this rank's cells) and the observables as the next record. The records stay in memory
- * and FrgOutputClose writes /flow/u in one collective write: one HDF5 append per output time (open,
+ * and FrgOutputFinish writes /flow/u in one collective write: one HDF5 append per output time (open,
  * extend, hyperslab, write) had cost about 50 us each, as much as 2 integration steps. A run that
  * fails or stops never renames its partial file, so nothing is lost that a finished file would hold;
  * the checkpoint keeps its own copy of the records. Not collective. */
