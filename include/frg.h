@@ -55,6 +55,7 @@ typedef struct {
   PetscReal m2;        /* regulator mass squared r: k^2 for Litim */
   PetscReal goldstone; /* weight of the Goldstone (advection) term: N - 1 */
   PetscReal radial;    /* weight of the radial (diffusion) term: 1 */
+  PetscReal m2_rate;   /* -d ln m2/dt: 2 for m2 = k^2 = Lambda^2 e^{-2t} */
 } FrgFluxParams;
 
 PETSC_EXTERN PetscErrorCode FrgModelCreate(MPI_Comm, FrgModel *);
@@ -84,6 +85,19 @@ PETSC_EXTERN PetscErrorCode FrgOperatorPoleStatus(FrgOperator, PetscBool *physic
 PETSC_EXTERN PetscErrorCode FrgOperatorPoleCheck(FrgOperator, PetscReal t, Vec U);
 PETSC_EXTERN PetscErrorCode FrgOperatorGetCounts(FrgOperator, PetscInt *rhs_evals, PetscInt *jac_evals);
 PETSC_EXTERN PetscErrorCode FrgOperatorDestroy(FrgOperator *);
+/* The variable the integrator evolves (src/discretization/variable.c): u itself, or
+ * y = ln(1 + u/(m2 phi)), the log of the Goldstone propagator denominator relative to m2. */
+typedef enum { FRG_VARIABLE_U, FRG_VARIABLE_LOG } FrgVariable;
+PETSC_EXTERN const char *const FrgVariableTypes[];
+PETSC_EXTERN PetscErrorCode FrgOperatorSetVariable(FrgOperator, FrgVariable);
+PETSC_EXTERN PetscErrorCode FrgOperatorGetVariable(FrgOperator, FrgVariable *);
+PETSC_EXTERN PetscErrorCode FrgOperatorStateFromU(FrgOperator, PetscReal t, Vec u, Vec state);
+PETSC_EXTERN PetscErrorCode FrgOperatorStateToU(FrgOperator, PetscReal t, Vec state, Vec u); /* not collective */
+PETSC_EXTERN PetscErrorCode FrgOperatorApplyState(FrgOperator, PetscReal t, Vec state, Vec f);
+PETSC_EXTERN PetscErrorCode FrgOperatorPoleCheckState(FrgOperator, PetscReal t, Vec state);
+PETSC_EXTERN PetscErrorCode FrgOperatorJacobianBandState(FrgOperator, PetscReal t, Vec state, Vec f, PetscReal band[]);
+PETSC_EXTERN PetscErrorCode FrgOperatorJacobianState(FrgOperator, PetscReal t, Vec state, Mat J);
+PETSC_EXTERN PetscErrorCode FrgOperatorErrorWeights(FrgOperator, PetscReal t, Vec state, PetscReal rtol, PetscReal atol, PetscReal log_tol, Vec w); /* not collective */
 
 /* ---- integrate/ --------------------------------------------------------------------------- */
 typedef struct {
@@ -91,6 +105,7 @@ typedef struct {
   int  order;      /* last method order */
   double last_step; /* last step size */
   double newton_switch_t; /* RG time from which the SNES route replaced the modified Newton iteration, -1 if never */
+  double log_switch_t;    /* RG time from which the integrator evolved the log variable, -1 if never (0: from the start) */
 } FrgIntegratorStats;
 
 PETSC_EXTERN PetscErrorCode FrgIntegratorCreate(FrgOperator, FrgIntegrator *);

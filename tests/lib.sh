@@ -7,7 +7,11 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none
 export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader}
 PY=/usr/bin/python3
 
-fail() { echo "FAILED: $*"; return 1; }
+# A failed check ends the test (exit leaves the subshell tests/run.sh runs it in), wherever it stands.
+fail() {
+  echo "FAILED: $*"
+  exit 1
+}
 
 # frg_np N [args]: run the frg driver on N ranks.
 frg_np() {

@@ -6,6 +6,12 @@
 #include <frg/flux.h>
 
 #define FRG_NAME_LEN 256
+/* The largest step of every integrator in RG time (-integrator_max_dt for the flows). A flow changes
+ * on a scale of order 1 in t = -ln(k/Lambda): where k^2 >> U'' its right-hand side is ~k^-2 small, so
+ * an unbounded BDF step grew tenfold per step and one step passed over the whole window k^2 ~ U''
+ * in which the flow happens, with a near-zero derivative at both of its ends (a 0D flow returned its
+ * UV couplings after 5 steps, exit 0). */
+#define FRG_RG_STEP_MAX 0.5
 #define FRG_EXPR_LEN 4096
 
 /* Log events of our own phases (registered in FrgInitialize). */
@@ -69,6 +75,10 @@ struct _p_FrgOperator {
   PetscReal *phi_face; /* interface positions of the fluxes, cells + 1 on this rank */
   PetscInt  rhs_evals, jac_evals;
   int       local_pole;     /* pole status of the last RHS on this rank (kt.c: crossed, near) */
+  FrgVariable variable;     /* the integrator's state variable (variable.c) */
+  Vec       u_state;        /* u of the last state converted (log variable) */
+  PetscReal *q;             /* m2 phi + u of the local cells of that state */
+  Vec       q_global, q_local; /* q scattered to the ghosts, for the Jacobian's similarity */
   PetscBool setup;
 };
 

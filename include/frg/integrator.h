@@ -19,6 +19,9 @@ PETSC_EXTERN const char *const FrgIntegratorTypes[];
 /* Newton iteration of the implicit integrators: SUNDIALS' modified Newton (matrix and LU reused over
  * steps, linear.c) or a PETSc SNES with a fresh Jacobian at every iteration (newton.c). */
 typedef enum { FRG_NEWTON_MODIFIED, FRG_NEWTON_SNES } FrgNewtonType;
+/* -integrator_variable: the policy; the operator's FrgVariable is what the state is now */
+typedef enum { FRG_VARIABLE_CHOICE_AUTO, FRG_VARIABLE_CHOICE_U, FRG_VARIABLE_CHOICE_LOG } FrgVariableChoice;
+PETSC_EXTERN const char *const FrgVariableChoices[];
 PETSC_EXTERN const char *const FrgNewtonTypes[];
 
 struct _p_FrgIntegrator {
@@ -26,6 +29,8 @@ struct _p_FrgIntegrator {
   FrgOperator        op;
   FrgIntegratorType  type;
   PetscReal          rtol, atol, newton_tol, t_stop, t;
+  PetscReal          max_dt;   /* largest step in RG time (0: none) */
+  PetscReal          log_tol;  /* absolute tolerance of the log variable where u's test is blind (variable.c) */
   PetscInt           max_steps, order;
   FrgNewtonType      newton;
   PetscInt           jac_every, setup_every; /* modified Newton: msbj and msbp of SUNDIALS (0: its default) */
@@ -42,6 +47,9 @@ struct _p_FrgIntegrator {
   PetscInt           pole_retries; /* retries of the current step that met the pole (reset by a converged step) */
   PetscBool          near_pole;    /* the last converged state lies near the pole (FrgOperatorPoleStatus) */
   PetscReal          switch_t;     /* RG time of the hand-over to the SNES route, -1 if none */
+  FrgVariableChoice  variable;     /* the state variable: auto (u, then log from the first state near the pole), u, log */
+  PetscBool          want_log;     /* auto: the last step met the pole's neighbourhood in u; switch to log */
+  PetscReal          log_switch_t; /* RG time from which the state is the log variable, -1 if never */
   SUNNonlinearSolver nls_inner; /* modified route: SUNDIALS' Newton, wrapped by nls */
   Mat                A;    /* SNES route: Newton matrix I - gamma df/du */
   FrgBandLU          band;  /* modified route: saved df/du, M = I - gamma df/du and its LU */
@@ -91,6 +99,8 @@ PETSC_INTERN PetscErrorCode FrgBandSpikeDestroy(FrgBandSpike *);
 PETSC_INTERN PetscErrorCode FrgIntegratorLinearAttach(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorCheckedNewtonCreate(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorSwitchToSNES(FrgIntegrator, PetscReal t);
+PETSC_INTERN PetscErrorCode FrgIntegratorSwitchToLog(FrgIntegrator, PetscReal t);
+PETSC_INTERN PetscBool      FrgIntegratorWantsLog(FrgIntegrator, PetscBool crossed, PetscBool near);
 PETSC_INTERN PetscErrorCode FrgNewtonSystemData(FrgIntegrator, PetscReal *t, Vec *ypred, PetscReal *gamma);
 PETSC_INTERN PetscErrorCode FrgIntegratorCreateCVODE(FrgIntegrator, PetscReal t0);
 PETSC_INTERN PetscErrorCode FrgIntegratorCreateARKODE(FrgIntegrator, PetscReal t0);

@@ -202,6 +202,8 @@ PetscErrorCode FrgScoreFlowSolveDensity(FrgScoreFlow *sf)
   FrgCallCVODE(CVodeSStolerances(mem, sf->integrator->rtol, sf->integrator->atol));
   FrgCallCVODE(CVodeSetUserData(mem, &ctx));
   FrgCallCVODE(CVodeSetMaxNumSteps(mem, (long)sf->integrator->max_steps));
+  /* tau = ln s = 2 t - 2 ln Lambda: the flow's bound on RG-time steps (-integrator_max_dt) */
+  if (sf->integrator->max_dt > 0) FrgCallCVODE(CVodeSetMaxStep(mem, 2 * sf->integrator->max_dt));
   PetscCall(FrgDensityLinearCreate(&ctx, sun, &A, &LS));
   FrgCallCVODE(CVodeSetLinearSolver(mem, LS, A));
   FrgCallCVODE(CVodeSetLinSysFn(mem, FrgDensityLinSys));

@@ -267,6 +267,10 @@ PetscErrorCode FrgOperatorDestroy(FrgOperator *op)
   PetscFunctionBeginUser;
   if (!*op) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(VecDestroy(&(*op)->local));
+  PetscCall(VecDestroy(&(*op)->u_state));
+  PetscCall(VecDestroy(&(*op)->q_global));
+  PetscCall(VecDestroy(&(*op)->q_local));
+  PetscCall(PetscFree((*op)->q));
   PetscCall(PetscFree3((*op)->flux, (*op)->dflux, (*op)->phi_face));
   PetscCall(PetscFree(*op));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -151,8 +151,8 @@ static PetscErrorCode FrgFlowSummary(FrgFlow *flow, const FrgObservables *obs, d
 {
   FrgIntegratorStats s;
   PetscMPIInt        size;
-  const char        *names[] = {"t", "k", "phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6", "steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "wall_seconds", "ranks", "linear_setups", "newton_fails", "newton_switch_t"};
-  PetscReal          values[18];
+  const char        *names[] = {"t", "k", "phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6", "steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "wall_seconds", "ranks", "linear_setups", "newton_fails", "newton_switch_t", "log_switch_t"};
+  PetscReal          values[19];
   const char        *name;
   MPI_Comm           comm = flow->grid->comm;
 
@@ -170,7 +170,8 @@ static PetscErrorCode FrgFlowSummary(FrgFlow *flow, const FrgObservables *obs, d
   values[15] = (PetscReal)s.linear_setups;
   values[16] = (PetscReal)s.nonlinear_fails;
   values[17] = (PetscReal)s.newton_switch_t;
-  PetscCall(FrgOutputWriteSummary(flow->output, names, values, 18));
+  values[18] = (PetscReal)s.log_switch_t;
+  PetscCall(FrgOutputWriteSummary(flow->output, names, values, 19));
   PetscCall(FrgOutputGetName(flow->output, &name));
   PetscCall(PetscPrintf(comm, "\nfrg flow summary (%s)\n", name));
   PetscCall(PetscPrintf(comm, "  IR scale            t = %.6g, k = %.6e\n", (double)obs->t, (double)obs->k));
@@ -179,6 +180,8 @@ static PetscErrorCode FrgFlowSummary(FrgFlow *flow, const FrgObservables *obs, d
   PetscCall(PetscPrintf(comm, "  vertices at phi=0   Gamma2 = %.12g, Gamma4 = %.12g, Gamma6 = %.10g\n", (double)obs->gamma2, (double)obs->gamma4, (double)obs->gamma6));
   PetscCall(PetscPrintf(comm, "  integrator          %ld steps, %ld RHS, %ld Jacobians, %ld LU factorizations, %ld Newton iterations, %ld Newton failures, %ld error-test failures\n",
                         s.steps, s.rhs_evals, s.jac_evals, s.linear_setups, s.newton_iters, s.nonlinear_fails, s.error_test_fails));
+  if (s.log_switch_t > 0) PetscCall(PetscPrintf(comm, "  state variable      u up to t = %.6g, then log (near the propagator pole)\n", s.log_switch_t));
+  else if (s.log_switch_t == 0) PetscCall(PetscPrintf(comm, "  state variable      log\n"));
   if (s.newton_switch_t >= 0)
     PetscCall(PetscPrintf(comm, "  Newton iteration    modified up to t = %.6g, then snes (full Newton near the propagator pole)\n", s.newton_switch_t));
   PetscCall(PetscPrintf(comm, "  wall time           %.3f s on %d rank%s\n", wall, size, size > 1 ? "s" : ""));

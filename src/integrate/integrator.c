@@ -14,6 +14,7 @@
 
 const char *const FrgIntegratorTypes[] = {"cvode_bdf", "arkode_erk", "arkode_ark", "FrgIntegratorType", "FRG_INTEGRATOR_", NULL};
 const char *const FrgNewtonTypes[]     = {"modified", "snes", "FrgNewtonType", "FRG_NEWTON_", NULL};
+const char *const FrgVariableChoices[] = {"auto", "u", "log", "FrgVariableChoice", "FRG_VARIABLE_CHOICE_", NULL};
 
 PetscErrorCode FrgIntegratorCreate(FrgOperator op, FrgIntegrator *integrator)
 {
@@ -31,11 +32,14 @@ PetscErrorCode FrgIntegratorCreate(FrgOperator op, FrgIntegrator *integrator)
   in->order      = 0;
   in->t_stop     = PETSC_MIN_REAL; /* unset: steps end at each tout */
   in->crate      = 1.0;
+  in->max_dt     = FRG_RG_STEP_MAX;
+  in->log_tol    = 1e-3;
   /* The Jacobian of a flow in RG time changes like powers of k^2 = Lambda^2 e^-2t, by tens of per cent
    * over a few steps: reused over SUNDIALS' default 51 steps (and the matrix over 20) it cost the 0D
    * benchmark 3x the steps. Re-evaluated every 2 steps and re-factored every 2 (the band LU is cheap)
    * it takes the steps of full Newton with half the Jacobians. */
-  in->switch_t    = -1;
+  in->switch_t     = -1;
+  in->log_switch_t = -1;
   in->jac_every   = 2;
   in->setup_every = 2;
   *integrator    = in;
@@ -44,7 +48,7 @@ PetscErrorCode FrgIntegratorCreate(FrgOperator op, FrgIntegrator *integrator)
 
 PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
 {
-  PetscEnum type = (PetscEnum)in->type, newton = (PetscEnum)in->newton;
+  PetscEnum type = (PetscEnum)in->type, newton = (PetscEnum)in->newton, variable = (PetscEnum)in->variable;
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(in->comm, NULL, "Time integration (SUNDIALS)", "FrgIntegrator");
@@ -59,11 +63,21 @@ PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
                              in->newton_tol, &in->newton_tol, NULL));
   PetscCall(PetscOptionsInt("-integrator_jac_every", "Modified Newton: re-evaluate the Jacobian at least every this many steps (0: SUNDIALS' default, 51)", "",
                             in->jac_every, &in->jac_every, NULL));
+  PetscCall(PetscOptionsEnum("-integrator_variable",
+                             "State variable of the integrator: u (U' itself), log (ln(1 + U'/(k^2 phi)), the log of the Goldstone propagator denominator, in which the pole cannot be crossed), or auto (u, then log from the first state near the pole; log needs an odd grid end at phi = 0)",
+                             "", FrgVariableChoices, variable, &variable, NULL));
+  PetscCall(PetscOptionsReal("-integrator_log_tol", "Absolute tolerance of the log variable in the flat region of a broken phase, where the test of u is blind", "", in->log_tol, &in->log_tol, NULL));
+  PetscCall(PetscOptionsReal("-integrator_max_dt", "Largest step in RG time t = -ln(k/Lambda) (0: no bound). A flow changes on a scale of order 1 in t: a longer step can pass over the window k^2 ~ U'' where it happens", "", in->max_dt, &in->max_dt, NULL));
   PetscCall(PetscOptionsInt("-integrator_setup_every", "Modified Newton: re-factor the Newton matrix at least every this many steps (0: SUNDIALS' default, 20)", "",
                             in->setup_every, &in->setup_every, NULL));
   PetscOptionsEnd();
   in->type   = (FrgIntegratorType)type;
   in->newton = (FrgNewtonType)newton;
+  in->variable = (FrgVariableChoice)variable;
+  if (in->op->grid->left != FRG_BOUNDARY_ODD && in->variable == FRG_VARIABLE_CHOICE_AUTO) in->variable = FRG_VARIABLE_CHOICE_U;
+  PetscCall(FrgOperatorSetVariable(in->op, in->variable == FRG_VARIABLE_CHOICE_LOG ? FRG_VARIABLE_LOG : FRG_VARIABLE_U));
+  PetscCheck(in->max_dt >= 0 && PetscIsNormalReal(in->max_dt + 1), in->comm, PETSC_ERR_USER_INPUT, "-integrator_max_dt must be a number >= 0, got %g", (double)in->max_dt);
+  PetscCheck(in->log_tol > 0 && in->log_tol < 1, in->comm, PETSC_ERR_USER_INPUT, "-integrator_log_tol must lie in (0, 1), got %g", (double)in->log_tol);
   PetscCheck(in->jac_every >= 0, in->comm, PETSC_ERR_USER_INPUT, "-integrator_jac_every must be >= 0, got %" PetscInt_FMT, in->jac_every);
   PetscCheck(in->setup_every >= 0, in->comm, PETSC_ERR_USER_INPUT, "-integrator_setup_every must be >= 0, got %" PetscInt_FMT, in->setup_every);
   PetscCheck(in->rtol > 0 && in->rtol < 1, in->comm, PETSC_ERR_USER_INPUT, "-rtol must lie in (0, 1), got %g", (double)in->rtol);
@@ -105,7 +119,16 @@ PETSC_INTERN void FrgSundialsMessage(int code, const char *module, const char *f
  * (full Newton) from the last accepted step. */
 PETSC_INTERN PetscBool FrgIntegratorPoleGiveUp(FrgIntegrator in)
 {
-  return (PetscBool)(in->near_pole || ++in->pole_retries > FRG_POLE_RETRIES);
+  return (PetscBool)((in->near_pole && in->op->variable == FRG_VARIABLE_U) || ++in->pole_retries > FRG_POLE_RETRIES);
+}
+
+/* With -integrator_variable auto, whether a state in u beyond the pole (crossed) or near it asks for
+ * the switch to the log variable (FrgIntegratorAdvance makes it from the last accepted step). */
+PETSC_INTERN PetscBool FrgIntegratorWantsLog(FrgIntegrator in, PetscBool crossed, PetscBool near)
+{
+  if (in->variable != FRG_VARIABLE_CHOICE_AUTO || in->op->variable != FRG_VARIABLE_U || !(crossed || near)) return PETSC_FALSE;
+  in->want_log = PETSC_TRUE;
+  return PETSC_TRUE;
 }
 
 PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
@@ -113,8 +136,9 @@ PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
   FrgIntegrator in = (FrgIntegrator)ctx;
   PetscBool     physical;
 
-  if (FrgOperatorApply(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot))) return -1;
+  if (FrgOperatorApplyState(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot))) return -1;
   if (FrgOperatorIsPhysical(in->op, &physical)) return -1;
+  if (FrgIntegratorWantsLog(in, (PetscBool)!physical, PETSC_FALSE)) return -1;
   if (!physical && in->newton == FRG_NEWTON_MODIFIED && in->type != FRG_INTEGRATOR_ARKODE_ERK && FrgIntegratorPoleGiveUp(in)) {
     in->pole_reached = PETSC_TRUE;
     return -1;
@@ -129,7 +153,7 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   PetscCall(FrgOperatorSetUp(in->op));
   PetscCallExternal(SUNContext_Create, (void *)&in->comm, &in->sunctx);
   PetscCall(VecDuplicate(u0, &in->state));
-  PetscCall(VecCopy(u0, in->state));
+  PetscCall(FrgOperatorStateFromU(in->op, t0, u0, in->state));
   PetscCall(VecDuplicate(u0, &in->work));
   in->y = N_VMake_Petsc(in->state, in->sunctx);
   PetscCheck(in->y, in->comm, PETSC_ERR_LIB, "N_VMake_Petsc failed");
@@ -139,8 +163,13 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   {
     PetscBool physical;
     PetscReal k;
-    PetscCall(FrgOperatorPoleCheck(in->op, t0, in->state));
+    PetscCall(FrgOperatorPoleCheck(in->op, t0, u0));
     PetscCall(FrgOperatorPoleStatus(in->op, &physical, &in->near_pole));
+    if (physical && in->near_pole && in->variable == FRG_VARIABLE_CHOICE_AUTO) { /* e.g. a restart in the deep IR */
+      PetscCall(FrgOperatorSetVariable(in->op, FRG_VARIABLE_LOG));
+      PetscCall(FrgOperatorStateFromU(in->op, t0, u0, in->state));
+      in->log_switch_t = t0;
+    }
     PetscCall(FrgModelGetScale(in->op->model, t0, &k));
     PetscCheck(physical, in->comm, PETSC_ERR_USER_INPUT,
                "-potential \"%s\" lies beyond the propagator pole at the start (k = %g): k^2 + U'' or k^2 + U'/phi is <= 0 somewhere on the grid; raise -Lambda above "
@@ -153,13 +182,13 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* One call of the SUNDIALS integrator toward tout: all the way (mode 0) or one internal step (mode 1). */
-static int FrgIntegratorEvolve(FrgIntegrator in, PetscReal tout, int one_step, double *t)
+/* One internal step of the SUNDIALS integrator toward tout. */
+static int FrgIntegratorEvolve(FrgIntegrator in, PetscReal tout, double *t)
 {
   switch (in->type) {
-  case FRG_INTEGRATOR_CVODE_BDF: return CVode(in->mem, tout, in->y, t, one_step ? CV_ONE_STEP : CV_NORMAL);
-  case FRG_INTEGRATOR_ARKODE_ERK: return ERKStepEvolve(in->mem, tout, in->y, t, one_step ? ARK_ONE_STEP : ARK_NORMAL);
-  case FRG_INTEGRATOR_ARKODE_ARK: return ARKStepEvolve(in->mem, tout, in->y, t, one_step ? ARK_ONE_STEP : ARK_NORMAL);
+  case FRG_INTEGRATOR_CVODE_BDF: return CVode(in->mem, tout, in->y, t, CV_ONE_STEP);
+  case FRG_INTEGRATOR_ARKODE_ERK: return ERKStepEvolve(in->mem, tout, in->y, t, ARK_ONE_STEP);
+  case FRG_INTEGRATOR_ARKODE_ARK: return ARKStepEvolve(in->mem, tout, in->y, t, ARK_ONE_STEP);
   }
   return -1;
 }
@@ -236,21 +265,23 @@ PetscErrorCode FrgIntegratorGetTime(FrgIntegrator in, PetscReal *t)
 
 static PetscErrorCode FrgIntegratorDky(FrgIntegrator, PetscReal t, PetscInt order, N_Vector out);
 
-/* Steps one internal step at a time until the internal time reaches tout, asking the interrupt check
- * after each; *t is the internal time reached (< tout when the check said stop). */
-static int FrgIntegratorStepToward(FrgIntegrator in, PetscReal tout, double *t, PetscBool *stop, PetscErrorCode *ierr)
+/* Steps one internal step at a time toward target until the internal time reaches tout, asking the
+ * interrupt check (if any) after each; *t is the internal time reached (< tout when the check said
+ * stop). CVODE sees target, not tout: its first step is estimated from the distance to the target,
+ * so the steps, and with them the result, do not depend on the output times. */
+static int FrgIntegratorStepToward(FrgIntegrator in, PetscReal tout, PetscReal target, double *t, PetscBool *stop, PetscErrorCode *ierr)
 {
   int flag = 0;
 
   *ierr = PETSC_SUCCESS;
   for (PetscInt steps = 0; !*stop; steps++) {
-    flag = FrgIntegratorEvolve(in, tout, 1, t);
+    flag = FrgIntegratorEvolve(in, target, t);
     if (flag < 0 || *t >= tout) break;
     if (steps >= in->max_steps) {
       (void)PetscSNPrintf(in->last_message, sizeof(in->last_message), "more than %" PetscInt_FMT " steps", in->max_steps);
       return -1;
     }
-    if ((*ierr = in->interrupt(in->comm, stop))) break;
+    if (in->interrupt && (*ierr = in->interrupt(in->comm, stop))) break;
   }
   return flag;
 }
@@ -275,11 +306,12 @@ static PetscErrorCode FrgIntegratorHandOver(FrgIntegrator in, int flag, double t
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Integrates to tout and copies the state at tout into u. Steps end at tout itself unless a later
+/* Integrates to tout and copies the state at tout (in u) into u. Steps end at tout itself unless a later
  * stop time was set (FrgIntegratorSetStopTime): then the state at tout is interpolated and the
- * integrator keeps its steps. With an interrupt check it steps one internal step at a time (the same
- * steps), asking after each; when the check says stop, the state of the last step is returned and
- * FrgIntegratorGetTime tells its time (< tout). Collective. */
+ * integrator keeps its steps, which therefore do not depend on the output times. The integrator steps
+ * one internal step at a time and asks the interrupt check, if set, after each; when the check says
+ * stop, the state of the last step is returned and FrgIntegratorGetTime tells its time (< tout).
+ * Collective. */
 PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
 {
   int            flag = 0;
@@ -290,14 +322,20 @@ PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
   PetscFunctionBeginUser;
   PetscCheck(in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() must come first");
   while (tout > in->t) {
-    PetscCall(FrgIntegratorApplyStopTime(in, in->t_stop > tout ? in->t_stop : tout));
-    if (!in->interrupt) flag = FrgIntegratorEvolve(in, tout, 0, &t); /* interpolates at tout itself */
-    else {
-      PetscCall(FrgIntegratorGetInternalTime(in, &tn));
-      if (tn < tout) {
-        flag = FrgIntegratorStepToward(in, tout, &t, &stop, &ierr);
-        PetscCall(ierr);
-      } else t = tn; /* an earlier step already passed tout */
+    const PetscReal target = in->t_stop > tout ? in->t_stop : tout;
+    PetscCall(FrgIntegratorApplyStopTime(in, target));
+    PetscCall(FrgIntegratorGetInternalTime(in, &tn));
+    flag = 0;
+    if (tn < tout) {
+      flag = FrgIntegratorStepToward(in, tout, target, &t, &stop, &ierr);
+      PetscCall(ierr);
+    } else t = tn; /* an earlier step already passed tout */
+    if (in->want_log) { /* auto: from the last accepted step on in the log variable */
+      in->want_log = PETSC_FALSE;
+      PetscCall(PetscInfo(NULL, "state near the propagator pole at t = %g: continuing in the log variable\n", t));
+      PetscCall(FrgIntegratorSwitchToLog(in, t));
+      in->t = t;
+      continue;
     }
     PetscCall(FrgIntegratorHandOver(in, flag, t, &handed));
     if (handed) continue;
@@ -309,7 +347,7 @@ PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
     in->t = t;
     break;
   }
-  PetscCall(VecCopy(in->state, u));
+  PetscCall(FrgOperatorStateToU(in->op, in->t, in->state, u));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -377,6 +415,7 @@ PetscErrorCode FrgIntegratorGetStats(FrgIntegrator in, FrgIntegratorStats *s)
     break;
   }
   s->newton_switch_t  = in->switch_t;
+  s->log_switch_t     = in->variable == FRG_VARIABLE_CHOICE_LOG ? 0.0 : in->log_switch_t;
   s->steps            = in->offset.steps + nst;
   s->newton_iters     = in->offset.newton_iters + (in->newton == FRG_NEWTON_MODIFIED ? nni : in->newton_iters);
   s->linear_setups    = in->offset.linear_setups + (in->newton == FRG_NEWTON_MODIFIED ? in->linear_setups : in->newton_iters);

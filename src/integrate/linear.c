@@ -75,7 +75,7 @@ static int FrgSUNLinSolFree(SUNLinearSolver LS)
 /* ---- the linear system M = I - gamma df/du ---------------------------------------------------- */
 /* Re-evaluates the saved Jacobian when SUNDIALS says it is stale; M itself is formed and factored by
  * the solver's setup, which SUNDIALS calls next. */
-static int FrgFormNewtonMatrix(FrgIntegrator in, double t, N_Vector y, int jok, int *jcur, double gamma)
+static int FrgFormNewtonMatrix(FrgIntegrator in, double t, N_Vector y, N_Vector fy, int jok, int *jcur, double gamma)
 {
   PetscReal *J;
 
@@ -83,18 +83,18 @@ static int FrgFormNewtonMatrix(FrgIntegrator in, double t, N_Vector y, int jok, 
   in->gamma = gamma;
   if (jok) return 0;
   if (FrgBandLUGetJacobian(in->band, &J)) return -1;
-  return FrgOperatorJacobianBand(in->op, t, N_VGetVector_Petsc(y), J) ? -1 : 0;
+  return FrgOperatorJacobianBandState(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(fy), J) ? -1 : 0;
 }
 
 static int FrgLinSysCVODE(double t, N_Vector y, N_Vector fy, SUNMatrix A, int jok, int *jcur, double gamma, void *ctx, N_Vector t1, N_Vector t2, N_Vector t3)
 {
-  return FrgFormNewtonMatrix((FrgIntegrator)ctx, t, y, jok, jcur, gamma);
+  return FrgFormNewtonMatrix((FrgIntegrator)ctx, t, y, fy, jok, jcur, gamma);
 }
 
 static int FrgLinSysARKODE(double t, N_Vector y, N_Vector fy, SUNMatrix A, SUNMatrix M, int jok, int *jcur, double gamma, void *ctx, N_Vector t1, N_Vector t2,
                            N_Vector t3)
 {
-  return FrgFormNewtonMatrix((FrgIntegrator)ctx, t, y, jok, jcur, gamma);
+  return FrgFormNewtonMatrix((FrgIntegrator)ctx, t, y, fy, jok, jcur, gamma);
 }
 
 /* The band LU and the SUNDIALS objects, handed to CVODE or ARKODE. */

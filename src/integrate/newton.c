@@ -70,7 +70,7 @@ static PetscErrorCode FrgNewtonJacobian(SNES snes, Vec ycor, Mat A, Mat P, void 
   PetscFunctionBeginUser;
   PetscCall(FrgNewtonSystemData(in, &t, &ypred, &gamma));
   PetscCall(VecWAXPY(in->work, 1.0, ypred, ycor));
-  PetscCall(FrgOperatorJacobian(in->op, t, in->work, P));
+  PetscCall(FrgOperatorJacobianState(in->op, t, in->work, P));
   PetscCall(MatScale(P, -gamma));
   PetscCall(FrgNewtonShiftDiagonal(P, 1.0));
   if (A != P) {

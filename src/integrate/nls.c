@@ -47,7 +47,8 @@ static int FrgNLSSolve(SUNNonlinearSolver S, N_Vector y0, N_Vector ycor, N_Vecto
   if (flag != SUN_NLS_SUCCESS) return flag;
   if (FrgNewtonSystemData(in, &t, &ypred, &gamma)) return SUN_NLS_EXT_FAIL;
   if (VecWAXPY(in->work, 1.0, ypred, N_VGetVector_Petsc(ycor))) return SUN_NLS_EXT_FAIL;
-  if (FrgOperatorPoleCheck(in->op, t, in->work) || FrgOperatorPoleStatus(in->op, &physical, &near)) return SUN_NLS_EXT_FAIL;
+  if (FrgOperatorPoleCheckState(in->op, t, in->work) || FrgOperatorPoleStatus(in->op, &physical, &near)) return SUN_NLS_EXT_FAIL;
+  if (FrgIntegratorWantsLog(in, (PetscBool)!physical, near)) return SUN_NLS_EXT_FAIL; /* FrgIntegratorAdvance switches */
   if (!physical && FrgIntegratorPoleGiveUp(in)) {
     in->pole_reached = PETSC_TRUE; /* FrgIntegratorAdvance goes on with the SNES route */
     return SUN_NLS_EXT_FAIL;

@@ -20,6 +20,7 @@ static PetscErrorCode FrgModelFluxParams_Field(FrgModel model, PetscReal t, FrgF
   p->m2        = k * k;
   p->goldstone = 0.0;
   p->radial    = 1.0;
+  p->m2_rate   = 2.0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -15,6 +15,7 @@ static PetscErrorCode FrgModelFluxParams_ON(FrgModel model, PetscReal t, FrgFlux
   p->m2        = k * k;
   p->goldstone = model->N - 1.0;
   p->radial    = 1.0;
+  p->m2_rate   = 2.0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

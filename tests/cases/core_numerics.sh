@@ -73,13 +73,14 @@ test_core_integrators_agree() {
   $PY "$TESTS/py/compare_u.py" 1e-7 arkode_ark.h5 arkode_erk.h5
 }
 
-# The broken phase in d = 3 (inputs/tests/d3_broken.yaml) reaches the propagator pole in the deep IR,
-# where the modified Newton route hands over to the SNES route (/summary newton_switch_t > 0): on 1, 2
-# and 3 ranks at the same t, with the same steps and bitwise the same u.
+# The broken phase in d = 3 (inputs/tests/d3_broken.yaml) reaches the propagator pole in the deep IR.
+# In the variable u (-integrator_variable u; the default switches to the log variable there and needs
+# no hand-over) the modified Newton route hands over to the SNES route (/summary newton_switch_t > 0):
+# on 1, 2 and 3 ranks at the same t, with the same steps and bitwise the same u.
 test_core_newton_handover_rank_invariance() {
   local np
   for np in 1 2 3; do
-    frg_np $np -options_file "$INPUTS/tests/d3_broken.yaml" -output h$np.h5 -progress 0 >h$np.log 2>&1 || { cat h$np.log; fail "frg failed on $np ranks"; return 1; }
+    frg_np $np -options_file "$INPUTS/tests/d3_broken.yaml" -integrator_variable u -output h$np.h5 -progress 0 >h$np.log 2>&1 || { cat h$np.log; fail "frg failed on $np ranks"; return 1; }
   done
   $PY -c "import sys, h5py; sys.exit(0 if h5py.File('h1.h5')['summary'].attrs['newton_switch_t'] > 0 else 1)" ||
     { fail "no hand-over to the SNES route on d3_broken.yaml (summary newton_switch_t <= 0)"; return 1; }

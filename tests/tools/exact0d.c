@@ -19,7 +19,11 @@
  * so piecewise potentials work with "cond ? a : b". Integrals: GSL adaptive quadrature, split at the
  * optional break points (kinks of a piecewise U) so that every piece is smooth.
  *
- * Usage: exact0d -N 4 -potential "-phi^2/2 + phi^4/24" [-breaks 1,2.5]
+ * At a finite regulator mass r (-r, the flow stopped at k^2 = r): Gamma_k + r phi^2/2 is the Legendre
+ * transform of W for the action U + r sigma^2/2, so the moments are taken with that weight and
+ *     Gamma2_k = 1/c2 - r,  Gamma4_k = -c4/c2^4,  Gamma6_k = -c6/c2^6 + 10 c4^2/c2^7.
+ *
+ * Usage: exact0d -N 4 -potential "-phi^2/2 + phi^4/24" [-breaks 1,2.5] [-r 1e-3]
  * Prints lines "gamma2 <value>", "gamma4 ...", "gamma6 ...", "phi2 ...", "phi4 ...", "phi6 ...";
  * with several N (-N 1,2,4, one start-up for all) every line starts with "N=<N> ".
  */
@@ -38,6 +42,7 @@ typedef struct {
   double           phi;   /* the parser's variable */
   double           power; /* sigma^power e^{-(U - shift)} */
   double           shift; /* min of U on a coarse scan: keeps e^{-U} in range */
+  double           r;     /* regulator mass^2: the weight is e^{-(U + r sigma^2/2)} */
 } Exact0dIntegrand;
 
 static double Exact0dWeight(double sigma, void *ctx)
@@ -45,7 +50,7 @@ static double Exact0dWeight(double sigma, void *ctx)
   Exact0dIntegrand *f = (Exact0dIntegrand *)ctx;
 
   f->phi = sigma;
-  return pow(sigma, f->power) * exp(-(mupEval(f->parser) - f->shift));
+  return pow(sigma, f->power) * exp(-(mupEval(f->parser) + 0.5 * f->r * sigma * sigma - f->shift));
 }
 
 /* int_0^inf sigma^power e^{-U}, split at the break points. */
@@ -90,14 +95,14 @@ static PetscErrorCode Exact0dParser(const char expr[], Exact0dIntegrand *f)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Exact0dVertices(PetscReal N, const double m[4], double gamma[3])
+static PetscErrorCode Exact0dVertices(PetscReal N, double r, const double m[4], double gamma[3])
 {
   const double phi2 = m[1] / m[0], phi4 = m[2] / m[0], phi6 = m[3] / m[0];
   const double p2 = phi2 / N, p4 = 3.0 * phi4 / (N * (N + 2.0)), p6 = 15.0 * phi6 / (N * (N + 2.0) * (N + 4.0));
   const double c2 = p2, c4 = p4 - 3.0 * p2 * p2, c6 = p6 - 15.0 * p4 * p2 + 30.0 * p2 * p2 * p2;
 
   PetscFunctionBeginUser;
-  gamma[0] = 1.0 / c2;
+  gamma[0] = 1.0 / c2 - r;
   gamma[1] = -c4 / pow(c2, 4);
   gamma[2] = -c6 / pow(c2, 6) + 10.0 * c4 * c4 / pow(c2, 7);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -113,7 +118,7 @@ static PetscErrorCode Exact0dPrint(Exact0dIntegrand *f, PetscReal N, PetscBool p
   PetscCheck(N > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-N must be > 0, got %g", (double)N);
   if (prefix) snprintf(tag, sizeof(tag), "N=%g ", (double)N); /* C printf: PETSc writes 1 as "1." */
   for (int n = 0; n < 4; n++) PetscCall(Exact0dMoment(f, N - 1.0 + 2.0 * n, breaks, nbreaks, &m[n]));
-  PetscCall(Exact0dVertices(N, m, gamma));
+  PetscCall(Exact0dVertices(N, f->r, m, gamma));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "%sgamma2 %.17g\n%sgamma4 %.17g\n%sgamma6 %.17g\n", tag, gamma[0], tag, gamma[1], tag, gamma[2]));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "%sphi2 %.17g\n%sphi4 %.17g\n%sphi6 %.17g\n", tag, m[1] / m[0], tag, m[2] / m[0], tag, m[3] / m[0]));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -152,6 +157,9 @@ int main(int argc, char **argv)
   if (!set) nbreaks = 0;
   for (PetscInt i = 1; i < nbreaks; i++) PetscCheck(breaks[i] > breaks[i - 1], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-breaks must increase");
   PetscCall(Exact0dParser(expr, &f));
+  f.r = 0.0;
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-r", &f.r, NULL));
+  PetscCheck(f.r >= 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-r must be >= 0, got %g", f.r);
   for (PetscInt i = 0; i < nN; i++) PetscCall(Exact0dPrint(&f, Ns[i], nN > 1, breaks, nbreaks));
   mupRelease(f.parser);
   PetscCall(PetscFinalize());
