@@ -71,6 +71,7 @@ PETSC_EXTERN PetscErrorCode FrgModelInitialCondition(FrgModel, FrgGrid, Vec u);
 PETSC_EXTERN PetscErrorCode FrgModelView(FrgModel, PetscViewer);
 PETSC_EXTERN PetscErrorCode FrgModelDestroy(FrgModel *);
 PETSC_EXTERN PetscErrorCode FrgModelRegister(const char name[], PetscErrorCode (*create)(FrgModel));
+PETSC_EXTERN PetscErrorCode FrgModelDuplicate(FrgModel, FrgModel *);
 
 /* ---- discretization/ ---------------------------------------------------------------------- */
 PETSC_EXTERN PetscErrorCode FrgOperatorCreate(FrgGrid, FrgModel, FrgOperator *);
@@ -97,6 +98,7 @@ PETSC_EXTERN PetscErrorCode FrgOperatorApplyState(FrgOperator, PetscReal t, Vec 
 PETSC_EXTERN PetscErrorCode FrgOperatorPoleCheckState(FrgOperator, PetscReal t, Vec state);
 PETSC_EXTERN PetscErrorCode FrgOperatorJacobianBandState(FrgOperator, PetscReal t, Vec state, Vec f, PetscReal band[]);
 PETSC_EXTERN PetscErrorCode FrgOperatorJacobianState(FrgOperator, PetscReal t, Vec state, Mat J);
+PETSC_EXTERN PetscErrorCode FrgOperatorTolerance(FrgOperator, PetscReal t, Vec state, PetscReal rtol, PetscReal atol, PetscReal log_tol, Vec tol_u); /* not collective */
 PETSC_EXTERN PetscErrorCode FrgOperatorErrorWeights(FrgOperator, PetscReal t, Vec state, PetscReal rtol, PetscReal atol, PetscReal log_tol, Vec w); /* not collective */
 
 /* ---- integrate/ --------------------------------------------------------------------------- */
@@ -106,6 +108,8 @@ typedef struct {
   double last_step; /* last step size */
   double newton_switch_t; /* RG time from which the SNES route replaced the modified Newton iteration, -1 if never */
   double log_switch_t;    /* RG time from which the integrator evolved the log variable, -1 if never (0: from the start) */
+  long   warnings;        /* SUNDIALS warnings (the first: FrgIntegratorGetWarning) */
+  long   pole_rejections; /* trial states beyond the propagator pole, rejected and retried */
 } FrgIntegratorStats;
 
 PETSC_EXTERN PetscErrorCode FrgIntegratorCreate(FrgOperator, FrgIntegrator *);
@@ -118,19 +122,30 @@ PETSC_EXTERN PetscErrorCode FrgIntegratorGetTime(FrgIntegrator, PetscReal *);
 PETSC_EXTERN PetscErrorCode FrgIntegratorGetDerivative(FrgIntegrator, PetscReal t, PetscInt order, Vec dky);
 PETSC_EXTERN PetscErrorCode FrgIntegratorGetStats(FrgIntegrator, FrgIntegratorStats *);
 PETSC_EXTERN PetscErrorCode FrgIntegratorGetType(FrgIntegrator, const char **);
+PETSC_EXTERN PetscErrorCode FrgIntegratorGetWarning(FrgIntegrator, const char **);
+PETSC_EXTERN PetscErrorCode FrgIntegratorAccumulateErrors(FrgIntegrator);
+PETSC_EXTERN PetscErrorCode FrgIntegratorGetErrorSum(FrgIntegrator, Vec error);
+PETSC_EXTERN PetscErrorCode FrgIntegratorGetErrorUnits(FrgIntegrator, Vec *);
+PETSC_EXTERN PetscErrorCode FrgIntegratorDuplicate(FrgIntegrator, FrgOperator, PetscReal tolerance_factor, FrgIntegrator *);
 PETSC_EXTERN PetscErrorCode FrgIntegratorDestroy(FrgIntegrator *);
 
 /* ---- analysis/ ---------------------------------------------------------------------------- */
-#define FRG_OBSERVABLE_COUNT 8
+/* The observables of one state: t, k and the model's own (names: FrgModelGetObservableNames), each
+ * with its estimated numerical error when the flow ran with an error estimate (src/driver/estimate.c). */
+#define FRG_OBSERVABLE_MAX 16
+#define FRG_CONVERGED      1e-2 /* an estimated relative error above this is reported as unconverged */
 typedef struct {
   PetscReal t, k;
-  PetscReal phi0;                   /* outermost minimum of U (0 in the symmetric phase) */
-  PetscReal m2_radial, m2_goldstone; /* U'' and U'/phi at phi0 */
-  PetscReal gamma2, gamma4, gamma6; /* d^n U / d phi^n at phi = 0 */
+  PetscInt  count;
+  PetscReal value[FRG_OBSERVABLE_MAX];
+  PetscReal error[FRG_OBSERVABLE_MAX];
+  PetscBool estimated;
 } FrgObservables;
-PETSC_EXTERN const char *const FrgObservableNames[FRG_OBSERVABLE_COUNT];
 PETSC_EXTERN PetscErrorCode FrgObservablesCompute(FrgGrid, FrgModel, PetscReal t, Vec u, FrgObservables *);
-PETSC_EXTERN PetscErrorCode FrgObservablesToArray(const FrgObservables *, PetscReal values[]);
+PETSC_EXTERN PetscErrorCode FrgObservablesEstimate(FrgGrid, FrgModel, Vec u, Vec error_sum, FrgObservables *fine, const FrgObservables *coarse);
+PETSC_EXTERN PetscBool      FrgObservablesConverged(const FrgObservables *, PetscInt c);
+PETSC_EXTERN PetscErrorCode FrgModelGetObservableNames(FrgModel, PetscInt *count, const char *const **names);
+PETSC_EXTERN PetscErrorCode FrgModelGetObservable(FrgModel, const FrgObservables *, const char name[], PetscReal *value, PetscReal *error);
 
 /* ---- io/ ---------------------------------------------------------------------------------- */
 PETSC_EXTERN PetscErrorCode FrgOutputCreate(MPI_Comm, FrgOutput *);
@@ -139,6 +154,7 @@ PETSC_EXTERN PetscErrorCode FrgOutputOpen(FrgOutput);
 PETSC_EXTERN PetscErrorCode FrgOutputGetName(FrgOutput, const char **);
 PETSC_EXTERN PetscErrorCode FrgOutputGetTimes(FrgOutput, PetscReal t0, PetscReal t_end, PetscInt *count, PetscReal **times);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteGrid(FrgOutput, FrgGrid);
+PETSC_EXTERN PetscErrorCode FrgOutputSetObservables(FrgOutput, PetscInt count, const char *const names[], PetscBool estimated);
 PETSC_EXTERN PetscErrorCode FrgOutputAppendState(FrgOutput, PetscReal t, Vec u, const FrgObservables *);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteAttributes(FrgOutput, const char group[], const char *names[], const PetscReal values[], PetscInt count);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteStringAttribute(FrgOutput, const char group[], const char name[], const char value[]);

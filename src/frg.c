@@ -4,10 +4,13 @@
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include <frg.h>
 #include <stdlib.h>
+#include <string.h>
 
 PETSC_EXTERN void           FrgRemovePartialFiles(void);
 PETSC_EXTERN PetscErrorCode FrgTaskGetList(PetscFunctionList *);
-PETSC_EXTERN int            FrgExitStatus(void); /* 0, or FRG_EXIT_CHECKPOINTED after a signal (src/io/checkpoint.c) */
+PETSC_EXTERN int            FrgExitStatus(void); /* 0, or FRG_EXIT_CHECKPOINTED after a signal (src/io/signal.c) */
+PETSC_EXTERN int            FrgSignalInstallEarly(void);
+PETSC_EXTERN void           FrgSignalSetPolled(PetscBool);
 
 static const char help[] = "frg: functional renormalization group flows on a distributed field grid.\n"
                            "Usage: frg -options_file DECK.yaml [-option value ...]; every key of a deck can be overridden on the command line.\n"
@@ -23,6 +26,8 @@ static PetscErrorCode FrgMain(void)
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "frg", "");
   PetscCall(PetscOptionsFList("-task", "What to run", "", tasks, task, task, sizeof(task), NULL));
   PetscOptionsEnd();
+  /* flows and scans poll for SIGTERM/SIGUSR1 and stop with a checkpoint; the other tasks end on it */
+  FrgSignalSetPolled((PetscBool)(!strcmp(task, "flow") || !strcmp(task, "scan")));
   PetscCall(FrgTaskRun(PETSC_COMM_WORLD, task));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -44,6 +49,13 @@ static void FrgSingletonTransports(void)
   (void)setenv("OMPI_MCA_pml", "ob1", 0);
   (void)setenv("OMPI_MCA_btl", "self,vader", 0);
   (void)setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+}
+
+/* As early as this process runs code of ours (before main, after the dynamic loader mapped the ~100
+ * shared libraries of PETSc and MPI): a SIGTERM/SIGUSR1 from here on is kept and honoured by the task. */
+__attribute__((constructor)) static void FrgSignalsFirst(void)
+{
+  (void)FrgSignalInstallEarly();
 }
 
 int main(int argc, char **argv)

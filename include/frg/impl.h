@@ -40,6 +40,7 @@ struct _p_FrgGrid {
   PetscReal   spacing;
   FrgBoundary left, right;
   PetscInt    fit_cells; /* cells of the least-squares fit of the vertices at phi = 0 */
+  PetscBool   fit_cells_set; /* given by -vertex_fit_cells (else a default of the model's observables) */
   PetscReal  *fit_qr;    /* its factored matrix, built on first use (src/analysis/observables.c) */
   PetscBool   setup;
 };
@@ -64,7 +65,13 @@ struct _p_FrgModel {
   double            *parser_phi;
   void              *data;     /* type-specific */
   PetscBool          setup;
+  /* the observables the model defines (src/analysis/observables.c) */
+  PetscErrorCode (*observables)(FrgModel, FrgGrid, Vec u, Vec error_sum, PetscReal values[], PetscReal time_errors[]);
+  const char *const *observable_names;
+  PetscInt           observable_count;
 };
+
+PETSC_INTERN PetscErrorCode FrgObservablesSetModel(FrgModel, PetscBool odd);
 
 struct _p_FrgOperator {
   FrgGrid   grid;

@@ -60,8 +60,14 @@ struct _p_FrgIntegrator {
   PetscReal          crate, del_prev; /* Newton convergence rate estimate (as CVODE's) */
   long               newton_iters;    /* counted here: the SNES wrapper's count is unreliable */
   char               last_message[512]; /* last error message of SUNDIALS, for our own error */
+  long               warnings;          /* SUNDIALS warnings (e.g. "t + h = t") */
+  char               first_warning[512];
+  long               pole_rejections;   /* states beyond the pole rejected (the step retried) */
   PetscErrorCode (*interrupt)(MPI_Comm, PetscBool *); /* asked after every step, if set */
+  Vec                error_sum;  /* sum over the steps of |local error| in tolerance units (FrgIntegratorAccumulateErrors) */
+  N_Vector           local_error, local_weight;
   PetscBool          setup;
+
 };
 
 /* SUNDIALS returns negative values for errors, positive ones for some successes. */

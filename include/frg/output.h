@@ -5,17 +5,38 @@
 #include <frg/impl.h>
 #include <hdf5.h>
 
+/* A result file's path claimed for a run (src/io/claim.c). */
+typedef struct {
+  MPI_Comm  comm;
+  char      name[PETSC_MAX_PATH_LEN];
+  char      partial[PETSC_MAX_PATH_LEN + 16];
+  char      lock_path[PETSC_MAX_PATH_LEN + 16];
+  int       lock;    /* rank 0: the locked file descriptor of NAME.lock */
+  PetscBool created; /* rank 0: NAME.partial was created */
+  PetscBool held;
+} FrgClaim;
+
+PETSC_INTERN PetscErrorCode FrgClaimAcquire(MPI_Comm, const char name[], const char option[], PetscBool overwrite, FrgClaim *);
+PETSC_INTERN PetscErrorCode FrgClaimRelease(FrgClaim *, PetscBool success);
+PETSC_INTERN PetscBool      FrgFileWrittenByFrg(const char path[]);
+PETSC_INTERN PetscBool      FrgPathsSame(const char a[], const char b[]);
+
 struct _p_FrgOutput {
   MPI_Comm  comm;
   char      name[PETSC_MAX_PATH_LEN];
   char      partial[PETSC_MAX_PATH_LEN + 16];
+  FrgClaim  claim;
+  PetscBool overwrite; /* -output_overwrite */
   hid_t     file;
   PetscReal every;
   PetscReal times[1024];
   PetscInt  ntimes;
   PetscInt  records;                 /* states appended so far */
   PetscInt  capacity;                /* of the observable columns */
-  PetscReal *columns[FRG_OBSERVABLE_COUNT];
+  PetscReal *columns[2 + 2 * FRG_OBSERVABLE_MAX]; /* t, k, the observables, their errors */
+  PetscInt  observables;             /* the model's count */
+  const char *const *names;          /* the model's observable names */
+  PetscBool estimated;               /* write the errors too */
   PetscInt  cells;
   PetscInt  xs, xm;                  /* this rank's cells */
   PetscScalar *rows;                 /* the stored records of u, [record][local cell] */

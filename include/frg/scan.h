@@ -8,26 +8,32 @@
 
 /* ---- one flow (src/driver/flow.c) --------------------------------------------------------- */
 typedef struct {
-  FrgObservables     obs;   /* at t_IR */
+  FrgObservables     obs;    /* at t_IR, with their errors */
+  FrgObservables     coarse; /* the error estimate's coarse flow at t_IR (valid if obs.estimated) */
+  const char *const *names; /* of the model's observables (static) */
+  PetscInt           count;
   FrgIntegratorStats stats;
   double             wall_seconds;
+  PetscInt           warnings;
+  char               warning_text[512];
 } FrgFlowResult;
 
-/* Collective on comm. Builds the model, grid, operator and integrator from the options database,
- * integrates from 0 to t_IR on comm (grid decomposed across comm) and returns the IR observables.
- * Writes no file. With integrate = PETSC_FALSE it only builds (and so validates) the objects. */
+/* Collective on comm (src/driver/solve.c). One flow from the options to t_IR with its error
+ * estimate, no output file; with integrate = PETSC_FALSE only the objects are built (validated). */
 PETSC_EXTERN PetscErrorCode FrgFlowSolve(MPI_Comm comm, PetscBool integrate, FrgFlowResult *result);
 
 /* ---- exit status and signals (src/io/checkpoint.c) --------------------------------------- */
 /* SIGTERM and SIGUSR1 set a flag; the flow and scan loops poll it between output/checkpoint times
  * (flow) or points (scan), save their state and stop with FRG_EXIT_CHECKPOINTED. */
 PETSC_EXTERN PetscErrorCode FrgSignalInstall(void);
+PETSC_EXTERN int            FrgSignalInstallEarly(void); /* before PETSc starts: 0 on success */
+PETSC_EXTERN void           FrgSignalSetPolled(PetscBool);
 PETSC_EXTERN PetscErrorCode FrgSignalPending(MPI_Comm, PetscBool *); /* collective: true if any rank got one */
 PETSC_EXTERN PetscBool      FrgSignalPendingLocal(void);             /* not collective */
 PETSC_EXTERN void           FrgSetExitStatus(int);
 PETSC_EXTERN int            FrgExitStatus(void);
 
-/* ---- checkpoints (src/io/checkpoint.c) ---------------------------------------------------- */
+/* ---- checkpoints (src/io/checkpoint.c; the files: include/frg/checkpoint.h) ------------------ */
 /* The records a flow has stored so far, so that a restarted run carries them into its output. */
 typedef struct {
   PetscInt        cells, records, capacity;
@@ -40,8 +46,6 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode FrgHistoryPush(FrgHistory *, Vec u, const FrgObservables *);
 PETSC_EXTERN PetscErrorCode FrgHistoryReplay(FrgHistory *, FrgOutput, Vec work);
 PETSC_EXTERN PetscErrorCode FrgHistoryDestroy(FrgHistory *);
-PETSC_EXTERN PetscErrorCode FrgCheckpointSave(MPI_Comm, const char path[], PetscReal t, Vec u, FrgHistory *);
-PETSC_EXTERN PetscErrorCode FrgCheckpointLoad(MPI_Comm, const char path[], PetscReal *t, Vec u, FrgHistory *);
 
 /* ---- scan (src/scan) ---------------------------------------------------------------------- */
 PETSC_EXTERN PetscErrorCode FrgTaskScan(MPI_Comm);

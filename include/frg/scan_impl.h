@@ -5,7 +5,7 @@
 #include <frg/scan.h>
 
 #define FRG_SCAN_MAX_AXES    16
-#define FRG_SCAN_MAX_RESULTS 16
+#define FRG_SCAN_MAX_RESULTS 48
 #define FRG_SCAN_MESSAGE_LEN 480
 
 typedef struct {
@@ -44,6 +44,7 @@ typedef struct {
   char                task[64];     /* -scan_task: "" runs FrgFlowSolve; else a registered task */
   char                results_text[1024];
   const char         *task_results[FRG_SCAN_MAX_RESULTS];
+  char                result_text[FRG_SCAN_MAX_RESULTS][64]; /* names built here (errors, the model's observables) */
   PetscInt            nresults;
   const char *const  *result_names;
   int                 journal_fd;

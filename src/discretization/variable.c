@@ -28,7 +28,8 @@
  * a diagonal similarity of the band J plus a diagonal: the band keeps its width and every solver of
  * the u route works unchanged. The error weights keep the test of u wherever it is the stricter one
  * (e_y = e_u/q) and ask y for an absolute accuracy log_tol where u's test has become blind (the flat
- * region, q << rtol |u| + atol):
+ * region, q << rtol |u| + atol; by default 0.01/cells, well below the relative change h/phi of q from
+ * cell to cell, whose difference is the radial denominator):
  *     ewt_j = max(q_j / (rtol |u_j| + atol), 1/log_tol). */
 #include <frg/impl.h>
 
@@ -313,5 +314,31 @@ PetscErrorCode FrgOperatorErrorWeights(FrgOperator op, PetscReal t, Vec V, Petsc
   for (PetscInt m = 0; m < xm; m++) w[m] = PetscMax(op->q[m] / (rtol * PetscAbsReal(u[m]) + atol), 1.0 / log_tol);
   PetscCall(VecRestoreArray(W, &w));
   PetscCall(VecRestoreArrayRead(op->u_state, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The local error tolerance of each cell in u at the state v: rtol |u| + atol, and for the log variable
+ * the smaller q log_tol where its test is the stricter one (1/ewt in u: e_u = q e_y). Not collective. */
+PetscErrorCode FrgOperatorTolerance(FrgOperator op, PetscReal t, Vec V, PetscReal rtol, PetscReal atol, PetscReal log_tol, Vec T)
+{
+  const PetscScalar *u;
+  PetscScalar       *tol;
+  PetscInt           xm;
+  const PetscBool    log = (PetscBool)(op->variable == FRG_VARIABLE_LOG);
+
+  PetscFunctionBeginUser;
+  if (log) {
+    PetscCall(FrgVariableSetUp(op));
+    PetscCall(FrgVariableToU(op, t, V, op->u_state));
+  }
+  PetscCall(VecGetLocalSize(T, &xm));
+  PetscCall(VecGetArrayRead(log ? op->u_state : V, &u));
+  PetscCall(VecGetArray(T, &tol));
+  for (PetscInt m = 0; m < xm; m++) {
+    tol[m] = rtol * PetscAbsReal(u[m]) + atol;
+    if (log && op->q[m] > 0) tol[m] = PetscMin(tol[m], op->q[m] * log_tol);
+  }
+  PetscCall(VecRestoreArray(T, &tol));
+  PetscCall(VecRestoreArrayRead(log ? op->u_state : V, &u));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,53 +1,41 @@
-/* Task "flow": integrates the LPA flow of u = dU/dphi from the UV potential at t = 0 to t_IR,
- * stores u and the observables at the output times, and prints a summary.
+/* Task "flow": integrates the flow of u = dU/dphi from the UV potential at t = 0 to t_IR, stores u and
+ * the observables, each with its estimated numerical error (estimate.c), at the output times, and
+ * prints a summary that says what it can vouch for: values, errors, unconverged values and warnings.
  * Long flows survive batch time limits: -checkpoint_every T saves the state every T of RG time,
  * SIGTERM/SIGUSR1 save it after the integrator's current step and stop with FRG_EXIT_CHECKPOINTED
  * (85), and -restart FILE (or -restart auto: the -checkpoint file if it exists) continues from it,
- * carrying the records stored before the checkpoint into the new output file.
- * FrgFlowSolve runs the same flow without an output file (used by scans and bisections). */
+ * carrying the records stored before the checkpoint into the new output file. */
+#include <frg/checkpoint.h>
+#include <frg/flow.h>
 #include <frg/integrator.h>
-#include <frg/scan.h>
 #include <unistd.h>
 
 typedef struct {
-  FrgModel      model;
-  FrgGrid       grid;
-  FrgOperator   op;
-  FrgIntegrator integrator;
-  FrgOutput     output;
-  PetscBool     progress;
-  PetscReal     checkpoint_every;
-  char          checkpoint[PETSC_MAX_PATH_LEN];
-  char          restart[PETSC_MAX_PATH_LEN];
-  FrgHistory    history;
+  FrgFlowLevel    level;
+  FrgFlowEstimate estimate;
+  FrgOutput       output;
+  PetscBool       progress, warnings_as_errors;
+  PetscReal       checkpoint_every, stop_at;
+  PetscBool       stop_at_set;
+  char            checkpoint[PETSC_MAX_PATH_LEN];
+  char            restart[PETSC_MAX_PATH_LEN];
+  FrgHistory      history;
+  FrgSignature    signature;
+  FrgWarnings     warnings;
+  PetscReal       t0; /* where the run started: 0, or the checkpoint's t */
 } FrgFlow;
-
-/* Builds the solver objects from the options; on error the caller still destroys what was built. */
-static PetscErrorCode FrgFlowCreateSolver(MPI_Comm comm, FrgFlow *flow)
-{
-
-  PetscFunctionBeginUser;
-  flow->progress = PETSC_TRUE;
-  PetscCall(FrgModelCreate(comm, &flow->model));
-  PetscCall(FrgModelSetFromOptions(flow->model));
-  PetscCall(FrgGridCreateFromModel(comm, flow->model, &flow->grid));
-  PetscCall(FrgOperatorCreate(flow->grid, flow->model, &flow->op));
-  PetscCall(FrgOperatorSetFromOptions(flow->op));
-  PetscOptionsBegin(comm, NULL, "Flow task", "");
-  PetscCall(PetscOptionsBool("-progress", "Print a progress line at every output time", "", flow->progress, &flow->progress, NULL));
-  PetscOptionsEnd();
-  /* validates the model and grid before the (option-reading) integrator builds its Jacobian */
-  PetscCall(FrgOperatorSetUp(flow->op));
-  PetscCall(FrgIntegratorCreate(flow->op, &flow->integrator));
-  PetscCall(FrgIntegratorSetFromOptions(flow->integrator));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 static PetscErrorCode FrgFlowCreateOutput(MPI_Comm comm, FrgFlow *flow)
 {
   const char *name;
 
   PetscFunctionBeginUser;
+  flow->progress = PETSC_TRUE;
+  PetscOptionsBegin(comm, NULL, "Flow task", "");
+  PetscCall(PetscOptionsBool("-progress", "Print a progress line at every output time", "", flow->progress, &flow->progress, NULL));
+  PetscCall(PetscOptionsBool("-warnings_as_errors", "Fail (exit 1, no output file) if the run had warnings (integrator warnings, hand-overs, rejected pole crossings, a failed error estimate)", "",
+                             flow->warnings_as_errors, &flow->warnings_as_errors, NULL));
+  PetscOptionsEnd();
   PetscCall(FrgOutputCreate(comm, &flow->output));
   PetscCall(FrgOutputSetFromOptions(flow->output));
   PetscCall(FrgOutputGetName(flow->output, &name));
@@ -56,8 +44,11 @@ static PetscErrorCode FrgFlowCreateOutput(MPI_Comm comm, FrgFlow *flow)
   PetscCall(PetscOptionsReal("-checkpoint_every", "Save a checkpoint every this much RG time (0: only on SIGTERM/SIGUSR1)", "", flow->checkpoint_every, &flow->checkpoint_every, NULL));
   PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file (default: OUTPUT.checkpoint.h5)", "", flow->checkpoint, flow->checkpoint, sizeof(flow->checkpoint), NULL));
   PetscCall(PetscOptionsString("-restart", "Continue from this checkpoint file; 'auto': from the -checkpoint file if it exists", "", flow->restart, flow->restart, sizeof(flow->restart), NULL));
+  PetscCall(PetscOptionsReal("-stop_at", "Stop at this RG time with a checkpoint, as on SIGTERM (exit code 85; continue with -restart)", "", flow->stop_at, &flow->stop_at, &flow->stop_at_set));
   PetscOptionsEnd();
-  PetscCheck(flow->checkpoint_every >= 0, comm, PETSC_ERR_USER_INPUT, "-checkpoint_every must be >= 0, got %g", (double)flow->checkpoint_every);
+  PetscCheck(!flow->stop_at_set || (flow->stop_at > 0 && PetscIsNormalReal(flow->stop_at)), comm, PETSC_ERR_USER_INPUT, "-stop_at must be a positive RG time, got %g", (double)flow->stop_at);
+  PetscCheck(flow->checkpoint_every >= 0 && PetscIsNormalReal(flow->checkpoint_every + 1), comm, PETSC_ERR_USER_INPUT, "-checkpoint_every must be a number >= 0, got %g", (double)flow->checkpoint_every);
+  PetscCheck(flow->checkpoint[0], comm, PETSC_ERR_USER_INPUT, "-checkpoint must name a file");
   if (!strcmp(flow->restart, "auto")) {
     PetscBool exists;
     PetscCall(PetscTestFile(flow->checkpoint, 'r', &exists));
@@ -70,121 +61,117 @@ static PetscErrorCode FrgFlowDestroy(FrgFlow *flow)
 {
   PetscFunctionBeginUser;
   PetscCall(FrgHistoryDestroy(&flow->history));
-  PetscCall(FrgIntegratorDestroy(&flow->integrator));
+  PetscCall(FrgSignatureDestroy(&flow->signature));
   PetscCall(FrgOutputDestroy(&flow->output));
-  PetscCall(FrgOperatorDestroy(&flow->op));
-  PetscCall(FrgGridDestroy(&flow->grid));
-  PetscCall(FrgModelDestroy(&flow->model));
+  PetscCall(FrgFlowEstimateDestroy(&flow->estimate));
+  PetscCall(FrgFlowLevelDestroy(&flow->level));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgFlowIntegrateState(FrgFlow *flow, Vec u, FrgFlowResult *result)
+/* The checkpoint state of the run at t: both states and what a restart must match. */
+static void FrgFlowCheckpointState(FrgFlow *flow, PetscReal t, FrgCheckpointState *st)
 {
-  PetscReal t_ir;
+  const PetscBool estimate = (PetscBool)(flow->estimate.enabled && !flow->estimate.failed);
+
+  st->t            = t;
+  st->u            = flow->level.u;
+  st->u_coarse     = estimate ? flow->estimate.coarse.u : NULL;
+  st->error_sum    = NULL;
+  if (estimate) (void)FrgIntegratorGetErrorUnits(flow->level.integrator, &st->error_sum);
+  st->coarse_cells = flow->estimate.enabled && flow->estimate.coarse.grid ? flow->estimate.coarse.grid->cells : 0;
+  st->observables  = flow->level.model->observable_count;
+  st->signature    = &flow->signature;
+}
+
+static PetscErrorCode FrgFlowSave(FrgFlow *flow, PetscReal t)
+{
+  FrgCheckpointState st;
 
   PetscFunctionBeginUser;
-  PetscCall(FrgModelGetParameters(flow->model, NULL, NULL, NULL, &t_ir));
-  PetscCall(FrgModelInitialCondition(flow->model, flow->grid, u));
-  PetscCall(FrgIntegratorSetUp(flow->integrator, 0.0, u));
-  PetscCall(FrgIntegratorAdvance(flow->integrator, t_ir, u));
-  PetscCall(FrgObservablesCompute(flow->grid, flow->model, t_ir, u, &result->obs));
-  PetscCall(FrgIntegratorGetStats(flow->integrator, &result->stats));
+  FrgFlowCheckpointState(flow, t, &st);
+  PetscCall(FrgCheckpointSave(flow->level.grid->comm, flow->checkpoint, &st, &flow->history));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgFlowIntegrate(FrgFlow *flow, PetscBool integrate, FrgFlowResult *result)
+/* The initial state, or the checkpointed one with its records replayed into the output. */
+static PetscErrorCode FrgFlowStart(FrgFlow *flow, PetscReal t_ir, PetscReal *t0)
 {
-  Vec            u;
+  MPI_Comm       comm = flow->level.grid->comm;
+  FrgObservables obs;
   DM             da;
-  double         start = MPI_Wtime();
-  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(result, sizeof(*result)));
-  if (!integrate) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(FrgGridGetDM(flow->grid, &da));
-  PetscCall(DMCreateGlobalVector(da, &u));
-  ierr = FrgFlowIntegrateState(flow, u, result); /* a failed flow must not leak u (and with it the DM) */
-  PetscCall(VecDestroy(&u));
-  result->wall_seconds = MPI_Wtime() - start;
-  PetscFunctionReturn(ierr);
-}
-
-PetscErrorCode FrgFlowSolve(MPI_Comm comm, PetscBool integrate, FrgFlowResult *result)
-{
-  FrgFlow        flow;
-  PetscErrorCode ierr;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(&flow, sizeof(flow)));
-  /* a failed point of a scan must not leak its objects: clean up before passing the error on */
-  ierr = FrgFlowCreateSolver(comm, &flow);
-  if (!ierr) ierr = FrgFlowIntegrate(&flow, integrate, result);
-  PetscCall(FrgFlowDestroy(&flow));
-  PetscFunctionReturn(ierr);
-}
-
-static PetscErrorCode FrgFlowWriteParameters(FrgFlow *flow)
-{
-  const char *type, *names[] = {"N", "d", "Lambda", "t_ir", "grid_cells", "grid_phi_max", "grid_spacing", "rtol", "atol"};
-  PetscReal   values[9];
-  PetscInt    cells;
-  PetscReal   spacing;
-
-  PetscFunctionBeginUser;
-  PetscCall(FrgModelGetParameters(flow->model, &values[0], &values[1], &values[2], &values[3]));
-  PetscCall(FrgGridGetInfo(flow->grid, &cells, NULL, &spacing));
-  values[4] = (PetscReal)cells;
-  values[5] = flow->grid->phi_max;
-  values[6] = spacing;
-  values[7] = flow->integrator->rtol;
-  values[8] = flow->integrator->atol;
-  PetscCall(FrgOutputWriteAttributes(flow->output, "/parameters", names, values, 9));
-  PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", "model", flow->model->type));
-  PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", "potential", flow->model->potential));
-  PetscCall(FrgIntegratorGetType(flow->integrator, &type));
-  PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", "integrator", type));
+  *t0 = 0.0;
+  PetscCall(FrgGridGetDM(flow->level.grid, &da));
+  PetscCall(DMCreateGlobalVector(da, &flow->level.u));
+  if (flow->estimate.enabled && !flow->estimate.failed) PetscCall(DMCreateGlobalVector(flow->estimate.coarse.grid->da, &flow->estimate.coarse.u));
+  if (flow->restart[0]) {
+    FrgCheckpointState st;
+    Vec                work, error_sum = NULL;
+    FrgFlowCheckpointState(flow, 0.0, &st);
+    if (st.u_coarse) PetscCall(VecDuplicate(flow->level.u, &error_sum));
+    st.error_sum = error_sum;
+    PetscCall(FrgCheckpointLoad(comm, flow->restart, t_ir, &st, &flow->history));
+    *t0 = st.t;
+    PetscCall(VecDuplicate(flow->level.u, &work));
+    PetscCall(FrgHistoryReplay(&flow->history, flow->output, work));
+    PetscCall(VecDestroy(&work));
+    PetscCall(PetscPrintf(comm, "[frg] restarted from %s at t = %.6g with %" PetscInt_FMT " stored records\n", flow->restart, (double)*t0, flow->history.records));
+    PetscCall(FrgFlowLevelStart(&flow->level, *t0, flow->level.u));
+    PetscCall(FrgFlowEstimateStart(&flow->estimate, *t0, flow->estimate.coarse.u));
+    if (error_sum) { /* the time part of the estimate goes on from the checkpoint's */
+      Vec sum;
+      PetscCall(FrgIntegratorGetErrorUnits(flow->level.integrator, &sum));
+      if (sum) PetscCall(VecCopy(error_sum, sum));
+      PetscCall(VecDestroy(&error_sum));
+    }
+  } else {
+    PetscCall(FrgFlowLevelStart(&flow->level, 0.0, NULL));
+    PetscCall(FrgFlowEstimateStart(&flow->estimate, 0.0, NULL));
+    PetscCall(FrgObservablesCompute(flow->level.grid, flow->level.model, 0.0, flow->level.u, &obs));
+    PetscCall(FrgFlowEstimateAdvance(&flow->estimate, 0.0, &obs));
+    PetscCall(FrgOutputAppendState(flow->output, 0.0, flow->level.u, &obs));
+    PetscCall(FrgHistoryPush(&flow->history, flow->level.u, &obs));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgFlowSummary(FrgFlow *flow, const FrgObservables *obs, double wall)
+/* "name = value" with its error: "± error" and "(unconverged)" above FRG_CONVERGED relative. */
+static void FrgFlowFormat(const FrgObservables *obs, PetscInt c, const char name[], int digits, char *text, size_t len)
+{
+  int n = snprintf(text, len, "%s = %.*g", name, digits, (double)obs->value[c]);
+
+  if (obs->estimated && n > 0 && (size_t)n < len) n += snprintf(text + n, len - (size_t)n, " ± %.2g", (double)obs->error[c]);
+  if (!FrgObservablesConverged(obs, c) && n > 0 && (size_t)n < len) (void)snprintf(text + n, len - (size_t)n, " (unconverged)");
+}
+
+static PetscErrorCode FrgFlowProgress(FrgFlow *flow, const FrgObservables *obs)
 {
   FrgIntegratorStats s;
-  PetscMPIInt        size;
-  const char        *names[] = {"t", "k", "phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6", "steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "wall_seconds", "ranks", "linear_setups", "newton_fails", "newton_switch_t", "log_switch_t"};
-  PetscReal          values[19];
-  const char        *name;
-  MPI_Comm           comm = flow->grid->comm;
+  char               line[1024], item[160];
+  size_t             len;
+  FrgModel           model = flow->level.model;
 
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(FrgIntegratorGetStats(flow->integrator, &s));
-  PetscCall(FrgObservablesToArray(obs, values));
-  values[8]  = (PetscReal)s.steps;
-  values[9]  = (PetscReal)s.rhs_evals;
-  values[10] = (PetscReal)s.jac_evals;
-  values[11] = (PetscReal)s.newton_iters;
-  values[12] = (PetscReal)s.error_test_fails;
-  values[13] = wall;
-  values[14] = (PetscReal)size;
-  values[15] = (PetscReal)s.linear_setups;
-  values[16] = (PetscReal)s.nonlinear_fails;
-  values[17] = (PetscReal)s.newton_switch_t;
-  values[18] = (PetscReal)s.log_switch_t;
-  PetscCall(FrgOutputWriteSummary(flow->output, names, values, 19));
-  PetscCall(FrgOutputGetName(flow->output, &name));
-  PetscCall(PetscPrintf(comm, "\nfrg flow summary (%s)\n", name));
-  PetscCall(PetscPrintf(comm, "  IR scale            t = %.6g, k = %.6e\n", (double)obs->t, (double)obs->k));
-  PetscCall(PetscPrintf(comm, "  condensate          phi0 = %.12g\n", (double)obs->phi0));
-  PetscCall(PetscPrintf(comm, "  masses              m2_radial = %.12g, m2_goldstone = %.12g\n", (double)obs->m2_radial, (double)obs->m2_goldstone));
-  PetscCall(PetscPrintf(comm, "  vertices at phi=0   Gamma2 = %.12g, Gamma4 = %.12g, Gamma6 = %.10g\n", (double)obs->gamma2, (double)obs->gamma4, (double)obs->gamma6));
-  PetscCall(PetscPrintf(comm, "  integrator          %ld steps, %ld RHS, %ld Jacobians, %ld LU factorizations, %ld Newton iterations, %ld Newton failures, %ld error-test failures\n",
-                        s.steps, s.rhs_evals, s.jac_evals, s.linear_setups, s.newton_iters, s.nonlinear_fails, s.error_test_fails));
-  if (s.log_switch_t > 0) PetscCall(PetscPrintf(comm, "  state variable      u up to t = %.6g, then log (near the propagator pole)\n", s.log_switch_t));
-  else if (s.log_switch_t == 0) PetscCall(PetscPrintf(comm, "  state variable      log\n"));
-  if (s.newton_switch_t >= 0)
-    PetscCall(PetscPrintf(comm, "  Newton iteration    modified up to t = %.6g, then snes (full Newton near the propagator pole)\n", s.newton_switch_t));
-  PetscCall(PetscPrintf(comm, "  wall time           %.3f s on %d rank%s\n", wall, size, size > 1 ? "s" : ""));
+  PetscCall(FrgIntegratorGetStats(flow->level.integrator, &s));
+  len = (size_t)snprintf(line, sizeof(line), "[frg] t = %-9.4g k = %-11.4e steps = %-6ld", (double)obs->t, (double)obs->k, s.steps);
+  for (PetscInt c = 0; c < model->observable_count && c < 6; c++) {
+    if (!strcmp(model->observable_names[c], "m2_goldstone") || !strcmp(model->observable_names[c], "gamma6")) continue; /* the summary has them */
+    FrgFlowFormat(obs, c, model->observable_names[c], 6, item, sizeof(item));
+    if (len + strlen(item) + 3 < sizeof(line)) len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", item);
+  }
+  PetscCall(PetscPrintf(flow->level.grid->comm, "%s\n", line));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgFlowRecord(FrgFlow *flow, PetscReal t, FrgObservables *obs)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgObservablesCompute(flow->level.grid, flow->level.model, t, flow->level.u, obs));
+  PetscCall(FrgFlowEstimateAdvance(&flow->estimate, t, obs));
+  PetscCall(FrgOutputAppendState(flow->output, t, flow->level.u, obs));
+  PetscCall(FrgHistoryPush(&flow->history, flow->level.u, obs));
+  if (flow->progress) PetscCall(FrgFlowProgress(flow, obs));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -192,6 +179,7 @@ static PetscErrorCode FrgFlowSummary(FrgFlow *flow, const FrgObservables *obs, d
  * which (FRG_STOP_OUTPUT, FRG_STOP_CHECKPOINT or both). */
 #define FRG_STOP_OUTPUT     1
 #define FRG_STOP_CHECKPOINT 2
+#define FRG_STOP_HALT       4 /* -stop_at */
 static PetscErrorCode FrgFlowTargets(FrgFlow *flow, PetscReal t_ir, PetscInt *count, PetscReal **targets, PetscInt **flags)
 {
   PetscReal *times;
@@ -200,9 +188,12 @@ static PetscErrorCode FrgFlowTargets(FrgFlow *flow, PetscReal t_ir, PetscInt *co
 
   PetscFunctionBeginUser;
   PetscCall(FrgOutputGetTimes(flow->output, 0.0, t_ir, &n, &times));
-  if (every > 0) m = (PetscInt)PetscFloorReal(t_ir / every * (1 + 1e-12));
-  PetscCheck(m <= 1000000, flow->grid->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g gives too many checkpoints", (double)every);
-  PetscCall(PetscMalloc2(n + m, targets, n + m, flags));
+  if (every > 0) {
+    PetscCheck(t_ir / every <= 1000000, flow->level.grid->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g gives more than 1e6 checkpoints", (double)every);
+    m = (PetscInt)PetscFloorReal(t_ir / every * (1 + 1e-12));
+  }
+  PetscCall(PetscMalloc1(n + m, targets));
+  PetscCall(PetscMalloc1(n + m, flags));
   while (i < n || j <= m) {
     const PetscReal tc = j <= m ? j * every : PETSC_MAX_REAL, to = i < n ? times[i] : PETSC_MAX_REAL;
     if (PetscAbsReal(to - tc) <= 1e-12 * t_ir) {
@@ -221,135 +212,221 @@ static PetscErrorCode FrgFlowTargets(FrgFlow *flow, PetscReal t_ir, PetscInt *co
   }
   *count = c;
   PetscCall(PetscFree(times));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* The initial state, or the checkpointed one with its records replayed into the output. */
-static PetscErrorCode FrgFlowStart(FrgFlow *flow, Vec u, PetscReal *t0)
-{
-  FrgObservables obs;
-  MPI_Comm       comm = flow->grid->comm;
-
-  PetscFunctionBeginUser;
-  *t0 = 0.0;
-  PetscCall(FrgModelInitialCondition(flow->model, flow->grid, u));
-  if (flow->restart[0]) {
-    Vec work;
-    PetscCall(FrgCheckpointLoad(comm, flow->restart, t0, u, &flow->history));
-    PetscCall(VecDuplicate(u, &work));
-    PetscCall(FrgHistoryReplay(&flow->history, flow->output, work));
-    PetscCall(VecDestroy(&work));
-    PetscCall(PetscPrintf(comm, "[frg] restarted from %s at t = %.6g with %" PetscInt_FMT " stored records\n", flow->restart, (double)*t0, flow->history.records));
-  } else {
-    PetscCall(FrgObservablesCompute(flow->grid, flow->model, 0.0, u, &obs));
-    PetscCall(FrgOutputAppendState(flow->output, 0.0, u, &obs));
-    PetscCall(FrgHistoryPush(&flow->history, u, &obs));
+  if (flow->stop_at_set && flow->stop_at < t_ir) { /* the halt: at a target of its time, or a target of its own */
+    PetscInt k = 0;
+    while (k < c && (*targets)[k] < flow->stop_at * (1 - 1e-12)) k++;
+    if (k == c || PetscAbsReal((*targets)[k] - flow->stop_at) > 1e-12 * t_ir) {
+      PetscCall(PetscRealloc(sizeof(PetscReal) * (c + 1), targets));
+      PetscCall(PetscRealloc(sizeof(PetscInt) * (c + 1), flags));
+      for (PetscInt j = c; j > k; j--) (*targets)[j] = (*targets)[j - 1], (*flags)[j] = (*flags)[j - 1];
+      (*targets)[k] = flow->stop_at, (*flags)[k] = 0;
+      (*count)++;
+    }
+    (*flags)[k] |= FRG_STOP_HALT;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgFlowRecord(FrgFlow *flow, PetscReal t, Vec u, FrgObservables *obs)
+static PetscErrorCode FrgFlowStopped(FrgFlow *flow, PetscReal t)
 {
   PetscFunctionBeginUser;
-  PetscCall(FrgObservablesCompute(flow->grid, flow->model, t, u, obs));
-  PetscCall(FrgOutputAppendState(flow->output, t, u, obs));
-  PetscCall(FrgHistoryPush(&flow->history, u, obs));
-  if (flow->progress) {
-    FrgIntegratorStats s;
-    PetscCall(FrgIntegratorGetStats(flow->integrator, &s));
-    PetscCall(PetscPrintf(flow->grid->comm, "[frg] t = %-9.4g k = %-11.4e steps = %-6ld phi0 = %-12.6g m2_radial = %-12.6g Gamma2 = %.6g\n", (double)obs->t, (double)obs->k, s.steps,
-                          (double)obs->phi0, (double)obs->m2_radial, (double)obs->gamma2));
-  }
+  PetscCall(FrgFlowSave(flow, t));
+  PetscCall(PetscPrintf(flow->level.grid->comm, "[frg] %s: checkpoint %s written at t = %.6g; continue with -restart %s (exit code %d)\n",
+                        flow->stop_at_set && t == flow->stop_at ? "-stop_at" : "signal received", flow->checkpoint, (double)t, flow->checkpoint, FRG_EXIT_CHECKPOINTED));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Integrates through the targets after t0; *stopped when a signal asked to stop (checkpoint saved). */
-static PetscErrorCode FrgFlowLoop(FrgFlow *flow, Vec u, PetscReal t0, FrgObservables *obs, PetscBool *stopped)
+/* Integrates through the targets after t0; *stopped when a signal asked to stop (checkpoint saved).
+ * The flow goes first to each target (interruptible by a signal), then the estimate's coarse flow;
+ * if a signal stops the flow at t before the target, the coarse flow goes to t as well. */
+static PetscErrorCode FrgFlowLoop(FrgFlow *flow, PetscReal t0, PetscReal t_ir, FrgObservables *obs, PetscBool *stopped)
 {
-  PetscReal *targets, t_ir, t;
-  PetscInt  *flags;
-  PetscBool  signal;
-  PetscInt   count;
-  MPI_Comm   comm = flow->grid->comm;
+  PetscReal     *targets, t = 0;
+  PetscInt      *flags, count = 0;
+  PetscBool      signal;
+  MPI_Comm       comm = flow->level.grid->comm;
 
   PetscFunctionBeginUser;
   *stopped = PETSC_FALSE;
-  PetscCall(FrgModelGetParameters(flow->model, NULL, NULL, NULL, &t_ir));
-  PetscCheck(t0 < t_ir, comm, PETSC_ERR_USER_INPUT, "-restart %s: the checkpoint is at t = %g, not before -t_ir %g", flow->restart, (double)t0, (double)t_ir);
   PetscCall(FrgFlowTargets(flow, t_ir, &count, &targets, &flags));
-  PetscCall(FrgIntegratorSetStopTime(flow->integrator, t_ir)); /* output and checkpoint times by interpolation */
-  for (PetscInt i = 0; i < count; i++) {
+  PetscCall(FrgIntegratorSetStopTime(flow->level.integrator, t_ir)); /* output and checkpoint times by interpolation */
+  if (flow->estimate.enabled && !flow->estimate.failed) PetscCall(FrgIntegratorSetStopTime(flow->estimate.coarse.integrator, t_ir));
+  for (PetscInt i = 0; i < count && !*stopped; i++) {
     if (targets[i] <= t0 * (1 + 1e-12)) continue;
-    PetscCall(FrgIntegratorAdvance(flow->integrator, targets[i], u));
-    PetscCall(FrgIntegratorGetTime(flow->integrator, &t));
-    if (t < targets[i]) { /* a signal stopped the integrator between two targets */
-      PetscCall(FrgCheckpointSave(comm, flow->checkpoint, t, u, &flow->history));
-      PetscCall(PetscPrintf(comm, "[frg] signal received: checkpoint %s written at t = %.6g; continue with -restart %s (exit code %d)\n", flow->checkpoint, (double)t,
-                            flow->checkpoint, FRG_EXIT_CHECKPOINTED));
+    PetscCall(FrgIntegratorAdvance(flow->level.integrator, targets[i], flow->level.u));
+    PetscCall(FrgIntegratorGetTime(flow->level.integrator, &t));
+    if (t < targets[i]) { /* a signal stopped the flow between two targets */
+      PetscCall(FrgFlowEstimateAdvance(&flow->estimate, t, NULL));
+      PetscCall(FrgFlowStopped(flow, t));
       *stopped = PETSC_TRUE;
       break;
     }
-    if (flags[i] & FRG_STOP_OUTPUT) PetscCall(FrgFlowRecord(flow, targets[i], u, obs));
+    if (flags[i] & FRG_STOP_OUTPUT) PetscCall(FrgFlowRecord(flow, targets[i], obs));
+    else PetscCall(FrgFlowEstimateAdvance(&flow->estimate, targets[i], NULL));
     PetscCall(FrgSignalPending(comm, &signal));
-    if ((flags[i] & FRG_STOP_CHECKPOINT) || signal) PetscCall(FrgCheckpointSave(comm, flow->checkpoint, targets[i], u, &flow->history));
-    if (signal && i < count - 1) {
-      PetscCall(PetscPrintf(comm, "[frg] signal received: checkpoint %s written at t = %.6g; continue with -restart %s (exit code %d)\n", flow->checkpoint, (double)targets[i],
-                            flow->checkpoint, FRG_EXIT_CHECKPOINTED));
+    if ((signal && i < count - 1) || (flags[i] & FRG_STOP_HALT)) {
+      PetscCall(FrgFlowStopped(flow, targets[i]));
       *stopped = PETSC_TRUE;
-      break;
-    }
+    } else if (flags[i] & FRG_STOP_CHECKPOINT) PetscCall(FrgFlowSave(flow, targets[i]));
   }
-  PetscCall(PetscFree2(targets, flags));
+  PetscCall(PetscFree(targets));
+  PetscCall(PetscFree(flags));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgFlowWriteParameters(FrgFlow *flow)
+{
+  const char   *type, *names[] = {"N", "d", "Lambda", "t_ir", "grid_cells", "grid_phi_max", "grid_spacing", "rtol", "atol", "error_estimate"};
+  PetscReal     values[10];
+  FrgFlowLevel *level = &flow->level;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgModelGetParameters(level->model, &values[0], &values[1], &values[2], &values[3]));
+  values[4] = (PetscReal)level->grid->cells;
+  values[5] = level->grid->phi_max;
+  values[6] = level->grid->spacing;
+  values[7] = level->integrator->rtol;
+  values[8] = level->integrator->atol;
+  values[9] = flow->estimate.enabled ? 1.0 : 0.0;
+  PetscCall(FrgOutputWriteAttributes(flow->output, "/parameters", names, values, 10));
+  PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", "model", level->model->type));
+  PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", "potential", level->model->potential));
+  PetscCall(FrgIntegratorGetType(level->integrator, &type));
+  PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", "integrator", type));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* /summary: the IR observables with their errors, what is unconverged, the warnings, the statistics. */
+static PetscErrorCode FrgFlowWriteSummary(FrgFlow *flow, const FrgObservables *obs, double wall, PetscInt unconverged)
+{
+  FrgIntegratorStats s;
+  PetscMPIInt        size;
+  FrgModel           model = flow->level.model;
+  char               name[FRG_NAME_LEN];
+  const char        *names[] = {"t", "k", "steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "wall_seconds", "ranks", "linear_setups", "newton_fails", "newton_switch_t", "log_switch_t", "warnings", "unconverged", "restarted_from_t"};
+  PetscReal          values[16];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(flow->level.grid->comm, &size));
+  PetscCall(FrgIntegratorGetStats(flow->level.integrator, &s));
+  values[0] = obs->t, values[1] = obs->k, values[2] = (PetscReal)s.steps, values[3] = (PetscReal)s.rhs_evals, values[4] = (PetscReal)s.jac_evals;
+  values[5] = (PetscReal)s.newton_iters, values[6] = (PetscReal)s.error_test_fails, values[7] = wall, values[8] = (PetscReal)size;
+  values[9] = (PetscReal)s.linear_setups, values[10] = (PetscReal)s.nonlinear_fails, values[11] = s.newton_switch_t, values[12] = s.log_switch_t;
+  values[13] = (PetscReal)flow->warnings.count, values[14] = (PetscReal)unconverged, values[15] = flow->t0;
+  PetscCall(FrgOutputWriteSummary(flow->output, names, values, 16));
+  for (PetscInt c = 0; c < model->observable_count; c++) {
+    const char *one = model->observable_names[c];
+    PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", &one, &obs->value[c], 1));
+    if (!obs->estimated) continue;
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_error", model->observable_names[c]));
+    one = name;
+    PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", &one, &obs->error[c], 1));
+  }
+  PetscCall(FrgOutputWriteStringAttribute(flow->output, "/summary", "warning_text", flow->warnings.text));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgFlowPrintSummary(FrgFlow *flow, const FrgObservables *obs, double wall, PetscInt unconverged)
+{
+  FrgIntegratorStats s;
+  PetscMPIInt        size;
+  const char        *name;
+  char               item[256];
+  FrgModel           model = flow->level.model;
+  MPI_Comm           comm  = flow->level.grid->comm;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(FrgIntegratorGetStats(flow->level.integrator, &s));
+  PetscCall(FrgOutputGetName(flow->output, &name));
+  PetscCall(PetscPrintf(comm, "\nfrg flow summary (%s)\n", name));
+  PetscCall(PetscPrintf(comm, "  IR scale            t = %.6g, k = %.6e\n", (double)obs->t, (double)obs->k));
+  for (PetscInt c = 0; c < model->observable_count; c++) {
+    FrgFlowFormat(obs, c, model->observable_names[c], 12, item, sizeof(item));
+    PetscCall(PetscPrintf(comm, "  %-19s %s\n", c ? "" : "observables", item));
+  }
+  if (flow->estimate.enabled)
+    PetscCall(PetscPrintf(comm, "  error estimate      space: a second flow on %" PetscInt_FMT " cells; time: the summed local errors; %" PetscInt_FMT " value%s unconverged (error > %g relative)\n",
+                          flow->estimate.coarse.grid ? flow->estimate.coarse.grid->cells : 0, unconverged, unconverged == 1 ? "" : "s", FRG_CONVERGED));
+  else PetscCall(PetscPrintf(comm, "  error estimate      none (-error_estimate false): these values carry no error bar\n"));
+  PetscCall(PetscPrintf(comm, "  integrator          %ld steps, %ld RHS, %ld Jacobians, %ld LU factorizations, %ld Newton iterations, %ld Newton failures, %ld error-test failures\n", s.steps,
+                        s.rhs_evals, s.jac_evals, s.linear_setups, s.newton_iters, s.nonlinear_fails, s.error_test_fails));
+  if (s.log_switch_t > 0) PetscCall(PetscPrintf(comm, "  state variable      u up to t = %.6g, then log (near the propagator pole)\n", s.log_switch_t));
+  else if (s.log_switch_t == 0) PetscCall(PetscPrintf(comm, "  state variable      log\n"));
+  if (s.newton_switch_t >= 0) PetscCall(PetscPrintf(comm, "  Newton iteration    modified up to t = %.6g, then snes (full Newton near the propagator pole)\n", s.newton_switch_t));
+  PetscCall(PetscPrintf(comm, "  warnings            %" PetscInt_FMT "%s%s\n", flow->warnings.count, flow->warnings.count ? ": " : "", flow->warnings.text));
+  PetscCall(PetscPrintf(comm, "  wall time           %.3f s on %d rank%s\n", wall, size, size > 1 ? "s" : ""));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After the last output time: warnings, the summary, the file closed (renamed), the checkpoint removed. */
+static PetscErrorCode FrgFlowFinish(FrgFlow *flow, const FrgObservables *obs, double start)
+{
+  PetscInt    unconverged = 0;
+  PetscMPIInt rank;
+  MPI_Comm    comm = flow->level.grid->comm;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgWarningsOfLevel(&flow->warnings, &flow->level, "flow"));
+  PetscCall(FrgWarningsOfEstimate(&flow->warnings, &flow->estimate));
+  for (PetscInt c = 0; c < obs->count; c++) unconverged += !FrgObservablesConverged(obs, c);
+  PetscCall(PetscLogStagePush(FRG_STAGE_OUTPUT));
+  PetscCall(FrgFlowWriteParameters(flow));
+  PetscCall(FrgOutputFinish(flow->output)); /* inside the wall time: only the close and the rename are not */
+  PetscCall(FrgFlowWriteSummary(flow, obs, MPI_Wtime() - start, unconverged));
+  PetscCall(FrgFlowPrintSummary(flow, obs, MPI_Wtime() - start, unconverged));
+  PetscCheck(!flow->warnings_as_errors || !flow->warnings.count, comm, PETSC_ERR_NOT_CONVERGED, "-warnings_as_errors: the run had %" PetscInt_FMT " warning%s: %s", flow->warnings.count,
+             flow->warnings.count > 1 ? "s" : "", flow->warnings.text);
+  PetscCall(FrgOutputClose(flow->output, PETSC_TRUE));
+  PetscCall(PetscLogStagePop());
+  /* the run is complete: a later -restart auto must start afresh */
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) (void)unlink(flow->checkpoint);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode FrgFlowRun(FrgFlow *flow)
 {
-  Vec            u;
   FrgObservables obs;
-  PetscReal      t0;
-  PetscBool      stopped;
+  PetscReal      t0, t_ir;
+  PetscBool      stopped, signal;
   double         start = MPI_Wtime();
-  DM             da;
-  MPI_Comm       comm = flow->grid->comm;
-  PetscMPIInt    rank;
+  MPI_Comm       comm  = flow->level.grid->comm;
+  FrgModel       model = flow->level.model;
 
   PetscFunctionBeginUser;
-  PetscCall(FrgSignalInstall());
+  /* a signal during the start-up: stop before anything is written (a restart starts afresh) */
+  PetscCall(FrgSignalPending(comm, &signal));
+  if (signal) {
+    PetscCall(PetscPrintf(comm, "[frg] signal received during the start-up: nothing written (exit code %d)\n", FRG_EXIT_CHECKPOINTED));
+    FrgSetExitStatus(FRG_EXIT_CHECKPOINTED);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(FrgModelGetParameters(model, NULL, NULL, NULL, &t_ir));
+  PetscCall(FrgSignatureOfFlow(model, flow->level.grid, flow->estimate.enabled, &flow->signature));
+  if (strcmp(flow->restart, flow->checkpoint)) PetscCall(FrgCheckpointCheckTarget(comm, flow->checkpoint, &flow->signature));
+  PetscCall(FrgOutputSetObservables(flow->output, model->observable_count, model->observable_names, flow->estimate.enabled));
   PetscCall(FrgOutputOpen(flow->output));
-  PetscCall(FrgOutputWriteGrid(flow->output, flow->grid));
-  PetscCall(FrgGridGetDM(flow->grid, &da));
-  PetscCall(DMCreateGlobalVector(da, &u));
-  PetscCall(FrgFlowStart(flow, u, &t0));
+  PetscCall(FrgOutputWriteGrid(flow->output, flow->level.grid));
+  PetscCall(FrgFlowStart(flow, t_ir, &t0));
+  flow->t0 = t0;
   obs = flow->history.obs[flow->history.records - 1];
-  PetscCall(FrgIntegratorSetUp(flow->integrator, t0, u));
-  PetscCall(FrgIntegratorSetInterrupt(flow->integrator, FrgSignalPending));
+  PetscCall(FrgIntegratorSetInterrupt(flow->level.integrator, FrgSignalPending));
   PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
-  PetscCall(FrgFlowLoop(flow, u, t0, &obs, &stopped));
+  PetscCall(FrgFlowLoop(flow, t0, t_ir, &obs, &stopped));
   PetscCall(PetscLogStagePop());
   if (stopped) {
     PetscCall(FrgOutputClose(flow->output, PETSC_FALSE));
     FrgSetExitStatus(FRG_EXIT_CHECKPOINTED);
-  } else {
-    PetscCall(PetscLogStagePush(FRG_STAGE_OUTPUT));
-    PetscCall(FrgFlowWriteParameters(flow));
-    PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", (const char *[]){"restarted_from_t"}, &t0, 1));
-    PetscCall(FrgOutputFinish(flow->output)); /* inside the wall time: only the close and the rename are not */
-    PetscCall(FrgFlowSummary(flow, &obs, MPI_Wtime() - start));
-    PetscCall(FrgOutputClose(flow->output, PETSC_TRUE));
-    PetscCall(PetscLogStagePop());
-    /* the run is complete: a later -restart auto must start afresh */
-    PetscCallMPI(MPI_Comm_rank(comm, &rank));
-    if (!rank) (void)unlink(flow->checkpoint);
-  }
-  PetscCall(VecDestroy(&u));
+  } else PetscCall(FrgFlowFinish(flow, &obs, start));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode FrgTaskFlow(MPI_Comm comm)
 {
-  FrgFlow   flow;
-  PetscBool help, dimensionless = PETSC_FALSE;
+  FrgFlow        flow;
+  PetscBool      help, dimensionless = PETSC_FALSE;
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "Flow of the dimensionless potential", "FrgFlow");
@@ -361,14 +438,13 @@ PetscErrorCode FrgTaskFlow(MPI_Comm comm)
   }
   PetscCall(PetscMemzero(&flow, sizeof(flow)));
   PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));
-  PetscCall(FrgFlowCreateSolver(comm, &flow));
-  PetscCall(FrgFlowCreateOutput(comm, &flow));
+  ierr = FrgFlowLevelCreate(comm, &flow.level);
+  if (!ierr) ierr = FrgFlowEstimateCreate(&flow.level, &flow.estimate);
+  if (!ierr) ierr = FrgFlowCreateOutput(comm, &flow);
   PetscCall(PetscLogStagePop());
-  PetscCall(FrgHelpRequested(&help));
-  if (!help) {
-    PetscCall(FrgCheckUnusedOptions(comm));
-    PetscCall(FrgFlowRun(&flow));
-  }
+  if (!ierr) ierr = FrgHelpRequested(&help);
+  if (!ierr && !help) ierr = FrgCheckUnusedOptions(comm);
+  if (!ierr && !help) ierr = FrgFlowRun(&flow);
   PetscCall(FrgFlowDestroy(&flow));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  PetscFunctionReturn(ierr);
 }

@@ -5,7 +5,7 @@
  *  - Errors print one line "frg: error: ..." (once per communicator) instead of PETSc's traceback;
  *    -frg_traceback restores the traceback.
  *  - An option that no object used is an error (FrgCheckUnusedOptions), so a typo never runs a default. */
-#include <frg/impl.h>
+#include <frg/scan.h>
 #include <errno.h>
 #include <hdf5.h>
 
@@ -211,6 +211,7 @@ PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
   FrgTakeDeckArgument(argc, argv);
   PetscCall(PetscInitialize(argc, argv, NULL, help));
   PetscFunctionBeginUser;
+  PetscCall(FrgSignalInstall()); /* PetscInitialize replaced main's handlers with its aborting ones */
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-frg_traceback", &traceback, NULL));
   if (!traceback) PetscCall(PetscPushErrorHandler(FrgErrorHandler, NULL));
   PetscCall(FrgRegisterEvents());

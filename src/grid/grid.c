@@ -59,8 +59,8 @@ PetscErrorCode FrgGridSetFromOptions(FrgGrid grid)
   PetscOptionsBegin(grid->comm, NULL, "Field grid (finite-volume cells in phi)", "FrgGrid");
   PetscCall(PetscOptionsInt("-grid_cells", "Number of finite-volume cells in the field direction", "FrgGridSetSize", grid->cells, &grid->cells, NULL));
   PetscCall(PetscOptionsReal("-grid_phi_max", "Outer edge of the field grid (phi_max)", "FrgGridSetSize", grid->phi_max, &grid->phi_max, NULL));
-  PetscCall(PetscOptionsInt("-vertex_fit_cells", "Cells of the least-squares fit of the vertices at phi = 0 (0: 5% of the grid, at least 8)", "", grid->fit_cells,
-                            &grid->fit_cells, NULL));
+  PetscCall(PetscOptionsInt("-vertex_fit_cells", "Cells of the least-squares fit of the vertices: at phi = 0 (-model on; 0: 5% of the grid, at least 8), or on either side of the minimum (-model field; 0: 8)", "",
+                            grid->fit_cells, &grid->fit_cells, &grid->fit_cells_set));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -33,7 +33,7 @@ PetscErrorCode FrgIntegratorCreate(FrgOperator op, FrgIntegrator *integrator)
   in->t_stop     = PETSC_MIN_REAL; /* unset: steps end at each tout */
   in->crate      = 1.0;
   in->max_dt     = FRG_RG_STEP_MAX;
-  in->log_tol    = 1e-3;
+  in->log_tol    = 0; /* 0.01/cells at set-up */
   /* The Jacobian of a flow in RG time changes like powers of k^2 = Lambda^2 e^-2t, by tens of per cent
    * over a few steps: reused over SUNDIALS' default 51 steps (and the matrix over 20) it cost the 0D
    * benchmark 3x the steps. Re-evaluated every 2 steps and re-factored every 2 (the band LU is cheap)
@@ -66,7 +66,7 @@ PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
   PetscCall(PetscOptionsEnum("-integrator_variable",
                              "State variable of the integrator: u (U' itself), log (ln(1 + U'/(k^2 phi)), the log of the Goldstone propagator denominator, in which the pole cannot be crossed), or auto (u, then log from the first state near the pole; log needs an odd grid end at phi = 0)",
                              "", FrgVariableChoices, variable, &variable, NULL));
-  PetscCall(PetscOptionsReal("-integrator_log_tol", "Absolute tolerance of the log variable in the flat region of a broken phase, where the test of u is blind", "", in->log_tol, &in->log_tol, NULL));
+  PetscCall(PetscOptionsReal("-integrator_log_tol", "Absolute tolerance of the log variable where the test of u is blind (the flat region of a broken phase; 0: 0.01/cells, below the relative change of the pole distance from cell to cell)", "", in->log_tol, &in->log_tol, NULL));
   PetscCall(PetscOptionsReal("-integrator_max_dt", "Largest step in RG time t = -ln(k/Lambda) (0: no bound). A flow changes on a scale of order 1 in t: a longer step can pass over the window k^2 ~ U'' where it happens", "", in->max_dt, &in->max_dt, NULL));
   PetscCall(PetscOptionsInt("-integrator_setup_every", "Modified Newton: re-factor the Newton matrix at least every this many steps (0: SUNDIALS' default, 20)", "",
                             in->setup_every, &in->setup_every, NULL));
@@ -77,7 +77,7 @@ PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
   if (in->op->grid->left != FRG_BOUNDARY_ODD && in->variable == FRG_VARIABLE_CHOICE_AUTO) in->variable = FRG_VARIABLE_CHOICE_U;
   PetscCall(FrgOperatorSetVariable(in->op, in->variable == FRG_VARIABLE_CHOICE_LOG ? FRG_VARIABLE_LOG : FRG_VARIABLE_U));
   PetscCheck(in->max_dt >= 0 && PetscIsNormalReal(in->max_dt + 1), in->comm, PETSC_ERR_USER_INPUT, "-integrator_max_dt must be a number >= 0, got %g", (double)in->max_dt);
-  PetscCheck(in->log_tol > 0 && in->log_tol < 1, in->comm, PETSC_ERR_USER_INPUT, "-integrator_log_tol must lie in (0, 1), got %g", (double)in->log_tol);
+  PetscCheck(in->log_tol >= 0 && in->log_tol < 1, in->comm, PETSC_ERR_USER_INPUT, "-integrator_log_tol must lie in [0, 1), got %g", (double)in->log_tol);
   PetscCheck(in->jac_every >= 0, in->comm, PETSC_ERR_USER_INPUT, "-integrator_jac_every must be >= 0, got %" PetscInt_FMT, in->jac_every);
   PetscCheck(in->setup_every >= 0, in->comm, PETSC_ERR_USER_INPUT, "-integrator_setup_every must be >= 0, got %" PetscInt_FMT, in->setup_every);
   PetscCheck(in->rtol > 0 && in->rtol < 1, in->comm, PETSC_ERR_USER_INPUT, "-rtol must lie in (0, 1), got %g", (double)in->rtol);
@@ -103,6 +103,8 @@ PETSC_INTERN void FrgSundialsMessage(int code, const char *module, const char *f
     (void)PetscSNPrintf(in->last_message, sizeof(in->last_message), "%s: %s", function, message);
     return;
   }
+  /* a warning ("t + h = t": the step size collapsed below round-off) is counted for the summary */
+  if (!in->warnings++) (void)PetscSNPrintf(in->first_warning, sizeof(in->first_warning), "%s %s: %s", module, function, message);
   (void)MPI_Comm_rank(in->comm, &rank);
   if (!rank) (void)PetscFPrintf(PETSC_COMM_SELF, stderr, "frg: warning: %s %s: %s\n", module, function, message);
 }
@@ -139,6 +141,7 @@ PETSC_INTERN int FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx)
   if (FrgOperatorApplyState(in->op, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot))) return -1;
   if (FrgOperatorIsPhysical(in->op, &physical)) return -1;
   if (FrgIntegratorWantsLog(in, (PetscBool)!physical, PETSC_FALSE)) return -1;
+  if (!physical) in->pole_rejections++;
   if (!physical && in->newton == FRG_NEWTON_MODIFIED && in->type != FRG_INTEGRATOR_ARKODE_ERK && FrgIntegratorPoleGiveUp(in)) {
     in->pole_reached = PETSC_TRUE;
     return -1;
@@ -151,6 +154,10 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   PetscFunctionBeginUser;
   PetscCheck(!in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() was already called");
   PetscCall(FrgOperatorSetUp(in->op));
+  /* the radial denominator is the difference of q between neighbouring cells, a relative change of
+   * about h/phi: an error of y (the relative error of q) far below it keeps it positive (at 1e-3, a
+   * 1600-cell flow crossed the pole in the flat region and stalled) */
+  if (in->log_tol == 0) in->log_tol = 0.01 / in->op->grid->cells;
   PetscCallExternal(SUNContext_Create, (void *)&in->comm, &in->sunctx);
   PetscCall(VecDuplicate(u0, &in->state));
   PetscCall(FrgOperatorStateFromU(in->op, t0, u0, in->state));
@@ -265,6 +272,82 @@ PetscErrorCode FrgIntegratorGetTime(FrgIntegrator in, PetscReal *t)
 
 static PetscErrorCode FrgIntegratorDky(FrgIntegrator, PetscReal t, PetscInt order, N_Vector out);
 
+/* From now on, the integrator sums the local error estimates of its accepted steps in units of their
+ * error tolerance (|e| times the error weight of the step: at most about 1 per step and cell), the
+ * time part of the error estimate (src/driver/estimate.c). Collective. */
+PetscErrorCode FrgIntegratorAccumulateErrors(FrgIntegrator in)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(in->setup, in->comm, PETSC_ERR_ORDER, "FrgIntegratorSetUp() must come first");
+  if (!in->error_sum) {
+    PetscCall(VecDuplicate(in->state, &in->error_sum));
+    PetscCall(VecSet(in->error_sum, 0.0));
+    in->local_error = N_VClone(in->y);
+    in->local_weight = N_VClone(in->y);
+    PetscCheck(in->local_error && in->local_weight, in->comm, PETSC_ERR_LIB, "N_VClone failed");
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The summed local errors so far in u, at the state of the last FrgIntegratorAdvance (collective is
+ * not needed; FrgIntegratorAccumulateErrors must come first): the tolerance units of every cell times
+ * the tolerance of that cell now, in u (rtol |u| + atol, or q log_tol where the log variable's test is
+ * the stricter one). Errors are counted in the units of the tolerance they were made at and returned
+ * at the size that tolerance has now: where the solution has shrunk (the flat inner region of a broken
+ * phase, u ~ -k^2 phi, and q far smaller), so have the errors it carries; summed in u they would credit
+ * that region with the errors of its UV past. Not collective. */
+PetscErrorCode FrgIntegratorGetErrorSum(FrgIntegrator in, Vec E)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(in->error_sum, in->comm, PETSC_ERR_ORDER, "FrgIntegratorAccumulateErrors() must come first");
+  PetscCall(FrgOperatorTolerance(in->op, in->t, in->state, in->rtol, in->atol, in->log_tol, E));
+  PetscCall(VecPointwiseMult(E, E, in->error_sum));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The summed tolerance units themselves, for a checkpoint (NULL without). Not collective. */
+PetscErrorCode FrgIntegratorGetErrorUnits(FrgIntegrator in, Vec *units)
+{
+  PetscFunctionBeginUser;
+  *units = in->error_sum;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Adds |local error estimate| times the error weight of the step just accepted to the sum. */
+static PetscErrorCode FrgIntegratorAddLocalError(FrgIntegrator in)
+{
+  int                flag, flag_w;
+  const PetscScalar *e, *w;
+  PetscScalar       *sum;
+  PetscInt           n;
+
+  PetscFunctionBeginUser;
+  switch (in->type) {
+  case FRG_INTEGRATOR_CVODE_BDF:
+    flag   = CVodeGetEstLocalErrors(in->mem, in->local_error);
+    flag_w = CVodeGetErrWeights(in->mem, in->local_weight);
+    break;
+  case FRG_INTEGRATOR_ARKODE_ERK:
+    flag   = ERKStepGetEstLocalErrors(in->mem, in->local_error);
+    flag_w = ERKStepGetErrWeights(in->mem, in->local_weight);
+    break;
+  default:
+    flag   = ARKStepGetEstLocalErrors(in->mem, in->local_error);
+    flag_w = ARKStepGetErrWeights(in->mem, in->local_weight);
+    break;
+  }
+  PetscCheck(flag >= 0 && flag_w >= 0, in->comm, PETSC_ERR_LIB, "SUNDIALS could not give its local error estimate (flags %d, %d)", flag, flag_w);
+  PetscCall(VecGetLocalSize(in->error_sum, &n));
+  PetscCall(VecGetArrayRead(N_VGetVector_Petsc(in->local_error), &e));
+  PetscCall(VecGetArrayRead(N_VGetVector_Petsc(in->local_weight), &w));
+  PetscCall(VecGetArray(in->error_sum, &sum));
+  for (PetscInt i = 0; i < n; i++) sum[i] += PetscAbsReal(e[i]) * w[i];
+  PetscCall(VecRestoreArray(in->error_sum, &sum));
+  PetscCall(VecRestoreArrayRead(N_VGetVector_Petsc(in->local_weight), &w));
+  PetscCall(VecRestoreArrayRead(N_VGetVector_Petsc(in->local_error), &e));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Steps one internal step at a time toward target until the internal time reaches tout, asking the
  * interrupt check (if any) after each; *t is the internal time reached (< tout when the check said
  * stop). CVODE sees target, not tout: its first step is estimated from the distance to the target,
@@ -276,6 +359,7 @@ static int FrgIntegratorStepToward(FrgIntegrator in, PetscReal tout, PetscReal t
   *ierr = PETSC_SUCCESS;
   for (PetscInt steps = 0; !*stop; steps++) {
     flag = FrgIntegratorEvolve(in, target, t);
+    if (flag >= 0 && in->error_sum && (*ierr = FrgIntegratorAddLocalError(in))) break;
     if (flag < 0 || *t >= tout) break;
     if (steps >= in->max_steps) {
       (void)PetscSNPrintf(in->last_message, sizeof(in->last_message), "more than %" PetscInt_FMT " steps", in->max_steps);
@@ -340,7 +424,11 @@ PetscErrorCode FrgIntegratorAdvance(FrgIntegrator in, PetscReal tout, Vec u)
     PetscCall(FrgIntegratorHandOver(in, flag, t, &handed));
     if (handed) continue;
     if (flag < 0) PetscCall(FrgIntegratorFailed(in, flag, t, tout));
-    if (t > tout) { /* one-step mode went past tout: the state at tout from the interpolant */
+    if (t >= tout) {
+      /* the state at tout from the interpolant. Also when the last step ended at tout exactly: an
+       * earlier call may have left an interpolated state in in->state (its tout before this step's
+       * end), and a 0D flow whose last step ended at the stop time reported that one (Gamma2 3%
+       * off with -output_every 1.304) */
       PetscCall(FrgIntegratorDky(in, tout, 0, in->y)); /* in->y wraps in->state */
       t = tout;
     }
@@ -383,6 +471,32 @@ PetscErrorCode FrgIntegratorGetType(FrgIntegrator in, const char **type)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The first SUNDIALS warning ("" if none). Not collective. */
+PetscErrorCode FrgIntegratorGetWarning(FrgIntegrator in, const char **text)
+{
+  PetscFunctionBeginUser;
+  *text = in->first_warning;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* An integrator of op with the settings of in (no options are read), its tolerances multiplied by
+ * tolerance_factor: the coarse solve of the error estimate. Collective. */
+PetscErrorCode FrgIntegratorDuplicate(FrgIntegrator in, FrgOperator op, PetscReal tolerance_factor, FrgIntegrator *copy)
+{
+  FrgIntegrator c;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgIntegratorCreate(op, &c));
+  c->type = in->type, c->newton = in->newton, c->variable = in->variable;
+  c->rtol = PetscMin(in->rtol * tolerance_factor, 0.1), c->atol = in->atol * tolerance_factor;
+  c->newton_tol = in->newton_tol, c->max_steps = in->max_steps, c->order = in->order;
+  c->jac_every = in->jac_every, c->setup_every = in->setup_every, c->max_dt = in->max_dt, c->log_tol = in->log_tol;
+  PetscCall(FrgOperatorSetVariable(op, c->variable == FRG_VARIABLE_CHOICE_LOG ? FRG_VARIABLE_LOG : FRG_VARIABLE_U));
+  if (c->type != FRG_INTEGRATOR_ARKODE_ERK && c->newton == FRG_NEWTON_SNES) PetscCall(FrgIntegratorNewtonCreate(c));
+  *copy = c;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode FrgIntegratorGetStats(FrgIntegrator in, FrgIntegratorStats *s)
 {
   long   ncf = 0, netf = 0, nst = 0, nni = 0;
@@ -415,6 +529,8 @@ PetscErrorCode FrgIntegratorGetStats(FrgIntegrator in, FrgIntegratorStats *s)
     break;
   }
   s->newton_switch_t  = in->switch_t;
+  s->warnings         = in->warnings;
+  s->pole_rejections  = in->pole_rejections;
   s->log_switch_t     = in->variable == FRG_VARIABLE_CHOICE_LOG ? 0.0 : in->log_switch_t;
   s->steps            = in->offset.steps + nst;
   s->newton_iters     = in->offset.newton_iters + (in->newton == FRG_NEWTON_MODIFIED ? nni : in->newton_iters);
@@ -446,6 +562,9 @@ PetscErrorCode FrgIntegratorDestroy(FrgIntegrator *integrator)
   if (in->nls) SUNNonlinSolFree(in->nls);
   if (in->nls_snes) SUNNonlinSolFree(in->nls_snes);
   if (in->y) N_VDestroy(in->y);
+  if (in->local_error) N_VDestroy(in->local_error);
+  if (in->local_weight) N_VDestroy(in->local_weight);
+  PetscCall(VecDestroy(&in->error_sum));
   if (in->ewt) {
     Vec v = N_VGetVector_Petsc(in->ewt);
     N_VDestroy(in->ewt);

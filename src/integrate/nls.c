@@ -53,7 +53,10 @@ static int FrgNLSSolve(SUNNonlinearSolver S, N_Vector y0, N_Vector ycor, N_Vecto
     in->pole_reached = PETSC_TRUE; /* FrgIntegratorAdvance goes on with the SNES route */
     return SUN_NLS_EXT_FAIL;
   }
-  if (!physical) return SUN_NLS_CONV_RECVR;
+  if (!physical) {
+    in->pole_rejections++;
+    return SUN_NLS_CONV_RECVR;
+  }
   in->pole_retries = 0;
   in->near_pole    = near; /* of the state this step will accept if its error test passes */
   return SUN_NLS_SUCCESS;

@@ -1,69 +1,23 @@
-/* Checkpoints of long flows, signals and the exit status.
+/* Checkpoints of long flows: the stored records (FrgHistory) and the checkpoint file.
  *
- * A checkpoint is an HDF5 file (written by rank 0 as FILE.partial, fsync'ed, renamed: a kill at any
- * moment leaves the previous checkpoint intact) holding
- *   /checkpoint/u              the state u = dU/dphi at RG time t [cell]  (attributes t, cells, records)
- *   /history/u                 u at the output times stored so far [record, cell]
- *   /history/observables       the observables of those records [record, column] (attribute columns)
- * so that a restarted run continues from t with a fresh integrator start (the restarted trajectory
- * agrees with an uninterrupted one to the integrator tolerance) and writes the same output file.
+ * A checkpoint is an HDF5 file written by rank 0 as FILE.partial, fsync'ed and renamed (a kill at any
+ * moment leaves the previous checkpoint intact):
+ *   /checkpoint                attributes format = "frg checkpoint", version = 2, t, cells, coarse_cells,
+ *                              records, observables
+ *   /checkpoint/u              the state u = dU/dphi at RG time t [cells]
+ *   /checkpoint/u_coarse       the error estimate's state at t [coarse_cells] (when it has one)
+ *   /checkpoint/error_sum      the flow's summed local errors [cells] (idem)
+ *   /checkpoint/physics        string attributes: the options that decide the physics (FrgSignature)
+ *   /history/u                 u at the output times stored so far [records, cells]
+ *   /history/observables       their t, k, observables and errors [records, 2 + 2 observables]
+ * A restart continues from t with a fresh integrator start (the restarted trajectory agrees with an
+ * uninterrupted one to the integrator tolerance) and writes the same output file.
  *
- * Schedulers send SIGTERM (or, with --signal, SIGUSR1) before the time limit. The handler only sets a
- * flag; the flow and scan loops poll it collectively at their stopping points, save, and the program
- * exits with FRG_EXIT_CHECKPOINTED (85) so that a jobscript can requeue the job. */
-#define _POSIX_C_SOURCE 200809L /* sigaction under -std=c11 */
-#include <frg/output.h>
-#include <frg/scan.h>
-#include <signal.h>
+ * Everything read is checked before it is used (checkpoint_read.c): types and shapes against the
+ * attributes and the run, ranges, finite values, and the physics against the run's own. */
+#include <frg/checkpoint.h>
 #include <unistd.h>
 #include <fcntl.h>
-
-static volatile sig_atomic_t frg_signal_received = 0;
-static int                   frg_exit_status     = 0;
-
-static void FrgSignalHandler(int sig)
-{
-  frg_signal_received = sig;
-}
-
-/* Replaces PETSc's handlers for SIGTERM and SIGUSR1 (which would abort). Not collective. */
-PetscErrorCode FrgSignalInstall(void)
-{
-  struct sigaction action;
-
-  PetscFunctionBeginUser;
-  memset(&action, 0, sizeof(action));
-  action.sa_handler = FrgSignalHandler;
-  action.sa_flags   = SA_RESTART;
-  sigemptyset(&action.sa_mask);
-  PetscCheck(!sigaction(SIGTERM, &action, NULL) && !sigaction(SIGUSR1, &action, NULL), PETSC_COMM_SELF, PETSC_ERR_SYS, "cannot install the SIGTERM/SIGUSR1 handler");
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscBool FrgSignalPendingLocal(void)
-{
-  return frg_signal_received ? PETSC_TRUE : PETSC_FALSE;
-}
-
-PetscErrorCode FrgSignalPending(MPI_Comm comm, PetscBool *pending)
-{
-  int local = frg_signal_received ? 1 : 0, any;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm));
-  *pending = any ? PETSC_TRUE : PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-void FrgSetExitStatus(int status)
-{
-  frg_exit_status = status;
-}
-
-int FrgExitStatus(void)
-{
-  return frg_exit_status;
-}
 
 static PetscErrorCode FrgHistoryGather(FrgHistory *h, Vec u)
 {
@@ -77,7 +31,7 @@ static PetscErrorCode FrgHistoryGather(FrgHistory *h, Vec u)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgHistoryReserve(FrgHistory *h, PetscInt records)
+PETSC_INTERN PetscErrorCode FrgHistoryReserve(FrgHistory *h, PetscInt records)
 {
   PetscFunctionBeginUser;
   if (records <= h->capacity) PetscFunctionReturn(PETSC_SUCCESS);
@@ -135,7 +89,7 @@ PetscErrorCode FrgHistoryDestroy(FrgHistory *h)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Serial HDF5 (rank 0 only): a 1D or 2D double dataset. Returns 0 or a negative HDF5 status. */
+/* Serial HDF5 (rank 0 only): a 1D or 2D double dataset. Returns 0 or -1. */
 static int FrgCheckpointWriteArray(hid_t loc, const char name[], int rank, const hsize_t dims[], const double *data)
 {
   hid_t space = H5Screate_simple(rank, dims, NULL), dset;
@@ -149,165 +103,141 @@ static int FrgCheckpointWriteArray(hid_t loc, const char name[], int rank, const
   return err;
 }
 
-static int FrgCheckpointWriteAttr(hid_t loc, const char name[], double value)
+static int FrgCheckpointWriteAttr(hid_t loc, const char name[], hid_t type, const void *value)
 {
-  hid_t space = H5Screate(H5S_SCALAR), attr = H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
-  int   err   = (attr < 0 || H5Awrite(attr, H5T_NATIVE_DOUBLE, &value) < 0) ? -1 : 0;
+  hid_t space = H5Screate(H5S_SCALAR), attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  int   err   = (attr < 0 || H5Awrite(attr, type, value) < 0) ? -1 : 0;
 
   if (attr >= 0) H5Aclose(attr);
   H5Sclose(space);
   return err;
 }
 
-/* Rank 0: the whole checkpoint file. */
-static int FrgCheckpointWriteFile(const char path[], PetscReal t, const PetscReal *u, FrgHistory *h)
+static int FrgCheckpointWriteString(hid_t loc, const char name[], const char value[])
 {
-  hid_t    file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), group;
-  hsize_t  dims[2];
-  double  *obs;
-  int      err = 0;
-  PetscInt ncol = FRG_OBSERVABLE_COUNT;
+  hid_t type = H5Tcopy(H5T_C_S1);
+  int   err  = (H5Tset_size(type, strlen(value) + 1) < 0) ? -1 : FrgCheckpointWriteAttr(loc, name, type, value);
+
+  H5Tclose(type);
+  return err;
+}
+
+static int FrgCheckpointWriteHeader(hid_t group, const FrgCheckpointState *st, const FrgHistory *h)
+{
+  const long long version = FRG_CHECKPOINT_VERSION, cells = h->cells, coarse = st->coarse_cells, records = h->records, observables = st->observables;
+  hid_t           physics;
+  int             err = 0;
+
+  err |= FrgCheckpointWriteString(group, "format", FRG_CHECKPOINT_FORMAT);
+  err |= FrgCheckpointWriteAttr(group, "version", H5T_NATIVE_LLONG, &version);
+  err |= FrgCheckpointWriteAttr(group, "t", H5T_NATIVE_DOUBLE, &st->t);
+  err |= FrgCheckpointWriteAttr(group, "cells", H5T_NATIVE_LLONG, &cells);
+  err |= FrgCheckpointWriteAttr(group, "coarse_cells", H5T_NATIVE_LLONG, &coarse);
+  err |= FrgCheckpointWriteAttr(group, "records", H5T_NATIVE_LLONG, &records);
+  err |= FrgCheckpointWriteAttr(group, "observables", H5T_NATIVE_LLONG, &observables);
+  physics = H5Gcreate2(group, "physics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (physics < 0) return -1;
+  for (PetscInt i = 0; i < st->signature->count; i++) err |= FrgCheckpointWriteString(physics, st->signature->name[i], st->signature->value[i]);
+  H5Gclose(physics);
+  return err;
+}
+
+/* Rank 0: the whole checkpoint file from the gathered states. */
+static int FrgCheckpointWriteFile(const char path[], const FrgCheckpointState *st, const PetscReal *u, const PetscReal *u_coarse, const PetscReal *error_sum, const FrgHistory *h)
+{
+  hid_t          file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), group;
+  hsize_t        dims[2];
+  const PetscInt columns = 2 + 2 * st->observables;
+  double        *obs;
+  int            err = 0;
 
   if (file < 0) return -1;
-  obs = (double *)malloc(sizeof(double) * (size_t)(ncol * PetscMax(h->records, 1)));
-  for (PetscInt r = 0; r < h->records; r++) (void)FrgObservablesToArray(&h->obs[r], obs + r * ncol);
+  obs = (double *)calloc((size_t)(columns * PetscMax(h->records, 1)), sizeof(double));
+  for (PetscInt r = 0; obs && r < h->records; r++) {
+    double *row = obs + r * columns;
+    row[0] = h->obs[r].t, row[1] = h->obs[r].k;
+    for (PetscInt c = 0; c < st->observables; c++) row[2 + c] = h->obs[r].value[c], row[2 + st->observables + c] = h->obs[r].error[c];
+  }
   group = H5Gcreate2(file, "checkpoint", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  err |= (group < 0 || !obs) ? -1 : FrgCheckpointWriteHeader(group, st, h);
   dims[0] = (hsize_t)h->cells;
-  err |= FrgCheckpointWriteArray(group, "u", 1, dims, u);
-  err |= FrgCheckpointWriteAttr(group, "t", t);
-  err |= FrgCheckpointWriteAttr(group, "cells", (double)h->cells);
-  err |= FrgCheckpointWriteAttr(group, "records", (double)h->records);
-  H5Gclose(group);
+  if (group >= 0) err |= FrgCheckpointWriteArray(group, "u", 1, dims, u);
+  dims[0] = (hsize_t)st->coarse_cells;
+  if (group >= 0 && st->coarse_cells) err |= FrgCheckpointWriteArray(group, "u_coarse", 1, dims, u_coarse);
+  dims[0] = (hsize_t)h->cells;
+  if (group >= 0 && st->coarse_cells) err |= FrgCheckpointWriteArray(group, "error_sum", 1, dims, error_sum);
+  if (group >= 0) H5Gclose(group);
   group   = H5Gcreate2(file, "history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   dims[0] = (hsize_t)h->records;
   dims[1] = (hsize_t)h->cells;
-  err |= FrgCheckpointWriteArray(group, "u", 2, dims, h->rows);
-  dims[1] = (hsize_t)ncol;
-  err |= FrgCheckpointWriteArray(group, "observables", 2, dims, obs);
-  H5Gclose(group);
+  err |= group < 0 ? -1 : FrgCheckpointWriteArray(group, "u", 2, dims, h->rows);
+  dims[1] = (hsize_t)columns;
+  if (group >= 0) err |= FrgCheckpointWriteArray(group, "observables", 2, dims, obs);
+  if (group >= 0) H5Gclose(group);
   free(obs);
   if (H5Fclose(file) < 0) err = -1;
   return err;
 }
 
+/* A vector gathered on rank 0 (a scatter made and destroyed per checkpoint: rare); NULL for NULL. */
+static PetscErrorCode FrgCheckpointGather(Vec v, Vec *zero, VecScatter *gather)
+{
+  PetscFunctionBeginUser;
+  *zero   = NULL;
+  *gather = NULL;
+  if (!v) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(VecScatterCreateToZero(v, gather, zero));
+  PetscCall(VecScatterBegin(*gather, v, *zero, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(*gather, v, *zero, INSERT_VALUES, SCATTER_FORWARD));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: writes the checkpoint as path.partial, fsyncs and renames it; -1 on any failure. */
+static int FrgCheckpointWriteAtomic(const char path[], const FrgCheckpointState *st, const PetscReal *u, const PetscReal *u_coarse, const PetscReal *error_sum, const FrgHistory *h)
+{
+  char partial[PETSC_MAX_PATH_LEN + 16];
+  int  err;
+
+  (void)snprintf(partial, sizeof(partial), "%s.partial", path);
+  err = FrgCheckpointWriteFile(partial, st, u, u_coarse, error_sum, h);
+  if (!err) {
+    int fd = open(partial, O_RDONLY);
+    if (fd < 0 || fsync(fd)) err = -1;
+    if (fd >= 0) close(fd);
+  }
+  if (!err && rename(partial, path)) err = -1;
+  if (err) unlink(partial);
+  return err;
+}
+
 /* Collective. Writes the checkpoint atomically: PATH.partial, fsync, rename. */
-PetscErrorCode FrgCheckpointSave(MPI_Comm comm, const char path[], PetscReal t, Vec u, FrgHistory *h)
+PetscErrorCode FrgCheckpointSave(MPI_Comm comm, const char path[], const FrgCheckpointState *st, FrgHistory *h)
 {
   PetscMPIInt        rank;
   int                err = 0;
-  char               partial[PETSC_MAX_PATH_LEN + 16];
-  const PetscScalar *x;
+  const PetscScalar *x, *xc = NULL, *xe = NULL;
+  Vec                zero, zero_error;
+  VecScatter         gather, gather_error;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(FrgHistoryGather(h, u));
-  PetscCall(PetscSNPrintf(partial, sizeof(partial), "%s.partial", path));
+  PetscCall(FrgHistoryGather(h, st->u));
+  PetscCall(FrgCheckpointGather(st->u_coarse, &zero, &gather));
+  PetscCall(FrgCheckpointGather(st->u_coarse ? st->error_sum : NULL, &zero_error, &gather_error));
   if (!rank) {
     PetscCall(VecGetArrayRead(h->zero, &x));
-    err = FrgCheckpointWriteFile(partial, t, x, h);
+    if (zero) PetscCall(VecGetArrayRead(zero, &xc));
+    if (zero_error) PetscCall(VecGetArrayRead(zero_error, &xe));
+    err = FrgCheckpointWriteAtomic(path, st, x, xc, xe, h);
+    if (zero_error) PetscCall(VecRestoreArrayRead(zero_error, &xe));
+    if (zero) PetscCall(VecRestoreArrayRead(zero, &xc));
     PetscCall(VecRestoreArrayRead(h->zero, &x));
-    if (!err) {
-      int fd = open(partial, O_RDONLY);
-      if (fd < 0 || fsync(fd)) err = -1;
-      if (fd >= 0) close(fd);
-    }
-    if (!err && rename(partial, path)) err = -1;
-    if (err) unlink(partial);
   }
+  PetscCall(VecScatterDestroy(&gather));
+  PetscCall(VecDestroy(&zero));
+  PetscCall(VecScatterDestroy(&gather_error));
+  PetscCall(VecDestroy(&zero_error));
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
   PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "-checkpoint %s cannot be written", path);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static int FrgCheckpointReadAttr(hid_t loc, const char name[], double *value)
-{
-  hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
-  int   err  = (attr < 0 || H5Aread(attr, H5T_NATIVE_DOUBLE, value) < 0) ? -1 : 0;
-
-  if (attr >= 0) H5Aclose(attr);
-  return err;
-}
-
-static int FrgCheckpointReadArray(hid_t file, const char name[], double *data)
-{
-  hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
-  int   err  = (dset < 0 || H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) ? -1 : 0;
-
-  if (dset >= 0) H5Dclose(dset);
-  return err;
-}
-
-/* Rank 0: reads header (meta = t, cells, records) and, when the arrays are given, the data. */
-static int FrgCheckpointReadFile(const char path[], double meta[3], double *u, double *rows, double *obs)
-{
-  hid_t file, group;
-  int   err = 0;
-
-  H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
-  H5E_END_TRY;
-  if (file < 0) return -1;
-  group = H5Gopen2(file, "checkpoint", H5P_DEFAULT);
-  if (group < 0) err = -1;
-  else {
-    err |= FrgCheckpointReadAttr(group, "t", &meta[0]);
-    err |= FrgCheckpointReadAttr(group, "cells", &meta[1]);
-    err |= FrgCheckpointReadAttr(group, "records", &meta[2]);
-    H5Gclose(group);
-  }
-  if (!err && u) err |= FrgCheckpointReadArray(file, "/checkpoint/u", u);
-  if (!err && rows && meta[2] > 0) err |= FrgCheckpointReadArray(file, "/history/u", rows);
-  if (!err && obs && meta[2] > 0) err |= FrgCheckpointReadArray(file, "/history/observables", obs);
-  H5Fclose(file);
-  return err;
-}
-
-static PetscErrorCode FrgCheckpointUnpack(MPI_Comm comm, FrgHistory *h, const double *obs)
-{
-  PetscReal v[FRG_OBSERVABLE_COUNT];
-
-  PetscFunctionBeginUser;
-  for (PetscInt r = 0; r < h->records; r++) {
-    FrgObservables *o = &h->obs[r];
-    PetscCall(PetscArraycpy(v, obs + r * FRG_OBSERVABLE_COUNT, FRG_OBSERVABLE_COUNT));
-    o->t = v[0], o->k = v[1], o->phi0 = v[2], o->m2_radial = v[3], o->m2_goldstone = v[4], o->gamma2 = v[5], o->gamma4 = v[6], o->gamma6 = v[7];
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Collective. Reads t, the state into u and the stored records into h (empty before). */
-PetscErrorCode FrgCheckpointLoad(MPI_Comm comm, const char path[], PetscReal *t, Vec u, FrgHistory *h)
-{
-  PetscMPIInt rank;
-  double      meta[3] = {0, 0, 0};
-  int         err     = 0;
-  PetscInt    cells;
-  PetscReal  *obs = NULL;
-  PetscScalar *x;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(VecGetSize(u, &cells));
-  if (!rank) err = FrgCheckpointReadFile(path, meta, NULL, NULL, NULL);
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "-restart %s is not a readable frg checkpoint", path);
-  PetscCallMPI(MPI_Bcast(meta, 3, MPI_DOUBLE, 0, comm));
-  PetscCheck((PetscInt)meta[1] == cells, comm, PETSC_ERR_USER_INPUT, "-restart %s holds %" PetscInt_FMT " cells, but -grid_cells is %" PetscInt_FMT, path, (PetscInt)meta[1], cells);
-  PetscCall(FrgHistoryGather(h, u));
-  PetscCall(FrgHistoryReserve(h, (PetscInt)meta[2]));
-  h->records = (PetscInt)meta[2];
-  PetscCall(PetscMalloc1(FRG_OBSERVABLE_COUNT * PetscMax(h->records, 1), &obs));
-  if (!rank) {
-    PetscCall(VecGetArray(h->zero, &x));
-    err = FrgCheckpointReadFile(path, meta, x, h->rows, obs);
-    PetscCall(VecRestoreArray(h->zero, &x));
-  }
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "-restart %s is damaged: its datasets cannot be read", path);
-  PetscCallMPI(MPI_Bcast(obs, FRG_OBSERVABLE_COUNT * h->records, MPIU_REAL, 0, comm));
-  PetscCall(FrgCheckpointUnpack(comm, h, obs));
-  PetscCall(PetscFree(obs));
-  PetscCall(VecScatterBegin(h->gather, h->zero, u, INSERT_VALUES, SCATTER_REVERSE));
-  PetscCall(VecScatterEnd(h->gather, h->zero, u, INSERT_VALUES, SCATTER_REVERSE));
-  *t = (PetscReal)meta[0];
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -2,11 +2,13 @@
  *   /grid/phi              cell centres [cell]
  *   /flow/t, /flow/k       output times [time]
  *   /flow/u                u = dU/dphi  [time, cell] (cell averages)
- *   /observables/<name>    FrgObservableNames per output time
+ *   /observables/<name>    the model's observables per output time, and <name>_error with an estimate
  *   /summary               attributes: final values and run statistics
  *   /parameters, /provenance  attributes: resolved parameters, options, deck text, versions
  * The file is written as NAME.partial and renamed to NAME only by FrgOutputClose(success): a failed
- * run never leaves a file that looks finished and never touches an existing NAME. */
+ * run never leaves a file that looks finished and never touches an existing NAME; the path is claimed
+ * before any work (src/io/claim.c: one run per NAME, no replacing of files frg did not write, no
+ * writing through links). */
 #include <frg/output.h>
 #include <errno.h>
 #include <unistd.h>
@@ -34,6 +36,7 @@ PetscErrorCode FrgOutputSetFromOptions(FrgOutput out)
   PetscCall(PetscOptionsString("-output", "HDF5 result file (written as FILE.partial, renamed on success)", "", out->name, out->name, sizeof(out->name), NULL));
   PetscCall(PetscOptionsRealArray("-output_times", "Comma-separated RG times at which u and the observables are stored", "", out->times, &n, &set_times));
   PetscCall(PetscOptionsReal("-output_every", "Store u and the observables every this much RG time (default: t_IR/50)", "", out->every, &out->every, NULL));
+  PetscCall(PetscOptionsBool("-output_overwrite", "Replace an existing -output file also if frg did not write it", "", out->overwrite, &out->overwrite, NULL));
   PetscOptionsEnd();
   out->ntimes = set_times ? n : 0;
   PetscCheck(out->name[0], out->comm, PETSC_ERR_USER_INPUT, "-output must name a file");
@@ -103,9 +106,8 @@ PetscErrorCode FrgOutputOpen(FrgOutput out)
   hid_t fapl;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscSNPrintf(out->partial, sizeof(out->partial), "%s.partial", out->name));
-  PetscCall(FrgOutputCheckWritable(out->comm, out->partial, "-output"));
-  PetscCall(FrgRegisterPartialFile(out->partial));
+  PetscCall(FrgClaimAcquire(out->comm, out->name, "-output", out->overwrite, &out->claim));
+  PetscCall(PetscStrncpy(out->partial, out->claim.partial, sizeof(out->partial)));
   PetscCall(FrgH5FileAccess(out->comm, &fapl));
   out->file = H5Fcreate(out->partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   FrgCallHDF5(out->comm, H5Pclose(fapl));
@@ -169,6 +171,18 @@ PetscErrorCode FrgOutputWriteGrid(FrgOutput out, FrgGrid grid)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The names of the observables the records will hold (the model's), and whether they carry errors.
+ * Not collective. */
+PetscErrorCode FrgOutputSetObservables(FrgOutput out, PetscInt count, const char *const names[], PetscBool estimated)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(count <= FRG_OBSERVABLE_MAX, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "at most %d observables", FRG_OBSERVABLE_MAX);
+  out->observables = count;
+  out->names       = names;
+  out->estimated   = estimated;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Stores u (this rank's cells) and the observables as the next record. The records stay in memory
  * and FrgOutputFinish writes /flow/u in one collective write: one HDF5 append per output time (open,
  * extend, hyperslab, write) had cost about 50 us each, as much as 2 integration steps. A run that
@@ -176,21 +190,25 @@ PetscErrorCode FrgOutputWriteGrid(FrgOutput out, FrgGrid grid)
  * the checkpoint keeps its own copy of the records. Not collective. */
 PetscErrorCode FrgOutputAppendState(FrgOutput out, PetscReal t, Vec u, const FrgObservables *obs)
 {
-  PetscReal          values[FRG_OBSERVABLE_COUNT];
   const PetscScalar *x;
-  PetscInt           n;
+  PetscInt           n, m = out->observables;
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscCall(VecGetLocalSize(u, &n));
   PetscCheck(n == out->xm, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the state vector must have the grid's layout (%" PetscInt_FMT " local cells, got %" PetscInt_FMT ")", out->xm, n);
+  PetscCheck(obs->count == m, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "a record has %" PetscInt_FMT " observables, the output %" PetscInt_FMT, obs->count, m);
   if (out->records == out->capacity) {
     out->capacity = PetscMax(64, 2 * out->capacity);
-    for (int c = 0; c < FRG_OBSERVABLE_COUNT; c++) PetscCall(PetscRealloc(sizeof(PetscReal) * out->capacity, &out->columns[c]));
+    for (PetscInt c = 0; c < 2 + 2 * m; c++) PetscCall(PetscRealloc(sizeof(PetscReal) * out->capacity, &out->columns[c]));
     PetscCall(PetscRealloc(sizeof(PetscScalar) * out->capacity * PetscMax(out->xm, 1), &out->rows));
   }
-  PetscCall(FrgObservablesToArray(obs, values));
-  for (int c = 0; c < FRG_OBSERVABLE_COUNT; c++) out->columns[c][out->records] = values[c];
+  out->columns[0][out->records] = obs->t;
+  out->columns[1][out->records] = obs->k;
+  for (PetscInt c = 0; c < m; c++) {
+    out->columns[2 + c][out->records]     = obs->value[c];
+    out->columns[2 + m + c][out->records] = obs->error[c];
+  }
   PetscCall(VecGetArrayRead(u, &x));
   PetscCall(PetscArraycpy(out->rows + out->records * out->xm, x, n));
   PetscCall(VecRestoreArrayRead(u, &x));
@@ -280,7 +298,18 @@ PetscErrorCode FrgOutputFinish(FrgOutput out)
     PetscCall(FrgOutputWriteStates(out));
     PetscCall(FrgOutputWriteScalars(out, "/flow", names, flow, 2, out->records));
   }
-  PetscCall(FrgOutputWriteScalars(out, "/observables", (const char **)FrgObservableNames, (const PetscReal **)out->columns, FRG_OBSERVABLE_COUNT, out->records));
+  if (out->observables) {
+    const char *tk[2] = {"t", "k"};
+    char        name[FRG_NAME_LEN];
+    PetscCall(FrgOutputWriteScalars(out, "/observables", tk, (const PetscReal **)out->columns, 2, out->records));
+    PetscCall(FrgOutputWriteScalars(out, "/observables", (const char **)out->names, (const PetscReal **)out->columns + 2, out->observables, out->records));
+    for (PetscInt c = 0; out->estimated && c < out->observables; c++) {
+      const PetscReal *column = out->columns[2 + out->observables + c];
+      const char      *one    = name;
+      PetscCall(PetscSNPrintf(name, sizeof(name), "%s_error", out->names[c]));
+      PetscCall(FrgOutputWriteScalars(out, "/observables", &one, &column, 1, out->records));
+    }
+  }
   PetscCall(FrgOutputWriteProvenance(out));
   out->finished = PETSC_TRUE;
   PetscCall(PetscLogEventEnd(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
@@ -289,24 +318,13 @@ PetscErrorCode FrgOutputFinish(FrgOutput out)
 
 PetscErrorCode FrgOutputClose(FrgOutput out, PetscBool success)
 {
-  PetscMPIInt rank;
-  int         err = 0;
-
   PetscFunctionBeginUser;
   if (!out->open) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCallMPI(MPI_Comm_rank(out->comm, &rank));
   if (success) PetscCall(FrgOutputFinish(out));
   FrgCallHDF5(out->comm, H5Fclose(out->file));
   out->file = H5I_INVALID_HID;
   out->open = PETSC_FALSE;
-  PetscCallMPI(MPI_Barrier(out->comm));
-  if (!rank) {
-    if (success && rename(out->partial, out->name)) err = errno;
-    if (!success) unlink(out->partial);
-  }
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, out->comm));
-  PetscCall(FrgUnregisterPartialFile(out->partial));
-  PetscCheck(!err, out->comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot rename %s: %s", out->name, out->partial, strerror(err));
+  PetscCall(FrgClaimRelease(&out->claim, success));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -317,7 +335,7 @@ PetscErrorCode FrgOutputDestroy(FrgOutput *output)
   PetscFunctionBeginUser;
   if (!out) PetscFunctionReturn(PETSC_SUCCESS);
   if (out->open) PetscCall(FrgOutputClose(out, PETSC_FALSE));
-  for (int c = 0; c < FRG_OBSERVABLE_COUNT; c++) PetscCall(PetscFree(out->columns[c]));
+  for (int c = 0; c < 2 + 2 * FRG_OBSERVABLE_MAX; c++) PetscCall(PetscFree(out->columns[c]));
   PetscCall(PetscFree(out->rows));
   PetscCall(PetscFree(*output));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -50,5 +50,6 @@ PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel model)
   model->ops.setfromoptions = FrgModelSetFromOptions_Field;
   model->left               = FRG_BOUNDARY_EXTRAPOLATE;
   model->right              = FRG_BOUNDARY_EXTRAPOLATE;
+  PetscCall(FrgObservablesSetModel(model, PETSC_FALSE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -163,6 +163,45 @@ PetscErrorCode FrgModelInitialCondition(FrgModel model, FrgGrid grid, Vec u)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Not collective. */
+PetscErrorCode FrgModelGetObservableNames(FrgModel model, PetscInt *count, const char *const **names)
+{
+  PetscFunctionBeginUser;
+  if (!model->type[0]) PetscCall(FrgModelSetType(model, "on"));
+  if (count) *count = model->observable_count;
+  if (names) *names = model->observable_names;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The value and error of the observable called name. Not collective. */
+PetscErrorCode FrgModelGetObservable(FrgModel model, const FrgObservables *obs, const char name[], PetscReal *value, PetscReal *error)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < model->observable_count; c++) {
+    if (strcmp(model->observable_names[c], name)) continue;
+    if (value) *value = obs->value[c];
+    if (error) *error = obs->error[c];
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  SETERRQ(model->comm, PETSC_ERR_ARG_WRONG, "-model %s has no observable %s", model->type, name);
+}
+
+/* A model of the same type and parameters, set up, without reading options (the coarse solve of the
+ * error estimate). Collective. */
+PetscErrorCode FrgModelDuplicate(FrgModel model, FrgModel *copy)
+{
+  FrgModel m;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgModelCreate(model->comm, &m));
+  PetscCall(FrgModelSetType(m, model->type));
+  m->N = model->N, m->d = model->d, m->Lambda = model->Lambda, m->t_ir = model->t_ir;
+  PetscCall(PetscStrncpy(m->potential, model->potential, sizeof(m->potential)));
+  PetscCall(FrgModelSetUp(m));
+  *copy = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode FrgModelView(FrgModel model, PetscViewer viewer)
 {
   PetscFunctionBeginUser;

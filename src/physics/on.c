@@ -25,5 +25,6 @@ PETSC_INTERN PetscErrorCode FrgModelCreate_ON(FrgModel model)
   model->ops.fluxparams     = FrgModelFluxParams_ON;
   model->left               = FRG_BOUNDARY_ODD;
   model->right              = FRG_BOUNDARY_EXTRAPOLATE;
+  PetscCall(FrgObservablesSetModel(model, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

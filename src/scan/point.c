@@ -14,9 +14,10 @@
 #include <frg/output.h>
 #include <frg/scan_impl.h>
 
-const char *const FrgScanFlowResults[]   = {"phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6", "k_ir", "steps", "rhs_evals", "wall_seconds"};
-const char *const FrgScanBisectResults[] = {"critical", "critical_low", "critical_high", "flows", "steps", "wall_seconds"};
-const PetscInt    FrgScanFlowResultCount = 10, FrgScanBisectResultCount = 6;
+/* The columns of a flow point after the model's observables and their errors, and of a bisection. */
+const char *const FrgScanFlowResults[]   = {"warnings", "k_ir", "steps", "rhs_evals", "wall_seconds"};
+const char *const FrgScanBisectResults[] = {"critical", "critical_error", "critical_low", "critical_high", "flows", "steps", "warnings", "wall_seconds"};
+const PetscInt    FrgScanFlowResultCount = 5, FrgScanBisectResultCount = 8;
 
 static char frg_scan_error[FRG_SCAN_MESSAGE_LEN];
 
@@ -99,9 +100,9 @@ PetscErrorCode FrgScanFlow(const FrgScan *scan, MPI_Comm comm, PetscBool integra
   } else ierr = FrgFlowSolve(comm, integrate, result);
   PetscCall(PetscPopErrorHandler());
   bad = ierr ? 1 : 0;
-  if (!bad && integrate && !scan->task[0] && !PetscIsNormalReal(result->obs.phi0 + 1.0)) {
+  if (!bad && integrate && !scan->task[0] && result->count && !PetscIsNormalReal(result->obs.value[0] + 1.0)) {
     bad = 1;
-    PetscCall(PetscSNPrintf(frg_scan_error, sizeof(frg_scan_error), "non-finite result: phi0 = %g", (double)result->obs.phi0));
+    PetscCall(PetscSNPrintf(frg_scan_error, sizeof(frg_scan_error), "non-finite result: %s = %g", result->names[0], (double)result->obs.value[0]));
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, comm));
   *ok = bad ? PETSC_FALSE : PETSC_TRUE;
@@ -118,59 +119,87 @@ static PetscErrorCode FrgScanFlowPoint(const FrgScan *scan, PetscInt p, PetscRea
   PetscFunctionBeginUser;
   PetscCall(FrgScanSetPoint(scan, p, NULL));
   PetscCall(FrgScanFlow(scan, scan->group, PETSC_TRUE, &r, ok, message));
-  values[0] = r.obs.phi0;
-  values[1] = r.obs.m2_radial;
-  values[2] = r.obs.m2_goldstone;
-  values[3] = r.obs.gamma2;
-  values[4] = r.obs.gamma4;
-  values[5] = r.obs.gamma6;
-  values[6] = r.obs.k;
-  values[7] = (PetscReal)r.stats.steps;
-  values[8] = (PetscReal)r.stats.rhs_evals;
-  values[9] = r.wall_seconds;
+  if (!*ok) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(2 * r.count + FrgScanFlowResultCount == scan->nresults, scan->group, PETSC_ERR_USER_INPUT, "scan point %" PetscInt_FMT " has %" PetscInt_FMT " observables, point 0 had %" PetscInt_FMT ": a scan may not change the model",
+             p, r.count, (scan->nresults - FrgScanFlowResultCount) / 2);
+  for (PetscInt c = 0; c < r.count; c++) values[c] = r.obs.value[c], values[r.count + c] = r.obs.estimated ? r.obs.error[c] : NAN;
+  values += 2 * r.count;
+  values[0] = (PetscReal)r.warnings;
+  values[1] = r.obs.k;
+  values[2] = (PetscReal)r.stats.steps;
+  values[3] = (PetscReal)r.stats.rhs_evals;
+  values[4] = r.wall_seconds;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The IR phase at one value of the bisected parameter. */
-static PetscErrorCode FrgScanPhase(const FrgScan *scan, PetscInt p, PetscReal x, PetscBool *broken, PetscReal *steps, PetscBool *ok, char message[])
+/* The IR phase at one value x of the bisected parameter, of the flow and of its error estimate's
+ * coarse flow (*estimated false without one), and the flow's warnings. */
+static PetscErrorCode FrgScanPhase(const FrgScan *scan, PetscInt p, PetscReal x, PetscBool broken[2], PetscBool *estimated, PetscReal *steps, PetscReal *warnings, PetscBool *ok, char message[])
 {
   char          value[64];
   FrgFlowResult r;
+  PetscInt      c = 0;
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(value, sizeof(value), "%.17g", (double)x));
   PetscCall(FrgScanSetPoint(scan, p, value));
   PetscCall(FrgScanFlow(scan, scan->group, PETSC_TRUE, &r, ok, message));
-  *broken = (PetscBool)(r.obs.phi0 > scan->bisect_phi0);
+  if (!*ok) PetscFunctionReturn(PETSC_SUCCESS);
+  while (c < r.count && strcmp(r.names[c], "phi0")) c++;
+  PetscCheck(c < r.count, scan->group, PETSC_ERR_USER_INPUT, "-scan_bisect decides the phase by phi0, which this model does not define");
+  broken[0]  = (PetscBool)(r.obs.value[c] > scan->bisect_phi0);
+  broken[1]  = (PetscBool)(r.obs.estimated && r.coarse.value[c] > scan->bisect_phi0);
+  *estimated = r.obs.estimated && PetscIsNormalReal(r.obs.error[c] + 1);
   *steps += (PetscReal)r.stats.steps;
+  *warnings += (PetscReal)r.warnings;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Bisection to the phase boundary, of the flow and of its error estimate's coarse flow at once. Every
+ * flow gives both phases, so one evaluation narrows both brackets; the next point is the middle of
+ * the wider one. The numerical error of the boundary is estimated as the distance of the two
+ * boundaries (the coarse flow has half the cells and 3x the tolerances, src/driver/estimate.c) plus
+ * the half-widths of the brackets; the bisection stops once both brackets are below half that distance
+ * (halving further would not change the estimate), or below -scan_bisect_tol. Without an estimate (or
+ * when the coarse flow finds no boundary in the range) the error is infinite and the bracket goes to
+ * -scan_bisect_tol. Result columns: critical (the flow's boundary), critical_error, critical_low,
+ * critical_high (the flow's bracket), flows, steps, warnings. */
 static PetscErrorCode FrgScanBisectPoint(const FrgScan *scan, PetscInt p, PetscReal values[], PetscBool *ok, char message[])
 {
-  PetscReal lo = scan->bisect_range[0], hi = scan->bisect_range[1], steps = 0, flows = 2;
-  PetscBool phase_lo = PETSC_FALSE, phase_hi = PETSC_FALSE, phase_mid = PETSC_FALSE;
+  PetscReal lo[2], hi[2], steps = 0, warnings = 0, flows = 2;
+  PetscBool end_lo[2], end_hi[2], mid[2], estimated[2], coarse;
 
   PetscFunctionBeginUser;
-  PetscCall(FrgScanPhase(scan, p, lo, &phase_lo, &steps, ok, message));
-  if (*ok) PetscCall(FrgScanPhase(scan, p, hi, &phase_hi, &steps, ok, message));
-  if (*ok && phase_lo == phase_hi) {
+  lo[0] = lo[1] = scan->bisect_range[0];
+  hi[0] = hi[1] = scan->bisect_range[1];
+  PetscCall(FrgScanPhase(scan, p, lo[0], end_lo, &estimated[0], &steps, &warnings, ok, message));
+  if (*ok) PetscCall(FrgScanPhase(scan, p, hi[0], end_hi, &estimated[1], &steps, &warnings, ok, message));
+  if (*ok && end_lo[0] == end_hi[0]) {
     *ok = PETSC_FALSE;
-    PetscCall(PetscSNPrintf(message, FRG_SCAN_MESSAGE_LEN, "-scan_bisect_range %g,%g: both ends are in the %s phase", (double)lo, (double)hi, phase_lo ? "broken" : "symmetric"));
+    PetscCall(PetscSNPrintf(message, FRG_SCAN_MESSAGE_LEN, "-scan_bisect_range %g,%g: both ends are in the %s phase", (double)lo[0], (double)hi[0], end_lo[0] ? "broken" : "symmetric"));
   }
-  /* the bracket shrinks by halves; 200 halvings exhaust any double interval */
-  for (PetscInt i = 0; *ok && hi - lo > scan->bisect_tol && i < 200; i++, flows++) {
-    const PetscReal mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
-    PetscCall(FrgScanPhase(scan, p, mid, &phase_mid, &steps, ok, message));
-    if (phase_mid == phase_lo) lo = mid;
-    else hi = mid;
+  coarse = (PetscBool)(*ok && estimated[0] && estimated[1] && end_lo[1] != end_hi[1]);
+  for (PetscInt i = 0; *ok && i < 400; i++, flows++) {
+    const PetscReal width[2] = {hi[0] - lo[0], coarse ? hi[1] - lo[1] : 0}, apart = coarse ? PetscAbsReal(lo[0] + hi[0] - lo[1] - hi[1]) / 2 : 0;
+    const PetscInt  k = width[1] > width[0] ? 1 : 0;
+    const PetscReal x = 0.5 * (lo[k] + hi[k]);
+    if (PetscMax(width[0], width[1]) <= PetscMax(scan->bisect_tol, 0.5 * apart) || x <= lo[k] || x >= hi[k]) break;
+    PetscCall(FrgScanPhase(scan, p, x, mid, &estimated[0], &steps, &warnings, ok, message));
+    for (int j = 0; j < 2; j++) { /* x narrows each bracket it falls into */
+      if (j == 1 && (!coarse || !estimated[0])) continue;
+      if (x > lo[j] && x < hi[j]) {
+        if (mid[j] == (j ? end_lo[1] : end_lo[0])) lo[j] = x;
+        else hi[j] = x;
+      }
+    }
   }
-  values[0] = 0.5 * (lo + hi);
-  values[1] = lo;
-  values[2] = hi;
-  values[3] = flows;
-  values[4] = steps;
+  values[0] = 0.5 * (lo[0] + hi[0]);
+  values[1] = coarse ? PetscAbsReal(lo[0] + hi[0] - lo[1] - hi[1]) / 2 + (hi[0] - lo[0] + hi[1] - lo[1]) / 2 : PETSC_INFINITY;
+  values[2] = lo[0];
+  values[3] = hi[0];
+  values[4] = flows;
+  values[5] = steps;
+  values[6] = warnings;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

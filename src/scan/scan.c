@@ -101,7 +101,7 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCall(PetscOptionsString("-scan_csv", "CSV copy of the table (default: OUTPUT with .csv for .h5)", "", scan->csv, scan->csv, sizeof(scan->csv), NULL));
   PetscCall(PetscOptionsString("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", "", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
   PetscCall(PetscOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", "", scan->bisect_range, &n, &set_range));
-  PetscCall(PetscOptionsReal("-scan_bisect_tol", "Bisect until the bracket is shorter than this", "", scan->bisect_tol, &scan->bisect_tol, NULL));
+  PetscCall(PetscOptionsReal("-scan_bisect_tol", "Bisect until the brackets are below half the estimated error of the phase boundary, or below this", "", scan->bisect_tol, &scan->bisect_tol, NULL));
   PetscCall(PetscOptionsReal("-scan_bisect_phi0", "Broken phase: phi0(t_IR) above this", "", scan->bisect_phi0, &scan->bisect_phi0, NULL));
   PetscCall(PetscOptionsInt("-scan_shard", "This job runs the points with index = shard mod shards (job arrays)", "", scan->shard, &scan->shard, NULL));
   PetscCall(PetscOptionsInt("-scan_shards", "Number of jobs sharing this scan", "", scan->shards, &scan->shards, NULL));
@@ -120,20 +120,45 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* -scan_results "nu,omega" -> result names, then wall_seconds. */
+/* Result column r named text (kept in the scan). */
+static PetscErrorCode FrgScanResultName(FrgScan *scan, const char text[], const char suffix[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(scan->nresults < FRG_SCAN_MAX_RESULTS, scan->world, PETSC_ERR_USER_INPUT, "a scan has at most %d result columns", FRG_SCAN_MAX_RESULTS);
+  PetscCall(PetscSNPrintf(scan->result_text[scan->nresults], sizeof(scan->result_text[0]), "%s%s", text, suffix));
+  scan->task_results[scan->nresults] = scan->result_text[scan->nresults];
+  scan->nresults++;
+  scan->result_names = scan->task_results;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -scan_results "nu,omega" -> result names, each with its <name>_error, then wall_seconds. */
 static PetscErrorCode FrgScanTaskResults(FrgScan *scan)
 {
-  char *token, *rest = scan->results_text;
+  char    *token, *rest = scan->results_text;
+  PetscInt count = 0;
 
   PetscFunctionBeginUser;
   scan->nresults = 0;
   while ((token = strtok_r(rest, ", ", &rest))) {
-    PetscCheck(scan->nresults < FRG_SCAN_MAX_RESULTS - 1, scan->world, PETSC_ERR_USER_INPUT, "-scan_results: at most %d names", FRG_SCAN_MAX_RESULTS - 1);
-    scan->task_results[scan->nresults++] = token;
+    PetscCheck(strlen(token) < 48, scan->world, PETSC_ERR_USER_INPUT, "-scan_results: the name %s is too long", token);
+    PetscCall(FrgScanResultName(scan, token, ""));
+    PetscCall(FrgScanResultName(scan, token, "_error"));
+    count++;
   }
-  PetscCheck(scan->nresults > 0, scan->world, PETSC_ERR_USER_INPUT, "-scan_results must name at least one /summary attribute of -scan_task %s", scan->task);
-  scan->task_results[scan->nresults++] = "wall_seconds";
-  scan->result_names                   = scan->task_results;
+  PetscCheck(count > 0, scan->world, PETSC_ERR_USER_INPUT, "-scan_results must name at least one /summary attribute of -scan_task %s", scan->task);
+  PetscCall(FrgScanResultName(scan, "wall_seconds", ""));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The flow's results: the model's observables (from point 0), their errors, then the run's figures. */
+static PetscErrorCode FrgScanFlowResults_(FrgScan *scan, const FrgFlowResult *r)
+{
+  PetscFunctionBeginUser;
+  scan->nresults = 0;
+  for (PetscInt c = 0; c < r->count; c++) PetscCall(FrgScanResultName(scan, r->names[c], ""));
+  for (PetscInt c = 0; c < r->count; c++) PetscCall(FrgScanResultName(scan, r->names[c], "_error"));
+  for (PetscInt c = 0; c < FrgScanFlowResultCount; c++) PetscCall(FrgScanResultName(scan, FrgScanFlowResults[c], ""));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -230,6 +255,7 @@ static PetscErrorCode FrgScanValidate(FrgScan *scan)
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPIU_BOOL, MPI_LAND, scan->world));
   PetscCallMPI(MPI_Bcast(message, sizeof(message), MPI_CHAR, 0, scan->world));
   PetscCheck(ok, scan->world, PETSC_ERR_USER_INPUT, "%s (with the options of scan point 0)", message);
+  if (!scan->task[0] && !scan->bisect[0]) PetscCall(FrgScanFlowResults_(scan, &r));
   for (PetscInt a = 0; a <= scan->spec.naxes; a++) {
     const char *name = a < scan->spec.naxes ? scan->spec.axes[a].name : scan->bisect;
     if (!name[0] || FrgScanIsPlaceholder(scan, name)) continue;

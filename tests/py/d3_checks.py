@@ -20,7 +20,7 @@ def check(cond, what):
 
 def load(path):
     with h5py.File(path, "r") as f:
-        s = {k: float(v) for k, v in f["summary"].attrs.items()}
+        s = {k: float(v) for k, v in f["summary"].attrs.items() if not isinstance(v, (bytes, str))}
         p = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f["parameters"].attrs.items()}
         return f["grid/phi"][:], f["flow/t"][:], f["flow/u"][:], s, p
 

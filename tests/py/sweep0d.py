@@ -15,10 +15,12 @@ equal those of the 0D partition function with the regulator term r sigma^2/2 add
              without progress lines,
   ranks      1 or 2,
 and the grid edge phi_max where U - min U = 30 (the weight e^-30 is negligible), 800 cells.
-Checks: Gamma2 within TOL2 and Gamma4 within TOL4 relative to the exact values, exit code 0.
+Checks: Gamma2 within TOL2 relative to the exact value, Gamma4 within TOL4 relative to its natural
+scale max(|Gamma4|, Gamma2^2/10) (a sextic potential can make Gamma4 nearly vanish, and no grid gives
+1e-3 of a vanishing number: Gamma4/Gamma2^2 is the dimensionless coupling), exit code 0.
 With --error-estimates the summary's gamma2_error and gamma4_error must be honest: the true error at
 most 3 times the estimate, and the estimate at most 100 times the true error (unless the true error is
-below FLOOR relative, where round-off and quadrature noise decide).
+below FLOOR relative, 10 rtol).
 
 Usage: sweep0d.py --frg FRG --exact EXACT0D [--cases 120] [--seed 20261202] [--ranks 1,2]
                   [--tol2 1e-5] [--tol4 1e-3] [--error-estimates] [--jobs 2]
@@ -37,7 +39,9 @@ import h5py
 
 FAMILIES = ("convex", "flat", "double_well", "sextic", "piecewise")
 LAMBDAS = (1e4, 1e6, 1e8, 1e10, 1e12)
-FLOOR = 1e-9  # relative: below this a true error is round-off or quadrature noise
+FLOOR = 1e-7  # relative: below 10 rtol a true error is at the noise level of the integration (its global
+               # error is ~30 rtol) and may vanish by a chance cancellation of its parts; it must be
+               # covered by the estimate, but the estimate need not come within 100x of it
 
 
 def draw(rng, index, ranks):
@@ -108,7 +112,8 @@ def run_case(args, i, case):
             steps = int(s["steps"])
     notes, ok = [], True
     for name, tol in (("gamma2", args.tol2), ("gamma4", args.tol4)):
-        err = abs(got[name] - ref[name]) / abs(ref[name])
+        scale = abs(ref[name]) if name == "gamma2" else max(abs(ref[name]), ref["gamma2"] ** 2 / 10)
+        err = abs(got[name] - ref[name]) / scale
         notes.append(f"{name} {got[name]:.10g} err {err:.2e}")
         if not err <= tol:
             ok = False
@@ -116,7 +121,7 @@ def run_case(args, i, case):
         if args.error_estimates:
             if name not in estimates:
                 return False, f"no {name}_error in /summary"
-            est = estimates[name] / abs(ref[name])
+            est = estimates[name] / scale
             notes[-1] += f" est {est:.2e}"
             if err > 3 * est or (err > FLOOR and est > 100 * err):
                 ok = False

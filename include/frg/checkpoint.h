@@ -1,0 +1,29 @@
+/* Private interface of the checkpoint files (src/io/checkpoint.c, checkpoint_read.c). */
+#ifndef FRG_CHECKPOINT_H
+#define FRG_CHECKPOINT_H
+
+#include <frg/output.h>
+#include <frg/scan.h>
+#include <frg/signature.h>
+
+#define FRG_CHECKPOINT_FORMAT  "frg checkpoint"
+#define FRG_CHECKPOINT_VERSION 2
+#define FRG_CHECKPOINT_MAX_RECORDS 10000000 /* more output records than anyone stores: a corrupt count */
+
+/* What a checkpoint holds besides the records, and what a restart expects of it. */
+typedef struct {
+  PetscReal           t;
+  Vec                 u;            /* the flow's state */
+  Vec                 u_coarse;     /* the error estimate's state, NULL without */
+  Vec                 error_sum;    /* the flow's summed local errors (the estimate's time part), NULL without */
+  PetscInt            coarse_cells; /* 0 without an estimate */
+  PetscInt            observables;  /* the model's count */
+  const FrgSignature *signature;    /* the physics of the run */
+} FrgCheckpointState;
+
+PETSC_INTERN PetscErrorCode FrgHistoryReserve(FrgHistory *, PetscInt records);
+PETSC_INTERN PetscErrorCode FrgCheckpointSave(MPI_Comm, const char path[], const FrgCheckpointState *, FrgHistory *);
+PETSC_INTERN PetscErrorCode FrgCheckpointLoad(MPI_Comm, const char path[], PetscReal t_max, FrgCheckpointState *, FrgHistory *);
+PETSC_INTERN PetscErrorCode FrgCheckpointCheckTarget(MPI_Comm, const char path[], const FrgSignature *);
+
+#endif
