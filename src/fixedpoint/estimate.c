@@ -7,13 +7,19 @@
  * than exponentially with L (lpa.c). Two more solves, each finer than the main one, measure them:
  *   A: n_A = n + max(8, n/4) intervals on the same domain, so x(n, L) - x(n_A, L) is the resolution part;
  *   B: domain 1.25 L with 1.25 n_A intervals (at least the main solve's density of points), so
- *      x(n, L) - x(n_B, 1.25 L) is the whole error;
- * x_error = max(|x - x_A|, |x - x_B|, 8 eps |x|). The extra solves are finer, not coarser, because a
- * difference measures the larger of the two errors: against a coarser solve it would report that solve's
- * error, orders of magnitude above the main one's at exponential convergence. Round-off is measured too,
- * as far as it differs between the grids; it decides the higher theta_i, whose eigenfunctions grow like
- * rho^((2 - theta)/(d - 2)) across the grid (a badly conditioned eigenproblem), so for them a finer or
- * larger grid is not more accurate and the estimate is the spread of the three solves.
+ *      x(n, L) - x(n_B, 1.25 L) is the whole error.
+ * The extra solves are finer, not coarser, because a difference measures the larger of the two errors:
+ * against a coarser solve it would report that solve's error, orders of magnitude above the main one's
+ * at exponential convergence.
+ * Round-off of the eigenvalues: the eigenproblem is badly conditioned (the eigenfunction of theta_i
+ * grows like rho^((2 - theta_i)/(d - 2)) across the grid), and its round-off, not the discretization,
+ * decides omega beyond ~1e-12 and the higher theta_i; it is often much the same in the three solves.
+ * So the stability matrix of the main solve is also diagonalized in three copies with every entry
+ * changed by a relative 4 eps (seeded signs), which changes the rounding of the eigensolver: the spread
+ * is its round-off (perturbed data as a probe of a finite-precision result: Chaitin-Chatelin and
+ * Fraysse, Lectures on Finite Precision Computations, SIAM 1996). The first-order normwise bound
+ * eps |J| cond(theta_i) would overstate it some 30-fold here.
+ * x_error = max(|x - x_A|, |x - x_B|, |x - x_probe|, 8 eps |x|).
  * Eigenvalues are compared place by place (sorted by decreasing real part). A pair counts only when
  * both are real or both the same member of a conjugate pair, and each is the other's nearest stored
  * eigenvalue; otherwise the error is +inf (a spurious eigenvalue of the collocation, or a complex pair
@@ -26,10 +32,13 @@
  * solve and of the stability matrix (Richardson differences, taylor.c) and its eigenvalues; the
  * comparison solve takes one more full Newton step from y* (the error of the solve, as Newton converges
  * quadratically) and forms the stability matrix there with difference steps halved (truncation error
- * h^4 down 16-fold, round-off eps/h doubled), and x_error = max(|x - x'|, 8 eps |x|). */
+ * h^4 down 16-fold, round-off eps/h doubled); with the probe of the eigensolver's round-off above,
+ * x_error = max(|x - x'|, |x - x_probe|, 8 eps |x|). */
 #include "fixedpoint_impl.h"
 
 #define FRG_ERROR_DOMAIN_FACTOR 1.25
+#define FRG_ERROR_PROBES        3
+#define FRG_ERROR_PROBE_SIZE    (4 * PETSC_MACHINE_EPSILON)
 #define FRG_ERROR_FLOOR         (8 * PETSC_MACHINE_EPSILON)
 #define FRG_ERROR_UNKNOWN       ((PetscReal)INFINITY) /* a true +inf (PETSC_INFINITY is a finite 4.5e307) */
 #define FRG_ERROR_TAYLOR_MAX    16 /* couplings of the Taylor truncation (-taylor_order <= 12) */
@@ -112,6 +121,29 @@ static void FrgErrorFloor(FrgFixedPointResult *r)
   }
 }
 
+/* The round-off probe of the banner on the stability matrix J (n x n) of res. */
+static PetscErrorCode FrgEigenvalueProbe(MPI_Comm comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *res)
+{
+  PetscReal          *P;
+  unsigned long long  state = 0x9E3779B97F4A7C15ULL; /* seeded: every rank and every run sees the same copies */
+  FrgFixedPointResult alt;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(n * n, &P));
+  for (PetscInt probe = 0; probe < FRG_ERROR_PROBES; probe++) {
+    for (PetscInt k = 0; k < n * n; k++) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL; /* Knuth's MMIX LCG; the top bit is the sign */
+      P[k]  = J[k] * (1 + ((state >> 63) ? FRG_ERROR_PROBE_SIZE : -FRG_ERROR_PROBE_SIZE));
+    }
+    PetscCall(PetscMemzero(&alt, sizeof(alt)));
+    PetscCall(FrgFixedPointEigenvalues(comm, n, P, &alt));
+    alt.eta = res->eta, alt.kappa_hat = res->kappa_hat, alt.lambda_hat = res->lambda_hat;
+    FrgErrorUpdate(res, &alt);
+  }
+  PetscCall(PetscFree(P));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* One extra grid solve (points intervals, rho_max = domain kappa_2) folded into res->error. */
 static PetscErrorCode FrgLpaEstimateFrom(FrgLpaSolver s, const FrgFixedPointParams *params, PetscInt points, PetscReal domain, FrgFixedPointResult *res)
 {
@@ -129,14 +161,17 @@ static PetscErrorCode FrgLpaEstimateFrom(FrgLpaSolver s, const FrgFixedPointPara
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Not collective. res: the main solve of s; fills res->error from solves A and B of the banner. */
+/* Not collective. res: the main solve of s; fills res->error from the round-off probe and solves A and B of the banner. */
 PetscErrorCode FrgLpaEstimateErrors(FrgLpaSolver s, const FrgFixedPointParams *params, FrgFixedPointResult *res)
 {
-  PetscInt  points, finer;
-  PetscReal domain;
+  PetscInt         points, finer, m;
+  PetscReal        domain;
+  const PetscReal *J;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&res->error, sizeof(res->error)));
+  PetscCall(FrgLpaSolverGetStabilityMatrix(s, &m, &J));
+  PetscCall(FrgEigenvalueProbe(PETSC_COMM_SELF, m, J, res));
   PetscCall(FrgLpaSolverGetGrid(s, &points, &domain));
   finer = points + PetscMax(8, points / 4);
   PetscCall(FrgLpaEstimateFrom(s, params, finer, domain, res));
@@ -158,6 +193,8 @@ PetscErrorCode FrgTaylorEstimateErrors(MPI_Comm comm, const FrgFixedPointParams 
   PetscCheck(order < FRG_ERROR_TAYLOR_MAX, comm, PETSC_ERR_SUP, "-taylor_order must be below %d, got %d", FRG_ERROR_TAYLOR_MAX, order);
   PetscCall(PetscMemzero(&res->error, sizeof(res->error)));
   PetscCall(PetscMemzero(&alt, sizeof(alt)));
+  PetscCheck(!FrgTaylorJacobian(params, order, res->v, J), comm, PETSC_ERR_LIB, "the stability matrix of the Taylor truncation could not be formed");
+  PetscCall(FrgEigenvalueProbe(comm, order, J, res));
   formed = (PetscBool)(!FrgTaylorRefine(params, order, res->v, y) && !FrgTaylorJacobianScaled(params, order, y, 0.5, J));
   if (formed) {
     PetscCall(FrgFixedPointEigenvalues(comm, order, J, &alt));

@@ -41,6 +41,7 @@ PETSC_INTERN PetscErrorCode FrgLpaSolverSetAnomalous(FrgLpaSolver, PetscBool);
 PETSC_INTERN PetscErrorCode FrgLpaSolverTrySolve(FrgLpaSolver, const FrgFixedPointParams *, FrgFixedPointResult *, PetscBool *converged);
 PETSC_INTERN PetscErrorCode FrgLpaSolverCreateLike(FrgLpaSolver, PetscInt points, PetscReal domain, FrgLpaSolver *);
 PETSC_INTERN PetscErrorCode FrgLpaSolverGetGrid(FrgLpaSolver, PetscInt *points, PetscReal *domain);
+PETSC_INTERN PetscErrorCode FrgLpaSolverGetStabilityMatrix(FrgLpaSolver, PetscInt *m, const PetscReal **J);
 PETSC_INTERN int            FrgLpaSolverRightHandSide(FrgLpaSolver, const PetscReal v[], PetscReal f[], PetscReal J[]);
 
 /* The dimensionless flow near the fixed point (flow.c): y(0) = y* + delta, integrated toward the infrared

@@ -28,6 +28,7 @@ struct _n_FrgLpaSolver {
   PetscReal           domain; /* rho_max / kappa_2 */
   PetscReal           rho_max, gamma;
   PetscReal          *rho, *D1, *D2, *v1, *v2;
+  PetscReal          *stability; /* the stability matrix of the last solve, for the error estimate */
   const FrgFixedPointParams *params;
   FrgFixedPointParams work; /* the target parameters, with the running eta of LPA' */
   PetscBool           anomalous;
@@ -394,7 +395,9 @@ static PetscErrorCode FrgLpaSolverExponents(FrgLpaSolver s, FrgFixedPointResult 
   const PetscScalar *v;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(m * m, &J));
+  PetscCall(PetscFree(s->stability));
+  PetscCall(PetscMalloc1(m * m, &s->stability));
+  J = s->stability;
   PetscCall(VecGetArrayRead(s->x, &v));
   FrgLpaResidual(s, v, NULL, J);
   if (s->anomalous) PetscCall(FrgLpaPrimeJacobian(s, v, J));
@@ -406,7 +409,6 @@ static PetscErrorCode FrgLpaSolverExponents(FrgLpaSolver s, FrgFixedPointResult 
   PetscCall(PetscArraycpy(res->rho, s->rho, m));
   PetscCall(PetscArraycpy(res->v, v, m));
   PetscCall(VecRestoreArrayRead(s->x, &v));
-  PetscCall(PetscFree(J));
   res->points = s->points, res->rho_max = s->rho_max;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -444,6 +446,14 @@ PetscErrorCode FrgLpaSolverCreateLike(FrgLpaSolver s, PetscInt points, PetscReal
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The stability matrix of the last solve (column major, borrowed), NULL before a solve. */
+PetscErrorCode FrgLpaSolverGetStabilityMatrix(FrgLpaSolver s, PetscInt *m, const PetscReal **J)
+{
+  PetscFunctionBeginUser;
+  *m = s->points + 1, *J = s->stability;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The grid of s: n intervals and rho_max / kappa_2. */
 PetscErrorCode FrgLpaSolverGetGrid(FrgLpaSolver s, PetscInt *points, PetscReal *domain)
 {
@@ -463,6 +473,7 @@ PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *solver)
   PetscCall(VecDestroy(&s->x));
   PetscCall(VecDestroy(&s->r));
   PetscCall(PetscFree5(s->rho, s->D1, s->D2, s->v1, s->v2));
+  PetscCall(PetscFree(s->stability));
   PetscCall(PetscFree(s));
   *solver = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
