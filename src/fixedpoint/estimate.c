@@ -156,6 +156,7 @@ static PetscErrorCode FrgLpaEstimateFrom(FrgLpaSolver s, const FrgFixedPointPara
   PetscCall(FrgLpaSolverCreateLike(s, points, domain, &other));
   PetscCall(FrgLpaSolverTrySolve(other, params, &alt, &converged));
   FrgErrorUpdate(res, converged ? &alt : NULL);
+  if (!converged) res->failures++;
   PetscCall(PetscFree2(alt.rho, alt.v));
   PetscCall(FrgLpaSolverDestroy(&other));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -170,6 +171,7 @@ PetscErrorCode FrgLpaEstimateErrors(FrgLpaSolver s, const FrgFixedPointParams *p
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&res->error, sizeof(res->error)));
+  res->failures = 0;
   PetscCall(FrgLpaSolverGetStabilityMatrix(s, &m, &J));
   PetscCall(FrgEigenvalueProbe(PETSC_COMM_SELF, m, J, res));
   PetscCall(FrgLpaSolverGetGrid(s, &points, &domain));
@@ -201,6 +203,7 @@ PetscErrorCode FrgTaylorEstimateErrors(MPI_Comm comm, const FrgFixedPointParams 
     alt.kappa_hat = y[0], alt.lambda_hat = y[1], alt.eta = res->eta;
   }
   FrgErrorUpdate(res, formed ? &alt : NULL);
+  res->failures = formed ? 0 : 1;
   FrgErrorFloor(res);
   res->estimated = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -28,6 +28,7 @@ typedef struct {
   PetscReal rho_max;  /* hat units */
   PetscReal *rho, *v; /* grid solution (hat units), owned by the solver */
   PetscBool  estimated; /* error holds an estimate (-error_estimate) */
+  PetscInt   failures;  /* extra solves of the estimate that did not converge (their differences count as inf) */
   FrgFixedPointError error;
 } FrgFixedPointResult;
 

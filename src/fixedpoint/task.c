@@ -101,15 +101,15 @@ static PetscErrorCode FrgFixedPointBroadcast(MPI_Comm comm, FrgFixedPointResult 
   PetscFunctionBeginUser;
   buffer[0] = res->nu, buffer[1] = res->omega, buffer[2] = res->eta, buffer[3] = res->kappa_hat, buffer[4] = res->lambda_hat;
   buffer[5] = res->residual, buffer[6] = (PetscReal)res->iterations, buffer[7] = (PetscReal)res->ntheta, buffer[8] = res->rho_max;
-  buffer[9] = (PetscReal)res->estimated;
-  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) buffer[10 + i] = res->theta[i], buffer[10 + FRG_FIXEDPOINT_MAX_THETA + i] = res->theta_imag[i];
-  FrgFixedPointPackErrors(res, buffer + 10 + 2 * FRG_FIXEDPOINT_MAX_THETA, PETSC_TRUE);
+  buffer[9] = (PetscReal)res->estimated, buffer[10] = (PetscReal)res->failures;
+  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) buffer[11 + i] = res->theta[i], buffer[11 + FRG_FIXEDPOINT_MAX_THETA + i] = res->theta_imag[i];
+  FrgFixedPointPackErrors(res, buffer + 11 + 2 * FRG_FIXEDPOINT_MAX_THETA, PETSC_TRUE);
   PetscCallMPI(MPI_Bcast(buffer, FRG_FIXEDPOINT_BUFFER, MPIU_REAL, 0, comm));
   res->nu = buffer[0], res->omega = buffer[1], res->eta = buffer[2], res->kappa_hat = buffer[3], res->lambda_hat = buffer[4];
   res->residual = buffer[5], res->iterations = (PetscInt)buffer[6], res->ntheta = (PetscInt)buffer[7], res->rho_max = buffer[8];
-  res->estimated = (PetscBool)(buffer[9] != 0);
-  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) res->theta[i] = buffer[10 + i], res->theta_imag[i] = buffer[10 + FRG_FIXEDPOINT_MAX_THETA + i];
-  FrgFixedPointPackErrors(res, buffer + 10 + 2 * FRG_FIXEDPOINT_MAX_THETA, PETSC_FALSE);
+  res->estimated = (PetscBool)(buffer[9] != 0), res->failures = (PetscInt)buffer[10];
+  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) res->theta[i] = buffer[11 + i], res->theta_imag[i] = buffer[11 + FRG_FIXEDPOINT_MAX_THETA + i];
+  FrgFixedPointPackErrors(res, buffer + 11 + 2 * FRG_FIXEDPOINT_MAX_THETA, PETSC_FALSE);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -167,6 +167,7 @@ static PetscErrorCode FrgFixedPointPrint(FrgFixedPointTask *task, const FrgFixed
   for (PetscInt i = 0; i < FrgFixedPointReportedThetas(res); i++) PetscCall(FrgFixedPointPrintTheta(task->comm, res, i));
   if (res->estimated && task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(PetscPrintf(task->comm, "  errors         numerical only (solve and stability matrix); the truncation at order %" PetscInt_FMT " is not included\n", task->taylor_order));
   else if (res->estimated) PetscCall(PetscPrintf(task->comm, "  errors         from two finer solves (more points; a larger domain)\n"));
+  if (res->failures) PetscCall(PetscPrintf(task->comm, "  errors         inf: %" PetscInt_FMT " extra solve%s of the estimate did not converge (try fewer -fixedpoint_points)\n", res->failures, res->failures > 1 ? "s" : ""));
   if (task->truncation != FRG_TRUNCATION_TAYLOR)
     PetscCall(PetscPrintf(task->comm, "  grid           %" PetscInt_FMT " Chebyshev points on rho-hat in [0, %.6g]\n", res->points + 1, (double)res->rho_max));
   PetscCall(PetscPrintf(task->comm, "  Newton         %" PetscInt_FMT " iterations, residual %.3e (max norm)\n", res->iterations, (double)res->residual));
@@ -241,19 +242,19 @@ static PetscErrorCode FrgFixedPointWriteThetas(FrgFixedPointTask *task, const Fr
 static PetscErrorCode FrgFixedPointWriteSummary(FrgFixedPointTask *task, const FrgFixedPointResult *res, double wall)
 {
   const char *names[] = {"nu", "omega", "eta", "kappa", "lambda", "kappa_hat", "lambda_hat", "residual", "iterations", "wall_seconds"};
-  const char *enames[] = {"nu_error", "omega_error", "eta_error", "kappa_error", "lambda_error", "kappa_hat_error", "lambda_hat_error", "error_estimate_seconds"};
+  const char *enames[] = {"nu_error", "omega_error", "eta_error", "kappa_error", "lambda_error", "kappa_hat_error", "lambda_hat_error", "error_estimate_seconds", "error_estimate_failures"};
   const char *pnames[] = {"N", "d", "regulator_alpha", "taylor_order", "fixedpoint_points", "fixedpoint_rho_max_hat", "error_estimate"};
-  PetscReal   cd = FrgFixedPointCd(task->d), values[10], evalues[8], pvalues[7];
+  PetscReal   cd = FrgFixedPointCd(task->d), values[10], evalues[9], pvalues[7];
 
   PetscFunctionBeginUser;
   values[0] = res->nu, values[1] = res->omega, values[2] = res->eta, values[3] = res->kappa, values[4] = res->lambda;
   values[5] = res->kappa_hat, values[6] = res->lambda_hat, values[7] = res->residual, values[8] = (PetscReal)res->iterations, values[9] = wall;
   evalues[0] = res->error.nu, evalues[1] = res->error.omega, evalues[2] = res->error.eta, evalues[3] = res->error.kappa_hat * cd, evalues[4] = res->error.lambda_hat / cd;
-  evalues[5] = res->error.kappa_hat, evalues[6] = res->error.lambda_hat, evalues[7] = task->estimate_seconds;
+  evalues[5] = res->error.kappa_hat, evalues[6] = res->error.lambda_hat, evalues[7] = task->estimate_seconds, evalues[8] = (PetscReal)res->failures;
   pvalues[0] = task->N, pvalues[1] = task->d, pvalues[2] = task->alpha, pvalues[3] = (PetscReal)task->taylor_order;
   pvalues[4] = (PetscReal)res->points, pvalues[5] = res->rho_max, pvalues[6] = (PetscReal)res->estimated;
   PetscCall(FrgOutputWriteSummary(task->output, names, values, 10));
-  if (res->estimated) PetscCall(FrgOutputWriteSummary(task->output, enames, evalues, 8));
+  if (res->estimated) PetscCall(FrgOutputWriteSummary(task->output, enames, evalues, 9));
   PetscCall(FrgFixedPointWriteThetas(task, res));
   PetscCall(FrgOutputWriteAttributes(task->output, "/parameters", pnames, pvalues, 7));
   PetscCall(FrgOutputWriteStringAttribute(task->output, "/parameters", "truncation", FrgTruncationNames[task->truncation]));

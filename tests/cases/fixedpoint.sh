@@ -370,3 +370,17 @@ ok = not errors and "theta_6_real" in off and "theta_6_imag" in off and off["nu"
 sys.exit(0 if ok and "nu_error" in on and "theta_6_imag_error" in on else 1)
 PYEOF
 }
+
+# An extra solve that does not converge (d = 3.9 on 200 points and domain 24: the solve on 313 points
+# and domain 30 stalls at a residual of 2e-10) leaves the main result alone, and its errors are +inf.
+test_fixedpoint_error_failed_solve() {
+  frg -task fixedpoint -d 3.9 -fixedpoint_points 200 -fixedpoint_domain 24 -output f.h5 >out.log || return 1
+  grep -E "^  nu |did not converge" out.log
+  grep -q "1 extra solve of the estimate did not converge" out.log || fail "the failed extra solve is not reported"
+  $PY - <<'PYEOF' || fail "a failed extra solve must give error inf and leave the result"
+import h5py, sys, math
+a = h5py.File("f.h5", "r")["summary"].attrs
+print("nu", a["nu"], "+-", a["nu_error"], "; failures", a["error_estimate_failures"])
+sys.exit(0 if a["error_estimate_failures"] == 1 and math.isinf(a["nu_error"]) and abs(a["nu"] - 0.5088672638) < 1e-9 else 1)
+PYEOF
+}
