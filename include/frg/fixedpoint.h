@@ -67,5 +67,9 @@ int FrgFixedPointOrder2Seed(const FrgFixedPointParams *, double *kappa, double *
 int FrgTaylorBeta(const FrgFixedPointParams *, int order, const double y[], double beta[]);
 int FrgTaylorJacobian(const FrgFixedPointParams *, int order, const double y[], double J[]);
 int FrgTaylorFixedPoint(const FrgFixedPointParams *, int order, double y[], double *residual, int *iterations);
+/* For the error estimate: the Jacobian with difference steps scaled by scale, and one full Newton step
+ * from y into refined. */
+int FrgTaylorJacobianScaled(const FrgFixedPointParams *, int order, const double y[], double scale, double J[]);
+int FrgTaylorRefine(const FrgFixedPointParams *, int order, const double y[], double refined[]);
 
 #endif

@@ -7,6 +7,13 @@
 
 #define FRG_FIXEDPOINT_MAX_THETA 8
 
+/* Estimated absolute errors of the numbers of a result (estimate.c); +inf where the spectra of the
+ * solves could not be matched or an extra solve failed. */
+typedef struct {
+  PetscReal nu, omega, eta, kappa_hat, lambda_hat;
+  PetscReal theta[FRG_FIXEDPOINT_MAX_THETA], theta_imag[FRG_FIXEDPOINT_MAX_THETA];
+} FrgFixedPointError;
+
 /* A fixed point and its exponents. theta_i are the eigenvalues of minus the stability matrix
  * (d_t delta = -theta delta, t = ln k), sorted by decreasing real part: theta_1 = 1/nu, theta_2 = -omega. */
 typedef struct {
@@ -20,6 +27,9 @@ typedef struct {
   PetscInt  points;   /* grid points, or Taylor order */
   PetscReal rho_max;  /* hat units */
   PetscReal *rho, *v; /* grid solution (hat units), owned by the solver */
+  PetscBool  estimated; /* error holds an estimate (-error_estimate) */
+  PetscInt   failures;  /* extra solves of the estimate that did not converge (their differences count as inf) */
+  FrgFixedPointError error;
 } FrgFixedPointResult;
 
 /* The Chebyshev-collocation LPA solver (lpa.c); collective only through the caller's broadcast. */
@@ -29,6 +39,10 @@ PETSC_INTERN PetscErrorCode FrgLpaSolverSetFromOptions(FrgLpaSolver);
 PETSC_INTERN PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver, const FrgFixedPointParams *, FrgFixedPointResult *);
 PETSC_INTERN PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *);
 PETSC_INTERN PetscErrorCode FrgLpaSolverSetAnomalous(FrgLpaSolver, PetscBool);
+PETSC_INTERN PetscErrorCode FrgLpaSolverTrySolve(FrgLpaSolver, const FrgFixedPointParams *, FrgFixedPointResult *, PetscBool *converged);
+PETSC_INTERN PetscErrorCode FrgLpaSolverCreateLike(FrgLpaSolver, PetscInt points, PetscReal domain, FrgLpaSolver *);
+PETSC_INTERN PetscErrorCode FrgLpaSolverGetGrid(FrgLpaSolver, PetscInt *points, PetscReal *domain);
+PETSC_INTERN PetscErrorCode FrgLpaSolverGetStabilityMatrix(FrgLpaSolver, PetscInt *m, const PetscReal **J);
 PETSC_INTERN int            FrgLpaSolverRightHandSide(FrgLpaSolver, const PetscReal v[], PetscReal f[], PetscReal J[]);
 
 /* The dimensionless flow near the fixed point (flow.c): y(0) = y* + delta, integrated toward the infrared
@@ -48,6 +62,11 @@ typedef struct {
 PETSC_INTERN PetscErrorCode FrgLpaFlow(MPI_Comm, FrgLpaSolver, const FrgFixedPointResult *, const FrgDimensionlessFlowSettings *, FrgDimensionlessFlow *);
 PETSC_INTERN PetscErrorCode FrgTaylorFlow(MPI_Comm, const FrgFixedPointParams *, const FrgFixedPointResult *, const FrgDimensionlessFlowSettings *, FrgDimensionlessFlow *);
 PETSC_INTERN PetscErrorCode FrgDimensionlessFlowDestroy(FrgDimensionlessFlow *);
+
+/* Error estimates (estimate.c): fill res->error from extra solves; not collective (the caller broadcasts). */
+PETSC_INTERN PetscErrorCode FrgLpaEstimateErrors(FrgLpaSolver, const FrgFixedPointParams *, FrgFixedPointResult *);
+PETSC_INTERN PetscErrorCode FrgTaylorEstimateErrors(MPI_Comm, const FrgFixedPointParams *, FrgFixedPointResult *);
+PETSC_INTERN PetscInt       FrgFixedPointReportedThetas(const FrgFixedPointResult *);
 
 PETSC_INTERN PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *);
 PETSC_INTERN PetscReal      FrgFixedPointCd(PetscReal d);

@@ -28,6 +28,7 @@ struct _n_FrgLpaSolver {
   PetscReal           domain; /* rho_max / kappa_2 */
   PetscReal           rho_max, gamma;
   PetscReal          *rho, *D1, *D2, *v1, *v2;
+  PetscReal          *stability; /* the stability matrix of the last solve, for the error estimate */
   const FrgFixedPointParams *params;
   FrgFixedPointParams work; /* the target parameters, with the running eta of LPA' */
   PetscBool           anomalous;
@@ -369,26 +370,34 @@ PETSC_INTERN PetscErrorCode FrgLpaSolverSetAnomalous(FrgLpaSolver s, PetscBool a
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver s, const FrgFixedPointParams *params, FrgFixedPointResult *res)
+/* Fixed point at params on the solver's grid: seed, Newton, continuation in d, LPA' iteration. */
+static PetscErrorCode FrgLpaSolverFind(FrgLpaSolver s, const FrgFixedPointParams *params, PetscBool *converged, PetscReal *residual, PetscInt *iterations)
 {
-  PetscBool          found, converged = PETSC_FALSE;
-  PetscReal          kappa2, residual = PETSC_INFINITY, *J;
-  PetscInt           iterations = 0, m;
+  PetscBool found;
+  PetscReal kappa2;
+
+  PetscFunctionBeginUser;
+  *converged = PETSC_FALSE, *residual = PETSC_INFINITY, *iterations = 0;
+  s->work   = *params;
+  s->params = &s->work;
+  PetscCall(FrgLpaSeed(s, &found, &kappa2));
+  if (found) PetscCall(FrgLpaNewton(s, converged, residual, iterations));
+  if (!*converged) PetscCall(FrgLpaContinueInDimension(s, &s->work, converged, residual, iterations));
+  if (*converged && s->anomalous) PetscCall(FrgLpaPrimeIterate(s, converged, residual, iterations));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Minimum, eta and exponents of the converged grid solution; res owns copies of rho and v. */
+static PetscErrorCode FrgLpaSolverExponents(FrgLpaSolver s, FrgFixedPointResult *res)
+{
+  PetscInt           m = s->points + 1;
+  PetscReal         *J;
   const PetscScalar *v;
 
   PetscFunctionBeginUser;
-  s->work   = *params;
-  s->params = params = &s->work;
-  PetscCall(FrgLpaSeed(s, &found, &kappa2));
-  if (found) PetscCall(FrgLpaNewton(s, &converged, &residual, &iterations));
-  if (!converged) PetscCall(FrgLpaContinueInDimension(s, params, &converged, &residual, &iterations));
-  if (converged && s->anomalous) PetscCall(FrgLpaPrimeIterate(s, &converged, &residual, &iterations));
-  PetscCheck(converged, s->comm, PETSC_ERR_NOT_CONVERGED,
-             "no Wilson-Fisher fixed point found for N = %g, d = %g (Newton residual reached %.3e after %" PetscInt_FMT
-             " iterations): the fixed point exists for 2 < d < 4; try a larger -fixedpoint_domain or -fixedpoint_points, or -fixedpoint_snes_monitor",
-             (double)params->N, (double)params->d, (double)residual, iterations);
-  m = s->points + 1;
-  PetscCall(PetscMalloc1(m * m, &J));
+  PetscCall(PetscFree(s->stability));
+  PetscCall(PetscMalloc1(m * m, &s->stability));
+  J = s->stability;
   PetscCall(VecGetArrayRead(s->x, &v));
   FrgLpaResidual(s, v, NULL, J);
   if (s->anomalous) PetscCall(FrgLpaPrimeJacobian(s, v, J));
@@ -400,8 +409,56 @@ PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver s, const FrgFixedPointParams *para
   PetscCall(PetscArraycpy(res->rho, s->rho, m));
   PetscCall(PetscArraycpy(res->v, v, m));
   PetscCall(VecRestoreArrayRead(s->x, &v));
-  PetscCall(PetscFree(J));
-  res->residual = residual, res->iterations = iterations, res->points = s->points, res->rho_max = s->rho_max;
+  res->points = s->points, res->rho_max = s->rho_max;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Not collective. The fixed point and its exponents, or *converged = PETSC_FALSE (res then holds only
+ * the residual and iteration count): for the error estimate, where a failed extra solve is a result. */
+PetscErrorCode FrgLpaSolverTrySolve(FrgLpaSolver s, const FrgFixedPointParams *params, FrgFixedPointResult *res, PetscBool *converged)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgLpaSolverFind(s, params, converged, &res->residual, &res->iterations));
+  if (*converged) PetscCall(FrgLpaSolverExponents(s, res));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgLpaSolverSolve(FrgLpaSolver s, const FrgFixedPointParams *params, FrgFixedPointResult *res)
+{
+  PetscBool converged;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgLpaSolverTrySolve(s, params, res, &converged));
+  PetscCheck(converged, s->comm, PETSC_ERR_NOT_CONVERGED,
+             "no Wilson-Fisher fixed point found for N = %g, d = %g (Newton residual reached %.3e after %" PetscInt_FMT
+             " iterations): the fixed point exists for 2 < d < 4; try a larger -fixedpoint_domain or -fixedpoint_points, or -fixedpoint_snes_monitor",
+             (double)params->N, (double)params->d, (double)res->residual, res->iterations);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A solver with the options of s (SNES, LPA') on another grid: n intervals on [0, domain kappa_2]. */
+PetscErrorCode FrgLpaSolverCreateLike(FrgLpaSolver s, PetscInt points, PetscReal domain, FrgLpaSolver *like)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgLpaSolverCreate(s->comm, like));
+  PetscCall(FrgLpaSolverSetFromOptions(*like));
+  (*like)->points = points, (*like)->domain = domain, (*like)->anomalous = s->anomalous;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The stability matrix of the last solve (column major, borrowed), NULL before a solve. */
+PetscErrorCode FrgLpaSolverGetStabilityMatrix(FrgLpaSolver s, PetscInt *m, const PetscReal **J)
+{
+  PetscFunctionBeginUser;
+  *m = s->points + 1, *J = s->stability;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The grid of s: n intervals and rho_max / kappa_2. */
+PetscErrorCode FrgLpaSolverGetGrid(FrgLpaSolver s, PetscInt *points, PetscReal *domain)
+{
+  PetscFunctionBeginUser;
+  *points = s->points, *domain = s->domain;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -416,6 +473,7 @@ PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *solver)
   PetscCall(VecDestroy(&s->x));
   PetscCall(VecDestroy(&s->r));
   PetscCall(PetscFree5(s->rho, s->D1, s->D2, s->v1, s->v2));
+  PetscCall(PetscFree(s->stability));
   PetscCall(PetscFree(s));
   *solver = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -423,7 +481,7 @@ PetscErrorCode FrgLpaSolverDestroy(FrgLpaSolver *solver)
 
 /* Eigenvalues of the (column-major) stability matrix J through KSPComputeEigenvaluesExplicitly (LAPACK
  * dgeev inside PETSc, so no direct LAPACK link is needed); theta = -eigenvalue, sorted by decreasing real
- * part. nu = 1/theta_1, omega = -theta_2. */
+ * part, a conjugate pair as (a + bi, a - bi) with b > 0. nu = 1/theta_1, omega = -theta_2. */
 PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *res)
 {
   Mat        A;
@@ -454,6 +512,11 @@ PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm comm, PetscInt n, const PetscRe
     for (PetscInt j = i; j > 0 && wr[order[j]] > wr[order[j - 1]]; j--) {
       PetscInt t = order[j];
       order[j] = order[j - 1], order[j - 1] = t;
+    }
+  for (PetscInt i = 0; i + 1 < n; i++) /* a conjugate pair: positive imaginary part first, so that pairs of two solves line up */
+    if (wi[order[i]] < 0 && wr[order[i + 1]] == wr[order[i]] && wi[order[i + 1]] == -wi[order[i]]) {
+      PetscInt t = order[i];
+      order[i] = order[i + 1], order[i + 1] = t, i++;
     }
   res->ntheta = PetscMin(n, FRG_FIXEDPOINT_MAX_THETA);
   for (PetscInt i = 0; i < res->ntheta; i++) res->theta[i] = wr[order[i]], res->theta_imag[i] = wi[order[i]];

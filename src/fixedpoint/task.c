@@ -1,8 +1,9 @@
 /* Task "fixedpoint": the Wilson-Fisher fixed point of the dimensionless O(N) flow (DESIGN.md 2.2) for
  * the deck's N, d, truncation and regulator, and its critical exponents nu = 1/theta_1 and
  * omega = -theta_2 from the eigenvalues theta_i of minus the stability matrix. Prints a table and
- * writes HDF5 /summary attributes (nu, omega, eta, kappa, lambda, theta_1..), /parameters and, for the
- * grid, /fixedpoint/rho and /fixedpoint/v (v = u'(rho-tilde) at the fixed point).
+ * writes HDF5 /summary attributes (nu, omega, eta, kappa, lambda, theta_1.., each with <name>_error from
+ * estimate.c unless -error_estimate false), /parameters and, for the grid, /fixedpoint/rho and
+ * /fixedpoint/v (v = u'(rho-tilde) at the fixed point).
  * Every rank computes the small dense problem; rank 0's result is broadcast, so the output does not
  * depend on the number of ranks. */
 #include "fixedpoint_impl.h"
@@ -19,6 +20,8 @@ typedef struct {
   PetscInt         taylor_order;
   PetscReal        flow_time, flow_perturbation, flow_irrelevant;
   PetscBool        flow_time_set, dimensionless_flow; /* dimensionless_flow: run by -task flow -flow_dimensionless */
+  PetscBool        error_estimate;
+  PetscReal        estimate_seconds;
   FrgLpaSolver     lpa;
   FrgOutput        output;
 } FrgFixedPointTask;
@@ -27,7 +30,7 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, PetscBool dimension
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(task, sizeof(*task)));
-  task->comm = comm, task->N = 1, task->d = 3, task->alpha = 1, task->taylor_order = 6, task->flow_perturbation = 1e-8;
+  task->comm = comm, task->N = 1, task->d = 3, task->alpha = 1, task->taylor_order = 6, task->flow_perturbation = 1e-8, task->error_estimate = PETSC_TRUE;
   /* -task flow -flow_dimensionless: approach along e_2 first, then leave along e_1 (flow.c) */
   task->dimensionless_flow = dimensionless_flow;
   if (dimensionless_flow) task->flow_perturbation = 1e-9, task->flow_irrelevant = 1e-4;
@@ -37,6 +40,7 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, PetscBool dimension
   PetscCall(PetscOptionsEnum("-truncation", "Truncation of the effective action", "", FrgTruncationNames, (PetscEnum)task->truncation, (PetscEnum *)&task->truncation, NULL));
   PetscCall(PetscOptionsInt("-taylor_order", "Order n of the Taylor truncation in (rho - kappa), 2..12", "", task->taylor_order, &task->taylor_order, NULL));
   PetscCall(PetscOptionsEnum("-regulator", "Regulator shape", "", FrgRegulatorTypeNames, (PetscEnum)task->regulator, (PetscEnum *)&task->regulator, NULL));
+  PetscCall(PetscOptionsBool("-error_estimate", "Estimate the error of every number from extra solves (grid: finer, and on a larger domain; Taylor: refined Newton step, halved difference steps)", "", task->error_estimate, &task->error_estimate, NULL));
   PetscCall(PetscOptionsReal("-regulator_alpha", "Amplitude alpha of the mass_exponential regulator R = alpha k^2 exp(-q^2/k^2)", "", task->alpha, &task->alpha, NULL));
   PetscCall(PetscOptionsReal("-fixedpoint_flow_time", "Then flow the dimensionless potential from v* + perturbation toward the IR for this RG time (0: no flow; -task flow -flow_dimensionless: 2 ln(irrelevant/perturbation)/(theta_1 + omega))", "", task->flow_time, &task->flow_time, &task->flow_time_set));
   PetscCall(PetscOptionsReal("-fixedpoint_flow_perturbation", "Start of the dimensionless flow: component along the relevant eigenvector (grid without -fixedpoint_flow_irrelevant: constant shift of u'(rho))", "", task->flow_perturbation, &task->flow_perturbation, NULL));
@@ -72,42 +76,104 @@ static PetscErrorCode FrgFixedPointTaskDestroy(FrgFixedPointTask *task)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Rank 0's numbers to every rank (the grid arrays stay rank-local; only rank 0's are written). */
+#define FRG_FIXEDPOINT_BUFFER (16 + 4 * FRG_FIXEDPOINT_MAX_THETA)
+
+/* The error estimates into (pack) or out of a broadcast buffer. */
+static void FrgFixedPointPackErrors(FrgFixedPointResult *res, PetscReal buffer[], PetscBool pack)
+{
+  PetscReal *fields[5] = {&res->error.nu, &res->error.omega, &res->error.eta, &res->error.kappa_hat, &res->error.lambda_hat};
+
+  for (PetscInt i = 0; i < 5; i++) {
+    if (pack) buffer[i] = *fields[i];
+    else *fields[i] = buffer[i];
+  }
+  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) {
+    if (pack) buffer[5 + i] = res->error.theta[i], buffer[5 + FRG_FIXEDPOINT_MAX_THETA + i] = res->error.theta_imag[i];
+    else res->error.theta[i] = buffer[5 + i], res->error.theta_imag[i] = buffer[5 + FRG_FIXEDPOINT_MAX_THETA + i];
+  }
+}
+
+/* Rank 0's numbers and error estimates to every rank (the grid arrays stay rank-local; only rank 0's are written). */
 static PetscErrorCode FrgFixedPointBroadcast(MPI_Comm comm, FrgFixedPointResult *res)
 {
-  PetscReal buffer[9 + 2 * FRG_FIXEDPOINT_MAX_THETA];
+  PetscReal buffer[FRG_FIXEDPOINT_BUFFER];
 
   PetscFunctionBeginUser;
   buffer[0] = res->nu, buffer[1] = res->omega, buffer[2] = res->eta, buffer[3] = res->kappa_hat, buffer[4] = res->lambda_hat;
   buffer[5] = res->residual, buffer[6] = (PetscReal)res->iterations, buffer[7] = (PetscReal)res->ntheta, buffer[8] = res->rho_max;
-  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) buffer[9 + i] = res->theta[i], buffer[9 + FRG_FIXEDPOINT_MAX_THETA + i] = res->theta_imag[i];
-  PetscCallMPI(MPI_Bcast(buffer, 9 + 2 * FRG_FIXEDPOINT_MAX_THETA, MPIU_REAL, 0, comm));
+  buffer[9] = (PetscReal)res->estimated, buffer[10] = (PetscReal)res->failures;
+  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) buffer[11 + i] = res->theta[i], buffer[11 + FRG_FIXEDPOINT_MAX_THETA + i] = res->theta_imag[i];
+  FrgFixedPointPackErrors(res, buffer + 11 + 2 * FRG_FIXEDPOINT_MAX_THETA, PETSC_TRUE);
+  PetscCallMPI(MPI_Bcast(buffer, FRG_FIXEDPOINT_BUFFER, MPIU_REAL, 0, comm));
   res->nu = buffer[0], res->omega = buffer[1], res->eta = buffer[2], res->kappa_hat = buffer[3], res->lambda_hat = buffer[4];
   res->residual = buffer[5], res->iterations = (PetscInt)buffer[6], res->ntheta = (PetscInt)buffer[7], res->rho_max = buffer[8];
-  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) res->theta[i] = buffer[9 + i], res->theta_imag[i] = buffer[9 + FRG_FIXEDPOINT_MAX_THETA + i];
+  res->estimated = (PetscBool)(buffer[9] != 0), res->failures = (PetscInt)buffer[10];
+  for (PetscInt i = 0; i < FRG_FIXEDPOINT_MAX_THETA; i++) res->theta[i] = buffer[11 + i], res->theta_imag[i] = buffer[11 + FRG_FIXEDPOINT_MAX_THETA + i];
+  FrgFixedPointPackErrors(res, buffer + 11 + 2 * FRG_FIXEDPOINT_MAX_THETA, PETSC_FALSE);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* An estimated relative error above 1e-2 (or an unknown one) marks a number as unconverged. */
+static PetscBool FrgFixedPointUnconverged(PetscReal value, PetscReal error)
+{
+  return (PetscBool)!(error <= 1e-2 * PetscAbsReal(value));
+}
+
+/* "value ± error" with the mark, or the value alone without an estimate. */
+static PetscErrorCode FrgFixedPointFormat(const FrgFixedPointResult *res, PetscReal value, PetscReal error, char text[], size_t size)
+{
+  PetscFunctionBeginUser;
+  if (res->estimated) PetscCall(PetscSNPrintf(text, size, "%.15g ± %.2g%s", (double)value, (double)error, FrgFixedPointUnconverged(value, error) ? " (unconverged)" : ""));
+  else PetscCall(PetscSNPrintf(text, size, "%.15g", (double)value));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* theta_i: real, or a + b i with the errors of both parts; marked by the error of the complex number. */
+static PetscErrorCode FrgFixedPointPrintTheta(MPI_Comm comm, const FrgFixedPointResult *res, PetscInt i)
+{
+  PetscReal re = res->theta[i], im = res->theta_imag[i], ere = res->error.theta[i], eim = res->error.theta_imag[i];
+  PetscBool paired = (PetscBool)(im != 0), unconverged = (PetscBool)(res->estimated && FrgFixedPointUnconverged(PetscSqrtReal(re * re + im * im), PetscSqrtReal(ere * ere + eim * eim)));
+  char      real[64] = "", imag[80] = "";
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(real, sizeof(real), "%+.15g", (double)re));
+  if (res->estimated) PetscCall(PetscSNPrintf(real + strlen(real), sizeof(real) - strlen(real), " ± %.2g", (double)ere));
+  if (paired) PetscCall(PetscSNPrintf(imag, sizeof(imag), " %c %.15g", im < 0 ? '-' : '+', (double)PetscAbsReal(im)));
+  if (paired && res->estimated) PetscCall(PetscSNPrintf(imag + strlen(imag), sizeof(imag) - strlen(imag), " ± %.2g", (double)eim));
+  PetscCall(PetscPrintf(comm, "    theta_%-2" PetscInt_FMT "  %s%s%s%s\n", i + 1, real, imag, paired ? " i" : "", unconverged ? " (unconverged)" : ""));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode FrgFixedPointPrint(FrgFixedPointTask *task, const FrgFixedPointResult *res, double wall)
 {
   PetscMPIInt size;
+  PetscReal   cd = FrgFixedPointCd(task->d);
+  char        text[5][96];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(task->comm, &size));
+  PetscCall(FrgFixedPointFormat(res, res->nu, res->error.nu, text[0], sizeof(text[0])));
+  PetscCall(FrgFixedPointFormat(res, res->omega, res->error.omega, text[1], sizeof(text[1])));
+  PetscCall(FrgFixedPointFormat(res, res->eta, res->error.eta, text[2], sizeof(text[2])));
+  PetscCall(FrgFixedPointFormat(res, res->kappa, res->error.kappa_hat * cd, text[3], sizeof(text[3])));
+  PetscCall(FrgFixedPointFormat(res, res->lambda, res->error.lambda_hat / cd, text[4], sizeof(text[4])));
   PetscCall(PetscPrintf(task->comm, "\nfrg fixed point: O(N) model, N = %g, d = %g, truncation %s", (double)task->N, (double)task->d, FrgTruncationNames[task->truncation]));
   if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(PetscPrintf(task->comm, " (order %" PetscInt_FMT ")", task->taylor_order));
   PetscCall(PetscPrintf(task->comm, ", regulator %s\n", FrgRegulatorTypeNames[task->regulator]));
-  PetscCall(PetscPrintf(task->comm, "  %-14s %.15g\n", "nu", (double)res->nu));
-  PetscCall(PetscPrintf(task->comm, "  %-14s %.15g\n", "omega", (double)res->omega));
-  PetscCall(PetscPrintf(task->comm, "  %-14s %.15g\n", "eta", (double)res->eta));
-  PetscCall(PetscPrintf(task->comm, "  %-14s %.15g   (rho-tilde; %.15g in rho-hat = rho-tilde/c_d)\n", "kappa", (double)res->kappa, (double)res->kappa_hat));
-  PetscCall(PetscPrintf(task->comm, "  %-14s %.15g   (u''(kappa); %.15g in hat units)\n", "lambda", (double)res->lambda, (double)res->lambda_hat));
+  PetscCall(PetscPrintf(task->comm, "  %-14s %s\n  %-14s %s\n  %-14s %s\n", "nu", text[0], "omega", text[1], "eta", text[2]));
+  PetscCall(PetscPrintf(task->comm, "  %-14s %s   (rho-tilde; %.15g in rho-hat = rho-tilde/c_d)\n", "kappa", text[3], (double)res->kappa_hat));
+  PetscCall(PetscPrintf(task->comm, "  %-14s %s   (u''(kappa); %.15g in hat units)\n", "lambda", text[4], (double)res->lambda_hat));
   PetscCall(PetscPrintf(task->comm, "  eigenvalues theta_i of -(stability matrix), theta_1 = 1/nu, theta_2 = -omega:\n"));
-  for (PetscInt i = 0; i < PetscMin(res->ntheta, 6); i++) PetscCall(PetscPrintf(task->comm, "    theta_%-2" PetscInt_FMT "  %+.15g%s%.3g i\n", i + 1, (double)res->theta[i], res->theta_imag[i] < 0 ? " - " : " + ", PetscAbsReal(res->theta_imag[i])));
+  for (PetscInt i = 0; i < FrgFixedPointReportedThetas(res); i++) PetscCall(FrgFixedPointPrintTheta(task->comm, res, i));
+  if (res->estimated && task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(PetscPrintf(task->comm, "  errors         numerical only (solve and stability matrix); the truncation at order %" PetscInt_FMT " is not included\n", task->taylor_order));
+  else if (res->estimated) PetscCall(PetscPrintf(task->comm, "  errors         from two finer solves (more points; a larger domain)\n"));
+  if (res->failures) PetscCall(PetscPrintf(task->comm, "  errors         inf: %" PetscInt_FMT " extra solve%s of the estimate did not converge (try fewer -fixedpoint_points)\n", res->failures, res->failures > 1 ? "s" : ""));
   if (task->truncation != FRG_TRUNCATION_TAYLOR)
     PetscCall(PetscPrintf(task->comm, "  grid           %" PetscInt_FMT " Chebyshev points on rho-hat in [0, %.6g]\n", res->points + 1, (double)res->rho_max));
   PetscCall(PetscPrintf(task->comm, "  Newton         %" PetscInt_FMT " iterations, residual %.3e (max norm)\n", res->iterations, (double)res->residual));
-  PetscCall(PetscPrintf(task->comm, "  wall time      %.3f s on %d rank%s\n", wall, size, size > 1 ? "s" : ""));
+  PetscCall(PetscPrintf(task->comm, "  wall time      %.3f s on %d rank%s", wall, size, size > 1 ? "s" : ""));
+  if (res->estimated) PetscCall(PetscPrintf(task->comm, " (error estimate %.3f s)", (double)task->estimate_seconds));
+  PetscCall(PetscPrintf(task->comm, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -152,31 +218,60 @@ static PetscErrorCode FrgFixedPointWriteCouplings(FrgFixedPointTask *task, const
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixedPointResult *res, const FrgDimensionlessFlow *flow, double wall)
+/* /summary theta_i (= the real part, as before), theta_i_real, theta_i_imag and, with an estimate, their _error. */
+static PetscErrorCode FrgFixedPointWriteThetas(FrgFixedPointTask *task, const FrgFixedPointResult *res)
 {
-  const char *names[] = {"nu", "omega", "eta", "kappa", "lambda", "kappa_hat", "lambda_hat", "residual", "iterations", "wall_seconds", "theta_1", "theta_2", "theta_3", "theta_4", "theta_5", "theta_6"};
-  const char *pnames[] = {"N", "d", "regulator_alpha", "taylor_order", "fixedpoint_points", "fixedpoint_rho_max_hat"};
-  PetscReal   values[16], pvalues[6];
-  PetscInt    count = 10;
+  const char *suffix[] = {"", "_real", "_imag", "_real_error", "_imag_error"};
+  char        names[5][32];
+  const char *pointers[5];
+  PetscReal   values[5];
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < FrgFixedPointReportedThetas(res); i++) {
+    values[0] = values[1] = res->theta[i], values[2] = res->theta_imag[i], values[3] = res->error.theta[i], values[4] = res->error.theta_imag[i];
+    for (PetscInt k = 0; k < 5; k++) {
+      PetscCall(PetscSNPrintf(names[k], sizeof(names[k]), "theta_%" PetscInt_FMT "%s", i + 1, suffix[k]));
+      pointers[k] = names[k];
+    }
+    PetscCall(FrgOutputWriteAttributes(task->output, "/summary", pointers, values, res->estimated ? 5 : 3));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* /summary: the numbers, their errors (with an estimate), the eigenvalues; /parameters. */
+static PetscErrorCode FrgFixedPointWriteSummary(FrgFixedPointTask *task, const FrgFixedPointResult *res, double wall)
+{
+  const char *names[] = {"nu", "omega", "eta", "kappa", "lambda", "kappa_hat", "lambda_hat", "residual", "iterations", "wall_seconds"};
+  const char *enames[] = {"nu_error", "omega_error", "eta_error", "kappa_error", "lambda_error", "kappa_hat_error", "lambda_hat_error", "error_estimate_seconds", "error_estimate_failures"};
+  const char *pnames[] = {"N", "d", "regulator_alpha", "taylor_order", "fixedpoint_points", "fixedpoint_rho_max_hat", "error_estimate"};
+  PetscReal   cd = FrgFixedPointCd(task->d), values[10], evalues[9], pvalues[7];
 
   PetscFunctionBeginUser;
   values[0] = res->nu, values[1] = res->omega, values[2] = res->eta, values[3] = res->kappa, values[4] = res->lambda;
   values[5] = res->kappa_hat, values[6] = res->lambda_hat, values[7] = res->residual, values[8] = (PetscReal)res->iterations, values[9] = wall;
-  for (PetscInt i = 0; i < PetscMin(res->ntheta, 6); i++) values[count++] = res->theta[i];
+  evalues[0] = res->error.nu, evalues[1] = res->error.omega, evalues[2] = res->error.eta, evalues[3] = res->error.kappa_hat * cd, evalues[4] = res->error.lambda_hat / cd;
+  evalues[5] = res->error.kappa_hat, evalues[6] = res->error.lambda_hat, evalues[7] = task->estimate_seconds, evalues[8] = (PetscReal)res->failures;
   pvalues[0] = task->N, pvalues[1] = task->d, pvalues[2] = task->alpha, pvalues[3] = (PetscReal)task->taylor_order;
-  pvalues[4] = (PetscReal)res->points, pvalues[5] = res->rho_max;
-  PetscCall(FrgOutputOpen(task->output));
-  PetscCall(FrgOutputWriteSummary(task->output, names, values, count));
-  PetscCall(FrgOutputWriteAttributes(task->output, "/parameters", pnames, pvalues, 6));
+  pvalues[4] = (PetscReal)res->points, pvalues[5] = res->rho_max, pvalues[6] = (PetscReal)res->estimated;
+  PetscCall(FrgOutputWriteSummary(task->output, names, values, 10));
+  if (res->estimated) PetscCall(FrgOutputWriteSummary(task->output, enames, evalues, 9));
+  PetscCall(FrgFixedPointWriteThetas(task, res));
+  PetscCall(FrgOutputWriteAttributes(task->output, "/parameters", pnames, pvalues, 7));
   PetscCall(FrgOutputWriteStringAttribute(task->output, "/parameters", "truncation", FrgTruncationNames[task->truncation]));
   PetscCall(FrgOutputWriteStringAttribute(task->output, "/parameters", "regulator", FrgRegulatorTypeNames[task->regulator]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixedPointResult *res, const FrgDimensionlessFlow *flow, double wall)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOutputOpen(task->output));
+  PetscCall(FrgFixedPointWriteSummary(task, res, wall));
   if (task->truncation != FRG_TRUNCATION_TAYLOR) {
     const char      *cnames[] = {"rho", "v"};
     const PetscReal *columns[2];
     PetscReal       *rho;
-    PetscMPIInt      rank;
     PetscInt         m = res->points + 1;
-    PetscCallMPI(MPI_Comm_rank(task->comm, &rank));
     PetscCall(PetscMalloc1(m, &rho));
     for (PetscInt i = 0; i < m; i++) rho[i] = res->rho[i] * FrgFixedPointCd(task->d);
     columns[0] = rho, columns[1] = res->v;
@@ -249,6 +344,12 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
   params.N = task->N, params.d = task->d, params.eta = 0, params.threshold = &threshold;
   if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(FrgTaylorSolve(task, &params, &res));
   else PetscCall(FrgLpaSolverSolve(task->lpa, &params, &res));
+  if (task->error_estimate) {
+    double estimate_start = MPI_Wtime();
+    if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(FrgTaylorEstimateErrors(task->comm, &params, &res));
+    else PetscCall(FrgLpaEstimateErrors(task->lpa, &params, &res));
+    task->estimate_seconds = MPI_Wtime() - estimate_start;
+  }
   if (task->flow_time != 0) PetscCall(FrgFixedPointTaskFlow(task, &params, &res, &flow));
   FrgThresholdFree(&threshold);
   PetscCall(FrgFixedPointBroadcast(task->comm, &res));

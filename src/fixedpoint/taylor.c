@@ -69,13 +69,14 @@ int FrgTaylorBeta(const FrgFixedPointParams *p, int order, const double y[], dou
   return 0;
 }
 
-/* Stability matrix J[i + j n] = d beta_i / d y_j (column major) */
-int FrgTaylorJacobian(const FrgFixedPointParams *p, int order, const double y[], double J[])
+/* Stability matrix J[i + j n] = d beta_i / d y_j (column major), Richardson-extrapolated central
+ * differences with steps scale * h and scale * h / 2, h = 1e-3 max(|y_j|, 1e-3). */
+int FrgTaylorJacobianScaled(const FrgFixedPointParams *p, int order, const double y[], double scale, double J[])
 {
   double yp[FRG_TAYLOR_MAX], bp[FRG_TAYLOR_MAX], bm[FRG_TAYLOR_MAX], d1[FRG_TAYLOR_MAX];
 
   for (int j = 0; j < order; j++) {
-    double h = 1e-3 * (fabs(y[j]) > 1e-3 ? fabs(y[j]) : 1e-3);
+    double h = scale * 1e-3 * (fabs(y[j]) > 1e-3 ? fabs(y[j]) : 1e-3);
     for (int pass = 0; pass < 2; pass++, h *= 0.5) {
       memcpy(yp, y, sizeof(double) * order);
       yp[j] = y[j] + h;
@@ -90,6 +91,11 @@ int FrgTaylorJacobian(const FrgFixedPointParams *p, int order, const double y[],
     }
   }
   return 0;
+}
+
+int FrgTaylorJacobian(const FrgFixedPointParams *p, int order, const double y[], double J[])
+{
+  return FrgTaylorJacobianScaled(p, order, y, 1, J);
 }
 
 /* Dense solve A x = b (column major, partial pivoting); returns 1 if singular */
@@ -147,6 +153,19 @@ static int FrgTaylorNewton(const FrgFixedPointParams *p, int order, double y[], 
     *residual = FrgMaxNorm(order, beta);
   }
   return *residual > 1e-13;
+}
+
+/* One full Newton step from y (its Jacobian with the default differences) into refined: the solve's
+ * error is the length of this step, since Newton converges quadratically. */
+int FrgTaylorRefine(const FrgFixedPointParams *p, int order, const double y[], double refined[])
+{
+  double beta[FRG_TAYLOR_MAX], J[FRG_TAYLOR_MAX * FRG_TAYLOR_MAX];
+
+  if (order < 1 || order >= FRG_TAYLOR_MAX || FrgTaylorBeta(p, order, y, beta) || FrgTaylorJacobian(p, order, y, J)) return 1;
+  for (int i = 0; i < order; i++) beta[i] = -beta[i];
+  if (FrgDenseSolve(order, J, beta)) return 1;
+  for (int i = 0; i < order; i++) refined[i] = y[i] + beta[i];
+  return 0;
 }
 
 int FrgTaylorFixedPoint(const FrgFixedPointParams *p, int order, double y[], double *residual, int *iterations)

@@ -90,7 +90,7 @@ test_fixedpoint_large_n() {
 test_fixedpoint_rank_invariance() {
   for n in 1 2 3; do frg_np $n -task fixedpoint -N 2 -output fp$n.h5 >/dev/null || return 1; done
   for n in 2 3; do
-    for a in nu omega kappa lambda theta_3; do
+    for a in nu omega kappa lambda theta_3 nu_error omega_error theta_4_real_error; do
       close_to "$a ranks=$n" "$(fp_summary fp$n.h5 $a)" "$(fp_summary fp1.h5 $a)" 1e-14 || return 1
     done
   done
@@ -232,4 +232,155 @@ PYEOF
   close_to "Taylor(12) approach rate vs omega(12)" "$(fp_summary dt.h5 flow_approach_rate)" "$(fp_summary dt.h5 omega)" 1e-2 || return 1
   close_to "Taylor(12) growth rate vs theta_1(12)" "$(fp_summary dt.h5 flow_growth_rate)" "$(fp_summary dt.h5 theta_1)" 1e-2 || return 1
   expect_error "-flow_dimensionless needs -fixedpoint_flow_time > 0" d2.h5 "$FRG" -options_file "$INPUTS/fixedpoint/ising_dimensionless_flow.yaml" -fixedpoint_flow_time 0 -output d2.h5 || return 1
+}
+
+# Error estimates (src/fixedpoint/estimate.c) against the exact answer: N = 1, d = 3, Litim, LPA, where
+# Bervillier, Juttner, Litim (2007) give nu and omega to 12 decimals (so they carry 1e-12 themselves).
+# Settings drawn by a seeded generator over coarse grids (12..32 points, domain 3..8): at each, the
+# true error must be at most 3 times the estimate, and the estimate at most 100 times the true error
+# where that is above round-off (1e-11). Most settings must be coarse enough to test something.
+test_fixedpoint_error_honesty() {
+  local settings
+  settings=$($PY -c "
+import numpy as np
+rng = np.random.default_rng(20260607)
+for k in range(14): print(int(rng.integers(12, 33)), round(float(rng.uniform(3, 8)), 3))")
+  local k=0
+  while read -r points domain; do
+    frg -task fixedpoint -fixedpoint_points "$points" -fixedpoint_domain "$domain" -output "h$k.h5" >/dev/null || fail "points $points, domain $domain: no fixed point"
+    k=$((k + 1))
+  done <<<"$settings"
+  $PY - "$k" <<'PYEOF' || fail "an error estimate is not honest"
+import h5py, sys
+reference = {"nu": 0.649561773880, "omega": 0.655745939193}
+bad, coarse = 0, 0
+print("points domain  name   true error  estimate   estimate/true")
+for k in range(int(sys.argv[1])):
+    f = h5py.File(f"h{k}.h5", "r")
+    a, p = f["summary"].attrs, f["parameters"].attrs
+    for name, ref in reference.items():
+        true, est = abs(a[name] - ref), a[name + "_error"]
+        ok = true <= 3 * est + 1e-12 and (est <= 100 * true or true < 1e-11)
+        coarse += true > 1e-10
+        bad += not ok
+        print(f"{int(p['fixedpoint_points']):6d} {p['fixedpoint_rho_max_hat'] / 1.3333333333333333:6.3f}  {name:5s}  {true:10.2e}  {est:10.2e}  {est / max(true, 1e-300):8.2f} {'' if ok else 'DISHONEST'}")
+print(f"{coarse} of {2 * int(sys.argv[1])} numbers with a true error above 1e-10")
+sys.exit(0 if bad == 0 and coarse >= int(sys.argv[1]) else 1)
+PYEOF
+  # converged: the deck's estimates are small (not inflated) and still cover the true error
+  frg -options_file "$INPUTS/fixedpoint/ising_lpa.yaml" -output deck.h5 >out.log || return 1
+  grep -E "^  (nu|omega) " out.log
+  $PY - <<'PYEOF' || fail "the converged deck's estimates are inflated or too small"
+import h5py, sys
+a = h5py.File("deck.h5", "r")["summary"].attrs
+ok = a["nu_error"] < 1e-12 and a["omega_error"] < 1e-10
+ok &= abs(a["nu"] - 0.649561773880) <= 3 * a["nu_error"] + 1e-12 and abs(a["omega"] - 0.655745939193) <= 3 * a["omega_error"] + 1e-12
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
+# Taylor truncation: numerical error only. Order 2 has nu = 1/2 exactly, which the estimate must cover
+# while staying at round-off; order 12 differs from the grid by its truncation (2.2e-6), which is
+# physics and must not appear in nu_error.
+test_fixedpoint_error_taylor() {
+  frg -options_file "$INPUTS/fixedpoint/ising_taylor.yaml" -taylor_order 2 -output t2.h5 >out.log || return 1
+  frg -options_file "$INPUTS/fixedpoint/ising_taylor.yaml" -output t12.h5 >out12.log || return 1
+  frg -task fixedpoint -output grid.h5 >/dev/null || return 1
+  grep -q "truncation at order 12 is not included" out12.log || fail "the table does not say what the Taylor estimate leaves out"
+  $PY - <<'PYEOF' || fail "Taylor error estimates"
+import h5py, sys
+t2, t12, g = (h5py.File(f, "r")["summary"].attrs for f in ("t2.h5", "t12.h5", "grid.h5"))
+true2, est2 = abs(t2["nu"] - 0.5), t2["nu_error"]
+trunc = abs(t12["nu"] - g["nu"])
+print(f"order 2: |nu - 1/2| = {true2:.2e}, nu_error {est2:.2e}; kappa_hat {t2['kappa_hat']:.16f} +- {t2['kappa_hat_error']:.1e}")
+print(f"order 12: nu_error {t12['nu_error']:.2e}, omega_error {t12['omega_error']:.2e}, truncation |nu(12) - nu(grid)| = {trunc:.2e}")
+ok = true2 <= 3 * est2 and est2 < 1e-11 and abs(t2["kappa_hat"] - 4 / 3) <= 3 * t2["kappa_hat_error"] + 4e-16
+ok &= 0 < t12["nu_error"] < 1e-3 * trunc and 0 < t12["omega_error"] < 1e-9 and all(t12[f"theta_{i}_real_error"] < 1e-6 for i in range(1, 7))
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
+# A complex pair: the Taylor truncation of order 6 (N = 1, d = 3, Litim) has theta_5,6 = a +- b i. Both
+# members are written, conjugate, with small errors, and printed with their imaginary parts; the
+# eigenvalues are checked against an independent NumPy computation of the same beta functions (Taylor
+# coefficients of the flow by a Cauchy integral, not by series arithmetic; 5-point differences).
+# On the grid, N = 4 at 64 points has a complex pair theta_5,6 where 80 points have a real theta_5 (a
+# collocation artefact): it cannot be matched, so its error is +inf and it is marked unconverged.
+test_fixedpoint_complex_pair() {
+  frg -options_file "$INPUTS/fixedpoint/ising_taylor.yaml" -taylor_order 6 -output t6.h5 >out.log || return 1
+  grep "theta_" out.log
+  grep -E "theta_5 .*± .* \+ 9\.8[0-9]* ± .* i$" out.log || fail "the table does not show theta_5 = a + b i with both errors"
+  grep -E "theta_6 .* - 9\.8[0-9]* ± .* i$" out.log || fail "the table does not show the conjugate theta_6"
+  $PY - <<'PYEOF' || fail "complex pair wrong"
+import h5py, sys, numpy as np
+a = h5py.File("t6.h5", "r")["summary"].attrs
+ours = np.array([a[f"theta_{i}_real"] + 1j * a[f"theta_{i}_imag"] for i in range(1, 7)])
+errors = np.array([abs(a[f"theta_{i}_real_error"] + 1j * a[f"theta_{i}_imag_error"]) for i in range(1, 7)])
+d, N, n, M, r = 3.0, 1.0, 6, 64, 1.0
+z = r * np.exp(2j * np.pi * np.arange(M) / M)
+def beta(y, n):
+    a_ = np.r_[0.0, y[1:], 0.0]; rho = y[0] + z
+    v = sum(a_[j] * z ** j for j in range(1, n)); v1 = sum(j * a_[j] * z ** (j - 1) for j in range(1, n))
+    v2 = sum(j * (j - 1) * a_[j] * z ** (j - 2) for j in range(2, n)); lp = lambda w: -1 / (1 + w) ** 2
+    F = -2 * v + (d - 2) * rho * v1 + (N - 1) * lp(v) * v1 + lp(v + 2 * rho * v1) * (3 * v1 + 2 * rho * v2)
+    Fi = (np.fft.fft(F) / M).real / r ** np.arange(M)
+    kdot = -Fi[0] / a_[1]
+    return np.r_[kdot, [Fi[i] + kdot * (i + 1) * a_[i + 1] for i in range(1, n)]]
+def jac(y, n, h):
+    return np.array([(-beta(y + 2 * h * e, n) + 8 * beta(y + h * e, n) - 8 * beta(y - h * e, n) + beta(y - 2 * h * e, n)) / (12 * h) for e in np.eye(n)]).T
+y = np.array([4 / 3, 3 / 16])  # order-2 fixed point (hat units), then order by order as the truncation grows
+for m in range(2, n + 1):
+    y = y if m == 2 else np.r_[y, 0.0]
+    for _ in range(60):
+        dy = np.linalg.solve(jac(y, m, 1e-4), -beta(y, m)); y = y + dy
+        if np.abs(dy).max() < 1e-14: break
+numpy = -np.linalg.eigvals(jac(y, n, 1e-4)); numpy = numpy[np.lexsort((-numpy.imag, -numpy.real))]
+rel = np.abs(ours - numpy) / np.abs(numpy)
+print("frg  ", " ".join(f"{x:.10g}" for x in ours)); print("numpy", " ".join(f"{x:.10g}" for x in numpy))
+print("relative difference", " ".join(f"{x:.1e}" for x in rel), "; relative errors", " ".join(f"{x:.1e}" for x in errors / np.abs(ours)))
+ok = a["theta_5_imag"] > 1 and a["theta_6_imag"] == -a["theta_5_imag"] and a["theta_6_real"] == a["theta_5_real"] and a["theta_5"] == a["theta_5_real"]
+ok &= np.all(rel < 1e-8) and np.all(errors < 1e-8 * np.abs(ours)) and a["theta_1_imag"] == 0 and a["theta_1_imag_error"] == 0
+sys.exit(0 if ok else 1)
+PYEOF
+  frg -task fixedpoint -N 4 -output n4.h5 >n4.log || return 1
+  frg -task fixedpoint -N 4 -fixedpoint_points 80 -error_estimate false -output n4_80.h5 >/dev/null || return 1
+  grep "theta_5" n4.log | grep -q "± inf .* i (unconverged)" || fail "the unmatched pair is not printed as unconverged"
+  $PY - <<'PYEOF' || fail "an unmatched complex pair must have error +inf, the matched eigenvalues a finite one"
+import h5py, sys, math
+a, b = (h5py.File(f, "r")["summary"].attrs for f in ("n4.h5", "n4_80.h5"))
+print("64 points: theta_5 =", a["theta_5_real"], "+", a["theta_5_imag"], "i; 80 points:", b["theta_5_real"], "+", b["theta_5_imag"], "i")
+ok = a["theta_5_imag"] != 0 and b["theta_5_imag"] == 0
+ok &= all(math.isinf(a[f"theta_{i}_{p}_error"]) for i in (5, 6) for p in ("real", "imag"))
+ok &= all(math.isfinite(a[f"theta_{i}_real_error"]) for i in (1, 2, 3)) and a["nu_error"] < 1e-10
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
+# -error_estimate false: no extra solves, no _error attribute, no ± in the table; the numbers are the same.
+test_fixedpoint_error_estimate_off() {
+  frg -task fixedpoint -error_estimate false -output off.h5 >off.log || return 1
+  frg -task fixedpoint -output on.h5 >/dev/null || return 1
+  ! grep -q "±" off.log || fail "± printed without an estimate"
+  $PY - <<'PYEOF' || fail "-error_estimate false"
+import h5py, sys
+off, on = (h5py.File(f, "r")["summary"].attrs for f in ("off.h5", "on.h5"))
+errors = [k for k in off.keys() if k.endswith("_error")]
+print("error attributes with the estimate off:", errors, "; with it:", len([k for k in on.keys() if k.endswith("_error")]))
+ok = not errors and "theta_6_real" in off and "theta_6_imag" in off and off["nu"] == on["nu"] and off["theta_6"] == on["theta_6"]
+sys.exit(0 if ok and "nu_error" in on and "theta_6_imag_error" in on else 1)
+PYEOF
+}
+
+# An extra solve that does not converge (d = 3.9 on 200 points and domain 24: the solve on 313 points
+# and domain 30 stalls at a residual of 2e-10) leaves the main result alone, and its errors are +inf.
+test_fixedpoint_error_failed_solve() {
+  frg -task fixedpoint -d 3.9 -fixedpoint_points 200 -fixedpoint_domain 24 -output f.h5 >out.log || return 1
+  grep -E "^  nu |did not converge" out.log
+  grep -q "1 extra solve of the estimate did not converge" out.log || fail "the failed extra solve is not reported"
+  $PY - <<'PYEOF' || fail "a failed extra solve must give error inf and leave the result"
+import h5py, sys, math
+a = h5py.File("f.h5", "r")["summary"].attrs
+print("nu", a["nu"], "+-", a["nu_error"], "; failures", a["error_estimate_failures"])
+sys.exit(0 if a["error_estimate_failures"] == 1 and math.isinf(a["nu_error"]) and abs(a["nu"] - 0.5088672638) < 1e-9 else 1)
+PYEOF
 }
