@@ -1,4 +1,5 @@
 """/usr/bin/python3 -m frgpy FILE.h5 [...]: print what each frg file holds (kind, attributes, datasets)."""
+import signal
 import sys
 
 from . import FrgFileError, open
@@ -9,6 +10,7 @@ def main(argv=None):
     if not paths or paths[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0 if paths else 2
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # frgpy FILE | head: end quietly
     status = 0
     for path in paths:
         try:
