@@ -1,6 +1,7 @@
 """Plots of frg result files: the figure that fits the file's kind, written as PNG.
 
     /usr/bin/python3 -m frgpy.plot FILE.h5 [-o OUT.png]           FILE.png unless -o says otherwise
+    /usr/bin/python3 -m frgpy.plot *.h5                           X.png for every X.h5
     /usr/bin/python3 -m frgpy.plot SCAN.h5 [-x N] [-y nu -y omega] [--by truncation]
     /usr/bin/python3 -m frgpy.plot SCAN.h5 --nu CRITICAL -x m2 -y m2_radial      fit m_R ~ |x - C|^nu
 
@@ -479,24 +480,33 @@ def save(path, out=None, dpi=110, **options):
     return out
 
 
+IMAGE_SUFFIXES = (".png", ".pdf", ".svg", ".jpg")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m frgpy.plot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", help="an frg result file (any kind)")
-    parser.add_argument("legacy_output", nargs="?", help=argparse.SUPPRESS)  # plot_diffusion.py FILE OUT.png
-    parser.add_argument("-o", "--output", help="PNG file (default: FILE with .png in place of its extension)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="frg result files (any kind); each gets FILE.png")
+    parser.add_argument("-o", "--output", help="the image file, with one FILE (default: FILE with .png for its extension)")
     parser.add_argument("-x", help="scan: column on the x axis (default: the first numeric scanned option)")
     parser.add_argument("-y", action="append", help="scan: column(s) on the y axis (default: the main results)")
     parser.add_argument("--by", help="scan: one marker set per value of this column (default: the other scanned option)")
     parser.add_argument("--nu", type=float, metavar="CRITICAL", help="scan: fit m_R = sqrt(y) ~ |x - CRITICAL|^nu and print nu")
     parser.add_argument("--curves", type=int, default=7, help="flow: number of scales drawn")
     args = parser.parse_args(argv)
-    try:
-        out = save(args.file, args.output or args.legacy_output, x=args.x, ys=args.y, by=args.by, nu=args.nu, curves=args.curves)
-    except (FrgFileError, OSError, KeyError, ValueError) as error:
-        print(f"frgpy.plot: {args.file}: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {out}")
-    return 0
+    files, output = args.files, args.output
+    if len(files) == 2 and files[1].lower().endswith(IMAGE_SUFFIXES) and not output:  # plot_diffusion.py FILE OUT.png
+        files, output = files[:1], files[1]
+    if output and len(files) > 1:
+        parser.error("-o names the image of one FILE; with several, each FILE gets FILE.png")
+    status = 0
+    for path in files:
+        try:
+            out = save(path, output, x=args.x, ys=args.y, by=args.by, nu=args.nu, curves=args.curves)
+            print(f"wrote {out}")
+        except (FrgFileError, OSError, KeyError, ValueError) as error:
+            print(f"frgpy.plot: {path}: {error}", file=sys.stderr)
+            status = 1
+    return status
 
 
 if __name__ == "__main__":
