@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Plot an frg -task sample result (-model field or -model on): samples against the exact density,
-the score at several noise levels, Gamma_R against the smoothed log-density (DESIGN.md 2.3).
+the score at several noise levels, Gamma_R against the smoothed log-density (doc/physics.md 2.3).
 
     /usr/bin/python3 tools/plot_diffusion.py RESULT.h5 [OUT.png | -o OUT.png]     default RESULT.png
 
