@@ -76,7 +76,7 @@ class Flow(Result):
             dims = ["t"] + grid_names[:a.ndim - 1] + [f"dim_{j}" for j in range(a.ndim - 1 - len(grid_names))]
             data[name] = (dims, a, {"units": self.unit(name)})
         for name, a in self.observables.items():
-            if name != "t" and len(a) == len(self.t):
+            if name not in ("t", "k") and len(a) == len(self.t):  # t and k are coordinates
                 data[name] = (["t"], a, {"units": self.unit(name)})
         coords = {"t": self.t, "k": ("t", self.k)}
         coords.update({name: a for name, a in self.grid.items() if a.ndim == 1})
@@ -150,7 +150,9 @@ class Scan(Result):
         if have("pandas"):
             import pandas as pd
 
-            return pd.DataFrame(self.columns)
+            columns = self.columns
+            first = [n for n in ["point"] + self.axes if n in columns]
+            return pd.DataFrame({n: columns[n] for n in first + [n for n in columns if n not in first]})
         return self.columns
 
     @property
