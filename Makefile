@@ -3,6 +3,7 @@
 #   make test       whole test suite                      make bench  benchmarks
 #   make deps       install missing Debian packages       V=1         show commands
 #   BUILD=dir       another build folder                  SANITIZE=1  address+undefined sanitizers
+#   make install    frg, tools, jobscripts, decks, frgpy under PREFIX (/usr/local; DESTDIR=...); compiles nothing
 # A cluster's own PETSc or SUNDIALS: PETSC_DIR/PETSC_ARCH, SUNDIALS_DIR.
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -10,7 +11,8 @@ SHELL := /bin/bash
 
 comma    := ,
 BUILD    ?= build
-NP       ?= $(shell nproc 2>/dev/null || echo 1)
+NP       ?= 1
+PREFIX   ?= /usr/local
 Q        := $(if $(V),,@)
 CC       := mpicc
 PYTHON   := /usr/bin/python3
@@ -40,11 +42,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps ensure-deps run test bench format clean help
+.PHONY: all deps ensure-deps run test bench format clean help install
 all: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 # Order-only prerequisite of every compile: installs Debian packages only when something is missing.
 ensure-deps:
@@ -79,6 +81,11 @@ run: all
 
 test: all
 	$(Q)BUILD=$(BUILD) tests/run.sh
+
+# Builds only when frg is missing, so that 'sudo make install' after 'make' compiles nothing as root.
+install:
+	$(Q)[ -x $(BIN) ] || $(MAKE) --no-print-directory $(BIN)
+	$(Q)tools/install.sh "$(PREFIX)" "$(BUILD)"
 
 bench: all
 	$(Q)BUILD=$(BUILD) bench/run.sh

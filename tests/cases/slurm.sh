@@ -46,7 +46,11 @@ slurm_end_to_end_body() {
   slurm_signal_when deck.h5.journal '^[0-9]' 3 "$job" || return 1
   slurm_requeued "$job" || return 1
   cat frg-scan-"$job".out | grep -v '^\[frg scan\] point'
-  grep -q "Exit code: *85" frg-scan-"$job".out || fail "the first run did not stop with exit code 85" || return 1
+  # mpirun says "Exit code: 85", srun "exit code 85", frg itself "(exit code 85)"
+  grep -qiE "exit code:? *85" frg-scan-"$job".out || fail "the first run did not stop with exit code 85" || return 1
+  if scontrol show config | grep -qE "^MpiDefault *= *pmix"; then
+    grep -q "^frg jobscript: srun " frg-scan-"$job".out || fail "two tasks under MpiDefault=pmix were not launched by srun" || return 1
+  fi
   grep -E "[1-9][0-9]* finished before" frg-scan-"$job".out || fail "the requeued run did not resume" || return 1
   "$FRG" -options_file deck.yaml $scan_args -output ref.h5 -scan_progress 0 >/dev/null || return 1
   scan_tables_equal ref.h5 deck.h5 || return 1
@@ -79,7 +83,51 @@ PYEOF
   for _ in $(seq 1 600); do [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break; sleep 0.2; done
   cat frg-scan-array-"$job"_*.out | grep -v '^\[frg scan\] point'
   "$FRG" -options_file deck.yaml -scan_vary "N=1,2,3; g=0.5,1,2" -output arrayref.h5 -scan_progress 0 >/dev/null || return 1
-  scan_tables_equal arrayref.h5 array.h5
+  scan_tables_equal arrayref.h5 array.h5 || return 1
+  slurm_checkout_body
+}
+
+# slurm_job_done JOB STATE: wait until JOB left the queue, then its final state must be STATE.
+slurm_job_done() {
+  slurm_wait_state "$1" GONE 120 || return 1
+  scontrol show job "$1" | grep -q "JobState=$2" || fail "job $1 did not end $2: $(scontrol show job "$1" | grep -o 'JobState=[A-Z]*')" || return 1
+}
+
+# 4. From a built checkout, as the README says: sbatch jobscripts/slurm/flow.sbatch inputs/default.yaml
+# with FRG unset and no frg on PATH (the jobscript finds build/bin/frg in the submission folder); frg on
+# PATH wins over that; two tasks launch through srun (or mpirun where the cluster has no PMIx) or
+# through FRG_LAUNCH=mpirun; a frg that is nowhere ends the job with a message that says what to do.
+slurm_checkout_body() {
+  local path="" entry jobs job_direct job_srun job_mpirun job_path job_missing
+  mkdir -p checkout/build/bin onpath && cp -R "$ROOT/jobscripts" "$ROOT/inputs" checkout/ && ln -s "$FRG" checkout/build/bin/frg
+  printf '#!/bin/sh\nexec %s "$@"\n' "$FRG" >onpath/frg && chmod +x onpath/frg
+  IFS=: read -r -a entries <<<"$PATH"
+  for entry in "${entries[@]}"; do [ -x "$entry/frg" ] || path=${path:+$path:}$entry; done
+  cd checkout || return 1
+  "$FRG" -options_file inputs/default.yaml -output direct.h5 -progress 0 >/dev/null || return 1
+  job_direct=$(env -u FRG PATH="$path" sbatch --parsable jobscripts/slurm/flow.sbatch inputs/default.yaml) || return 1
+  job_srun=$(env -u FRG PATH="$path" sbatch --parsable --ntasks=2 jobscripts/slurm/flow.sbatch inputs/default.yaml -output two.h5) || return 1
+  job_mpirun=$(env -u FRG PATH="$path" FRG_LAUNCH=mpirun sbatch --parsable --ntasks=2 jobscripts/slurm/flow.sbatch inputs/default.yaml -output mpirun.h5) || return 1
+  job_path=$(env -u FRG PATH="$PWD/../onpath:$path" sbatch --parsable jobscripts/slurm/flow.sbatch inputs/default.yaml -output onpath.h5) || return 1
+  job_missing=$(FRG=/nonexistent/frg sbatch --parsable jobscripts/slurm/flow.sbatch inputs/default.yaml -output missing.h5) || return 1
+  for job in $job_direct $job_srun $job_mpirun $job_path; do slurm_job_done "$job" COMPLETED || { cat frg-flow-"$job".out; return 1; }; done
+  slurm_job_done "$job_missing" FAILED || return 1
+  grep -h "^frg jobscript" frg-flow-*.out
+  grep -q "^frg jobscript: $PWD/build/bin/frg (1 task(s))" frg-flow-"$job_direct".out || fail "one task did not run build/bin/frg directly" || return 1
+  grep -qE "^frg jobscript: (srun|mpirun -n 2) $PWD/build/bin/frg \(2 task" frg-flow-"$job_srun".out || fail "two tasks: no srun or mpirun" || return 1
+  grep -q "^frg jobscript: mpirun -n 2 $PWD/build/bin/frg" frg-flow-"$job_mpirun".out || fail "FRG_LAUNCH=mpirun not used" || return 1
+  grep -q "^frg jobscript: $PWD/../onpath/frg " frg-flow-"$job_path".out || fail "frg on PATH did not win over build/bin/frg" || return 1
+  grep -q "no frg to run (tried FRG=/nonexistent/frg" frg-flow-"$job_missing".out || fail "no clear message for a missing frg" || return 1
+  [ ! -e missing.h5 ] || fail "a job without frg wrote output" || return 1
+  PYTHONPATH="$ROOT/python" $PY - <<'PYEOF' || fail "the jobs' flows differ from a direct run"
+import frgpy
+ref = frgpy.open("direct.h5")
+for name, ranks in (("default.h5", 1), ("onpath.h5", 1), ("two.h5", 2), ("mpirun.h5", 2)):
+    r = frgpy.open(name)
+    rel = abs(r.summary["phi0"] / ref.summary["phi0"] - 1)
+    print(f"{name}: {r.provenance['ranks']} rank(s), phi0 = {r.summary['phi0']!r}, relative difference {rel:.1e}")
+    assert r.kind == "flow" and r.provenance["ranks"] == ranks and rel <= (0 if ranks == 1 else 1e-9), name
+PYEOF
 }
 
 test_slurm_end_to_end() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a private single-node Slurm cluster for the test suite: munged, slurmctld and slurmd with
-# ProctrackType=proctrack/linuxproc and TaskPlugin=task/none, all state, sockets and logs in DIR.
+# ProctrackType=proctrack/linuxproc, TaskPlugin=task/none and MpiDefault=pmix (where installed), all
+# state, sockets and logs in DIR.
 #   tests/slurm/start.sh DIR      then: export SLURM_CONF=DIR/slurm.conf; sbatch ...; tests/slurm/stop.sh DIR
 # Needs root (slurmd runs jobs as their owner) and the Debian packages slurm-wlm and munge
 # (tests/slurm/install.sh). Exits nonzero with a clear message if the cluster does not come up.
@@ -15,6 +16,12 @@ done
 export PATH=$PATH:/usr/sbin
 [ "$(id -u)" -eq 0 ] || die "must run as root (slurmd)"
 host=$(hostname -s)
+# srun starts MPI ranks through Slurm's PMIx plugin where it is installed (Debian's slurm-wlm has it),
+# as on most clusters; the jobscripts then launch with srun (without it: mpirun)
+mpi=none
+for plugin_dir in /usr/lib/x86_64-linux-gnu/slurm-wlm /usr/lib64/slurm /usr/lib/slurm; do
+  [ -e "$plugin_dir/mpi_pmix.so" ] && mpi=pmix
+done
 # ports from the folder name, so two clusters on one machine do not collide
 port=$(( 20000 + $(cksum <<<"$dir" | cut -d' ' -f1) % 20000 ))
 
@@ -48,7 +55,7 @@ AccountingStorageType=accounting_storage/none
 SchedulerType=sched/builtin
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
-MpiDefault=none
+MpiDefault=$mpi
 ReturnToService=2
 JobRequeue=1
 MinJobAge=600

@@ -1,0 +1,150 @@
+# The user's path: frgpy (python/frgpy) reads every kind of file frg writes, the plot commands draw every
+# kind, make install gives a working tree of frg and tools, frgpy installs offline with Debian's pip,
+# and the jobscripts find frg outside a scheduler (tests/cases/slurm.sh runs them under Slurm).
+
+# user_files: in the current folder, one file of each kind, and the stdout of the runs that wrote them.
+#   f.h5 flow (inputs/default.yaml)            fp.h5 fixed point          df.h5 dimensionless flow
+#   s.h5 scan (N, g) with s.csv                t.h5 scan with a string axis (truncation) of fixed points
+#   d.h5 samples (-model field)                on3.h5 samples of O(3) [count, 3]
+#   c.h5.checkpoint.h5 checkpoint (a flow stopped by SIGUSR1: exit code 85 keeps the checkpoint)
+user_files() {
+  frg -options_file "$INPUTS/default.yaml" -output f.h5 >f.log || { cat f.log; fail "flow run failed"; }
+  frg -options_file "$INPUTS/fixedpoint/ising_lpa.yaml" -output fp.h5 >fp.log || { cat fp.log; fail "fixed point run failed"; }
+  frg -options_file "$INPUTS/fixedpoint/ising_dimensionless_flow.yaml" -output df.h5 >df.log || { cat df.log; fail "dimensionless flow failed"; }
+  frg -options_file "$INPUTS/scan/zero_d.yaml" -output s.h5 -scan_progress 0 >s.log || { cat s.log; fail "scan failed"; }
+  frg -task scan -scan_task fixedpoint -scan_vary "truncation=lpa,taylor,lpa_prime; N=1,2" -scan_results nu,omega,eta \
+    -output t.h5 -scan_progress 0 >t.log || { cat t.log; fail "truncation scan failed"; }
+  frg -options_file "$INPUTS/diffusion/double_well.yaml" -sample_count 4000 -score_compare_routes 0 -output d.h5 >d.log || { cat d.log; fail "samples failed"; }
+  frg -task sample -model on -d 0 -N 3 -Lambda 1e5 -t_ir 30 -grid_cells 100 -potential "phi^2/2 + phi^4/24" -sampler em \
+    -sample_steps 20 -sample_count 1001 -sample_floor_replicas 1 -output on3.h5 >on3.log || { cat on3.log; fail "O(3) samples failed"; }
+  "$FRG" -d 3 -N 1 -t_ir 10 -grid_cells 1000 -grid_phi_max 2 -output_every 0.1 -integrator arkode_erk \
+    -potential "-0.05*phi^2/2 + phi^4" -output c.h5 >c.log 2>&1 &
+  local pid=$! rc=0
+  for _ in $(seq 1 1000); do [ "$(grep -c '^\[frg\] t =' c.log)" -ge 4 ] && break; sleep 0.01; done
+  kill -USR1 $pid; wait $pid || rc=$?
+  [ $rc -eq 85 ] && [ -s c.h5.checkpoint.h5 ] || { cat c.log; fail "no checkpoint (exit code $rc)"; }
+}
+
+# printed NAME LOG AWK_FIELD PATTERN: the number frg printed on the line matching PATTERN.
+printed() { awk -v n="$2" "/$3/ {gsub(\",\", \"\", \$n); print \$n; exit}" "$1"; }
+
+test_user_frgpy_reads_every_kind() {
+  user_files
+  export PYTHONPATH="$ROOT/python"
+  local check="$TESTS/py/frgpy_check.py"
+  $PY "$check" flow f.h5 "$(printed f.log 4 condensate)" "$(printed f.log 6 'vertices at phi=0')" || fail "flow"
+  $PY "$check" fixedpoint fp.h5 "$(printed fp.log 2 '^  nu ')" "$(printed fp.log 2 '^  omega ')" || fail "fixed point"
+  $PY "$check" dimensionless df.h5 "$(printed df.log 3 'approach rate')" "$(printed df.log 3 'growth rate')" || fail "dimensionless flow"
+  $PY "$check" scan s.h5 s.csv || fail "scan"
+  $PY "$check" samples d.h5 "$(printed d.log 2 '^  W1 ')" 1 || fail "samples"
+  $PY "$check" samples on3.h5 "$(printed on3.log 2 '^  W1 ')" 3 || fail "O(3) samples"
+  $PY "$check" checkpoint c.h5.checkpoint.h5 0.1 || fail "checkpoint"
+  $PY "$check" future . || fail "files with the attributes and 2D grids being added"
+  $PY "$check" errors . || fail "files frg did not write"
+  # the command line: a listing for every kind, a clear message and exit code 1 for other files
+  for f in f fp df s t d on3 c.h5.checkpoint; do
+    $PY -m frgpy $f.h5 >$f.txt || fail "python3 -m frgpy $f.h5 failed"
+  done
+  grep -q "frg checkpoint file" c.h5.checkpoint.txt && grep -q "^  nu  *0.6495617738806" fp.txt || fail "listing lacks kind or values"
+  "$ROOT/tools/frg_read.py" f.h5 | grep -q "^  phi0  *0.68042582" || fail "tools/frg_read.py does not list the summary"
+  local rc=0
+  $PY -m frgpy not_hdf5.h5 2>err.txt || rc=$?
+  [ $rc -eq 1 ] && grep -q "not an HDF5 file, so not an frg result file" err.txt || fail "non-frg file: exit $rc, $(cat err.txt)"
+}
+
+# plot_all DIR COMMAND...: in DIR (links to the files of every kind, with FUTURE=1 also the files with
+# what is being added), COMMAND on all of them in one process (each process loads matplotlib, a second);
+# it must exit 0 and write X.png beside every X.h5, a real PNG.
+plot_all() {
+  local dir=$1 f files="f fp df s t d on3 c.h5.checkpoint${FUTURE:+ future_flow2d future_fixedpoint}"
+  shift
+  mkdir "$dir" && for f in $files; do ln -s "../$f.h5" "$dir/$f.h5"; done
+  # shellcheck disable=SC2046
+  (cd "$dir" && "$@" $(printf '%s.h5 ' $files)) >"$dir.log" 2>&1 || { cat "$dir.log"; echo "$* exited nonzero"; return 1; }
+  for f in $files; do
+    [ "$(head -c 8 "$dir/$f.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] || { cat "$dir.log"; echo "$* $f.h5 wrote no PNG $f.png"; return 1; }
+  done
+  echo "$*: all of $files plotted"
+}
+
+# Every plot command on every kind of file, two commands at a time: python3 -m frgpy.plot, tools/frg_plot.py,
+# and the earlier tools in the forms that tools/run-default.sh, tests/cases/scan.sh and the README use.
+test_user_plot_every_command_every_kind() {
+  user_files
+  export PYTHONPATH="$ROOT/python"
+  $PY "$TESTS/py/frgpy_check.py" future . >/dev/null || fail "no future files"
+  FUTURE=1 plot_all a $PY -m frgpy.plot & local a=$!
+  plot_all b "$ROOT/tools/plot_flow.py" || fail "tools/plot_flow.py"
+  wait $a || fail "python3 -m frgpy.plot"
+  plot_all c $PY "$ROOT/tools/frg_plot.py" & local c=$!
+  plot_all d "$ROOT/tools/plot_scan.py" || fail "tools/plot_scan.py"
+  wait $c || fail "tools/frg_plot.py"
+  plot_all e $PY "$ROOT/tools/plot_diffusion.py" || fail "tools/plot_diffusion.py"
+  [ ! -e diffusion.png ] && [ ! -e e/diffusion.png ] || fail "a fixed diffusion.png was written"
+  "$ROOT/tools/plot_flow.py" fp.h5 -o elsewhere.png && [ -s elsewhere.png ] || fail "plot_flow.py FILE -o PNG"
+  "$ROOT/tools/plot_scan.py" t.h5 -x N -y nu -y omega -o exps.png && [ -s exps.png ] || fail "plot_scan.py -x N -y nu -y omega"
+  "$ROOT/tools/plot_scan.py" t.h5 -x truncation -y nu -o strings.png && [ -s strings.png ] || fail "plot_scan.py with a string x axis"
+  "$ROOT/tools/plot_scan.py" s.h5 --nu 0 -x g -y gamma2 -o nu.png | grep -q "^nu = " && [ -s nu.png ] || fail "plot_scan.py --nu"
+  $PY "$ROOT/tools/plot_diffusion.py" d.h5 legacy.png && [ -s legacy.png ] || fail "plot_diffusion.py FILE OUT.png"
+}
+
+test_user_make_install() {
+  local prefix=$PWD/prefix
+  make -C "$ROOT" --no-print-directory BUILD="$BUILD" PREFIX="$prefix" install >install.log 2>&1 || { cat install.log; fail "make install failed"; }
+  cat install.log
+  [ "$(md5sum <"$prefix/bin/frg")" = "$(md5sum <"$FRG")" ] || fail "bin/frg is not the built frg"
+  for f in bin/frg-plot bin/frg-read share/frg/tools/plot_flow.py share/frg/tools/plot_scan.py share/frg/tools/plot_diffusion.py \
+    share/frg/jobscripts/slurm/flow.sbatch share/frg/jobscripts/pbs/flow.pbs share/frg/inputs/default.yaml; do
+    [ -e "$prefix/$f" ] || fail "$f not installed"
+  done
+  # the installed tree works on its own: frg runs a deck, its tools find the installed frgpy (not the source tree's)
+  cd "$prefix" || fail "no $prefix"
+  bin/frg -options_file share/frg/inputs/fixedpoint/ising_lpa.yaml -output "$OLDPWD/fp.h5" >/dev/null || fail "installed frg failed"
+  cd "$OLDPWD" || fail "cd back"
+  local site; site=$(ls -d "$prefix"/lib/python3.*/dist-packages)
+  bin=$prefix/bin
+  env -u PYTHONPATH "$bin/frg-read" fp.h5 | grep -q "^  nu  *0.6495617738806" || fail "installed frg-read"
+  env -u PYTHONPATH "$bin/frg-plot" fp.h5 && [ -s fp.png ] || fail "installed frg-plot"
+  env -u PYTHONPATH $PY "$prefix/share/frg/tools/plot_flow.py" fp.h5 -o tool.png && [ -s tool.png ] || fail "installed plot_flow.py"
+  env -u PYTHONPATH $PY -c 'import sys, frgpy; print(frgpy.__file__); sys.exit(0 if frgpy.__file__.startswith(sys.argv[1]) else 1)' "$site" 2>/dev/null &&
+    fail "frgpy was importable without PYTHONPATH before install: the test cannot tell where it came from"
+  PYTHONPATH="$site" $PY -c 'import sys, frgpy; sys.exit(0 if frgpy.__file__.startswith(sys.argv[1]) else 1)' "$site" || fail "installed frgpy not at $site"
+  # a second install over the first (an update) works, and installing compiles nothing
+  make -C "$ROOT" --no-print-directory BUILD="$BUILD" PREFIX="$prefix" install 2>&1 | grep -E "^ +(CC|LD) " && fail "make install compiled"
+  [ -x "$prefix/bin/frg" ] || fail "second install"
+}
+
+# pip installs frgpy offline with Debian's pip: into a folder (--target) and into a venv that sees
+# Debian's numpy and h5py; from a copy, so that the build leaves nothing in the source tree.
+test_user_pip_install_offline() {
+  cp -R "$ROOT/python" src
+  $PY -m pip install --quiet --no-build-isolation --no-deps --no-index --target target ./src 2>&1 | grep -v "Running pip as the 'root' user"
+  PYTHONPATH=target $PY -c 'import frgpy, sys; print(frgpy.__file__); sys.exit(0 if "/target/frgpy/" in frgpy.__file__ else 1)' || fail "pip --target"
+  $PY -m venv --system-site-packages venv || fail "venv"
+  venv/bin/pip install --quiet --no-build-isolation --no-deps --no-index ./src || fail "pip install in a venv"
+  frg -options_file "$INPUTS/fixedpoint/ising_lpa.yaml" -output fp.h5 >/dev/null || fail "frg"
+  venv/bin/python -c 'import frgpy; r = frgpy.open("fp.h5"); print(frgpy.__file__, r.nu); assert "/venv/" in frgpy.__file__ and abs(r.nu - 0.64956177388) < 1e-10' || fail "frgpy in the venv"
+  venv/bin/python -m frgpy.plot fp.h5 && [ -s fp.png ] || fail "frgpy.plot in the venv"
+}
+
+# The jobscripts outside a scheduler: frg from $FRG, else PATH, else ./build/bin/frg, else a clear error;
+# a PBS script run by hand (no PBS_NODEFILE: one rank) writes DECK-NAME.h5.
+test_user_jobscripts_find_frg() {
+  local path="" entry rc=0
+  IFS=: read -r -a entries <<<"$PATH"
+  for entry in "${entries[@]}"; do [ -x "$entry/frg" ] || path=${path:+$path:}$entry; done
+  cp "$INPUTS/default.yaml" deck.yaml
+  env -u FRG PATH="$path" SLURM_SUBMIT_DIR="$PWD" bash "$ROOT/jobscripts/slurm/flow.sbatch" deck.yaml >out.log 2>&1 || rc=$?
+  cat out.log
+  [ $rc -eq 1 ] && grep -q "no frg to run (tried frg on PATH, $PWD/build/bin/frg)" out.log || fail "missing frg: exit $rc"
+  [ ! -e deck.h5 ] || fail "output without frg"
+  mkdir -p build/bin && ln -s "$FRG" build/bin/frg
+  env -u FRG PATH="$path" SLURM_SUBMIT_DIR="$PWD" bash "$ROOT/jobscripts/slurm/flow.sbatch" deck.yaml >out.log 2>&1 || { cat out.log; fail "slurm/flow.sbatch with build/bin/frg"; }
+  grep -q "^frg jobscript: $PWD/build/bin/frg (1 task(s))" out.log && [ -s deck.h5 ] || { cat out.log; fail "build/bin/frg not run directly"; }
+  rm deck.h5
+  env -u FRG PATH="$path" PBS_O_WORKDIR="$PWD" DECK=deck.yaml bash "$ROOT/jobscripts/pbs/flow.pbs" >out.log 2>&1 || { cat out.log; fail "pbs/flow.pbs"; }
+  grep -q "^frg jobscript: $PWD/build/bin/frg (1 task(s))" out.log && [ -s deck.h5 ] || { cat out.log; fail "pbs/flow.pbs did not run build/bin/frg"; }
+  rm deck.h5
+  FRG="$FRG" FRG_LAUNCH="mpirun -n 2 --oversubscribe" SLURM_SUBMIT_DIR="$PWD" bash "$ROOT/jobscripts/slurm/flow.sbatch" deck.yaml >out.log 2>&1 || { cat out.log; fail "FRG_LAUNCH as a whole command"; }
+  grep -q "^frg jobscript: mpirun -n 2 --oversubscribe $FRG " out.log && [ "$(h5attr deck.h5 provenance ranks)" = 2.0 ] || { cat out.log; fail "FRG_LAUNCH command not used"; }
+}
