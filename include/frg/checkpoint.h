@@ -18,6 +18,7 @@ typedef struct {
   Vec                 error_sum;    /* the flow's summed local errors (the estimate's time part), NULL without */
   PetscInt            coarse_cells; /* 0 without an estimate */
   PetscInt            observables;  /* the model's count */
+  const char *const  *names;        /* and names (for the columns attribute of /history/observables) */
   const FrgSignature *signature;    /* the physics of the run */
 } FrgCheckpointState;
 

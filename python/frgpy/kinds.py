@@ -6,8 +6,8 @@ import numpy as np
 
 from .read import Result
 
-# The column order of frg's observables (FrgObservableNames in src/analysis/observables.c): the
-# checkpoint's /history/observables carries no column names of its own.
+# The column order of the observables of checkpoints of frg 0.1 (format 1), whose /history/observables
+# carried no column names; format 2 names them in its attribute columns.
 OBSERVABLE_NAMES = ["t", "k", "phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6"]
 
 

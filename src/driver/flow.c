@@ -80,6 +80,7 @@ static void FrgFlowCheckpointState(FrgFlow *flow, PetscReal t, FrgCheckpointStat
   if (estimate) (void)FrgIntegratorGetErrorUnits(flow->level.integrator, &st->error_sum);
   st->coarse_cells = flow->estimate.enabled && flow->estimate.coarse.grid ? flow->estimate.coarse.grid->cells : 0;
   st->observables  = flow->level.model->observable_count;
+  st->names        = flow->level.model->observable_names;
   st->signature    = &flow->signature;
 }
 

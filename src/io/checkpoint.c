@@ -10,6 +10,7 @@
  *   /checkpoint/physics        string attributes: the options that decide the physics (FrgSignature)
  *   /history/u                 u at the output times stored so far [records, cells]
  *   /history/observables       their t, k, observables and errors [records, 2 + 2 observables]
+ *                              (attribute columns: their names, comma-separated)
  * A restart continues from t with a fresh integrator start (the restarted trajectory agrees with an
  * uninterrupted one to the integrator tolerance) and writes the same output file.
  *
@@ -142,6 +143,23 @@ static int FrgCheckpointWriteHeader(hid_t group, const FrgCheckpointState *st, c
   return err;
 }
 
+/* The names of the columns of /history/observables as its attribute columns. */
+static int FrgCheckpointWriteColumns(hid_t group, const FrgCheckpointState *st)
+{
+  char   text[FRG_OBSERVABLE_MAX * 2 * FRG_NAME_LEN + 8] = "t,k";
+  size_t len = strlen(text);
+  hid_t  dset;
+  int    err;
+
+  for (int pass = 0; pass < 2; pass++)
+    for (PetscInt c = 0; c < st->observables && st->names; c++) len += (size_t)snprintf(text + len, sizeof(text) - len, ",%s%s", st->names[c], pass ? "_error" : "");
+  dset = H5Dopen2(group, "observables", H5P_DEFAULT);
+  if (dset < 0) return -1;
+  err = FrgCheckpointWriteString(dset, "columns", text);
+  H5Dclose(dset);
+  return err;
+}
+
 /* Rank 0: the whole checkpoint file from the gathered states. */
 static int FrgCheckpointWriteFile(const char path[], const FrgCheckpointState *st, const PetscReal *u, const PetscReal *u_coarse, const PetscReal *error_sum, const FrgHistory *h)
 {
@@ -173,6 +191,7 @@ static int FrgCheckpointWriteFile(const char path[], const FrgCheckpointState *s
   err |= group < 0 ? -1 : FrgCheckpointWriteArray(group, "u", 2, dims, h->rows);
   dims[1] = (hsize_t)columns;
   if (group >= 0) err |= FrgCheckpointWriteArray(group, "observables", 2, dims, obs);
+  if (group >= 0 && !err) err |= FrgCheckpointWriteColumns(group, st);
   if (group >= 0) H5Gclose(group);
   free(obs);
   if (H5Fclose(file) < 0) err = -1;

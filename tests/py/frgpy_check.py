@@ -140,7 +140,8 @@ def check_checkpoint(path, every):
         assert r.t == f["checkpoint"].attrs["t"] and np.array_equal(r.u, f["checkpoint/u"][:])
         records = int(f["checkpoint"].attrs["records"])
     history = r.history
-    assert list(history) == frgpy.kinds.OBSERVABLE_NAMES and r.history_u.shape == (records, len(r.u)), r.history_u.shape
+    assert list(history)[:2] == ["t", "k"] and "phi0" in history and "phi0_error" in history, list(history)
+    assert r.history_u.shape == (records, len(r.u)), r.history_u.shape
     assert np.allclose(history["t"], float(every) * np.arange(records), atol=1e-12) and 0 < r.t, history["t"]
     assert history["t"][-1] <= r.t and np.allclose(history["k"], np.exp(-history["t"]))
     print(f"checkpoint at t = {r.t}: {records} records, observables {list(history)}")
