@@ -3,6 +3,10 @@
 # returning nonzero (use `fail "why"`). Everything it prints goes to its log, shown on failure.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
+# quick SMALL FULL: SMALL under FRG_TEST_QUICK=1 (the sanitizer pass of CI, 4-10x slower: its
+# property sweeps draw fewer cases, the memory checks are the same), else FULL.
+quick() { if [ "${FRG_TEST_QUICK:-0}" = 1 ]; then echo "$1"; else echo "$2"; fi; }
+
 # every test runs on this one machine: shared-memory transports only (mpirun start-up 0.40 -> 0.20 s)
 export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader}
 PY=/usr/bin/python3

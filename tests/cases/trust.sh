@@ -10,7 +10,7 @@
 # most 3 estimates, the estimate at most 100 true errors above 10 rtol): a second flow on half the
 # cells alone missed the time-integration error in 4 of the 120 (true error 3e-7, estimate 2e-8).
 test_trust_sweep0d() {
-  $PY "$TESTS/py/sweep0d.py" --frg "$FRG" --exact "$BUILD/tests/tools/exact0d" --cases 120 --seed 20261202 --ranks 1,2 --error-estimates >sweep.log
+  $PY "$TESTS/py/sweep0d.py" --frg "$FRG" --exact "$BUILD/tests/tools/exact0d" --cases "$(quick 16 120)" --seed 20261202 --ranks 1,2 --error-estimates >sweep.log
   local rc=$?
   grep -v "^ok" sweep.log
   [ $rc -eq 0 ] || fail "a zero-dimensional flow missed its exact vertices (sweep.log above)"
@@ -99,7 +99,7 @@ assert a['flow/t'][-1] == 60 and np.array_equal(a['flow/u'][-1], b['flow/u'][-1]
 # 2 ranks; phi0 the mean, gamma2..4 from the cumulants), each error estimate honest. Before, -model
 # field reported Gamma2 = Gamma4 = Gamma6 = 0.
 test_trust_field_model_vertices() {
-  $PY "$TESTS/py/field0d.py" --frg "$FRG" --cases 24 --seed 1 --ranks 1,2 >field.log 2>&1
+  $PY "$TESTS/py/field0d.py" --frg "$FRG" --cases "$(quick 6 24)" --seed 1 --ranks 1,2 >field.log 2>&1
   local rc=$?
   grep -v "^ok" field.log
   [ $rc -eq 0 ] || fail "a -model field vertex or its estimate is off (field.log above)"
@@ -114,7 +114,7 @@ test_trust_restart_anywhere() {
   local np t deck="-options_file $INPUTS/default.yaml -progress 0"
   frg $deck -output ref.h5 >ref.log || fail "uninterrupted run failed"
   for np in 1 2; do
-    for t in 0.5 1.2 2.0 3.1 4.4 5.7 6.6 7.8; do
+    for t in $(quick "1.2 6.6" "0.5 1.2 2.0 3.1 4.4 5.7 6.6 7.8"); do
       rm -f s.h5*
       local rc=0
       frg_np $np $deck -output s.h5 -stop_at $t >stop.log 2>&1 || rc=$?
