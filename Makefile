@@ -79,8 +79,9 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 run: all
 	$(Q)tools/run-default.sh $(BUILD) $(NP)
 
+# T=PREFIX: only the tests whose name starts with PREFIX
 test: all
-	$(Q)BUILD=$(BUILD) tests/run.sh
+	$(Q)BUILD=$(BUILD) FRG_SANITIZE="$(SANITIZE)" FRG_OPT="$(OPT)" tests/run.sh $(T)
 
 # Builds only when frg is missing, so that 'sudo make install' after 'make' compiles nothing as root.
 install:

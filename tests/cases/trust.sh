@@ -222,3 +222,23 @@ test_trust_output_claimed_once() {
   frg -options_file "$INPUTS/default.yaml" -progress 0 -output o.h5 >third.log || fail "a stale lock file blocked the next run"
   [ ! -e o.h5.lock ] || fail "the lock file stayed"
 }
+
+# The tests fail when the physics is wrong (mutation check): in a scratch copy of the sources and of
+# the build, the weight of the Goldstone term of the O(N) flux, N - 1, is broken to N - 0.9; then the
+# zero-dimensional tests against exact quadrature must fail and "make test" must exit nonzero.
+test_trust_mutation_is_caught() {
+  local scratch rc=0
+  scratch=$(mktemp -d "$PWD/mutant.XXXX")
+  cp -a "$ROOT"/Makefile "$ROOT"/src "$ROOT"/include "$ROOT"/tests "$ROOT"/tools "$ROOT"/inputs "$ROOT"/bench "$scratch"/ || fail "cannot copy the sources"
+  cp -a "$BUILD" "$scratch/build" || fail "cannot copy the build"
+  grep -q "p->goldstone = model->N - 1.0;" "$scratch/src/physics/on.c" || fail "the Goldstone weight is no longer where this test breaks it"
+  sed -i 's/p->goldstone = model->N - 1.0;/p->goldstone = model->N - 0.9;/' "$scratch/src/physics/on.c"
+  # the flags of the build copied (make test passes them), so that only on.c is compiled again
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$scratch" BUILD=build SANITIZE="${FRG_SANITIZE:-}" OPT="${FRG_OPT:--O3 -march=x86-64-v2}" T=core_zero_d test >mutant.log 2>&1 || rc=$?
+  grep -q "CC  src/physics/on.c" mutant.log || fail "the mutant was not compiled"
+  tail -12 mutant.log
+  [ $rc -ne 0 ] || fail "make test passed with a broken Goldstone term"
+  grep -q "^FAIL  core_zero_d_double_well" mutant.log || fail "the 0D double-well test did not fail on the mutant"
+  grep -q "passed, [1-9][0-9]* failed" mutant.log || fail "no failure counted"
+  rm -rf "$scratch"
+}
