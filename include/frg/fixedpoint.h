@@ -11,37 +11,7 @@
 #ifndef FRG_FIXEDPOINT_H
 #define FRG_FIXEDPOINT_H
 
-#define FRG_THRESHOLD_MAX_DERIVATIVE 16
-
-typedef enum {
-  FRG_REGULATOR_LITIM,
-  FRG_REGULATOR_EXPONENTIAL,     /* p(y) = y / (e^y - 1) */
-  FRG_REGULATOR_MASS_EXPONENTIAL /* p(y) = alpha e^(-y) */
-} FrgRegulatorType;
-
-/* The threshold function l(w) and its derivatives in w, for one regulator and dimension. */
-typedef struct {
-  FrgRegulatorType type;
-  double           d, alpha;
-  double           pole;      /* l is analytic for w > -pole: pole = min_y (y + p(y)) */
-  int              tabulated; /* 0: analytic (Litim) */
-  int              panels, degree, derivatives, with_eta;
-  double           s_lo, s_hi; /* tables in s = ln(w + pole) */
-  double          *coefficients; /* [kind][derivative][panel][degree + 1], Chebyshev coefficients */
-} FrgThreshold;
-
-/* Threshold kinds: the regulator's own scale derivative, and the eta part (LPA'). */
-typedef enum { FRG_THRESHOLD_FLOW = 0, FRG_THRESHOLD_ETA = 1 } FrgThresholdKind;
-
-/* Tabulates l^(j), j = 0..derivatives (and the eta kind when with_eta); 0 on success */
-int    FrgThresholdInit(FrgThreshold *, FrgRegulatorType, double d, double alpha, int derivatives, int with_eta);
-void   FrgThresholdFree(FrgThreshold *);
-/* l_kind^(j)(w), j = 0..nder, into out[]; returns 0, or 1 when w is outside the tabulated range. */
-int    FrgThresholdEval(const FrgThreshold *, FrgThresholdKind, double w, int nder, double out[]);
-/* The same by direct adaptive quadrature (GSL), for tests and for building tables. */
-int    FrgThresholdQuadrature(const FrgThreshold *, FrgThresholdKind, double w, int derivative, double *value);
-/* The combination l(w) = l_flow(w) - (eta/2) l_eta(w) and its derivatives. */
-int    FrgThresholdEvalEta(const FrgThreshold *, double eta, double w, int nder, double out[]);
+#include <frg/threshold.h>
 
 /* Parameters of the dimensionless LPA fixed-point problem. */
 typedef struct {

@@ -5,6 +5,7 @@
  * SIGTERM/SIGUSR1 save it after the integrator's current step and stop with FRG_EXIT_CHECKPOINTED
  * (85), and -restart FILE (or -restart auto: the -checkpoint file if it exists) continues from it,
  * carrying the records stored before the checkpoint into the new output file. */
+#include <frg/signature.h>
 #include <frg/checkpoint.h>
 #include <frg/flow.h>
 #include <frg/integrator.h>
@@ -294,6 +295,13 @@ static PetscErrorCode FrgFlowWriteParameters(FrgFlow *flow)
   PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", "potential", level->model->potential));
   PetscCall(FrgIntegratorGetType(level->integrator, &type));
   PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", "integrator", type));
+  if (level->model->ops.signature) { /* the model's own physics options (e.g. -regulator), as strings */
+    FrgSignature sig = {0};
+
+    PetscCall(level->model->ops.signature(level->model, &sig));
+    for (PetscInt i = 0; i < sig.count; i++) PetscCall(FrgOutputWriteStringAttribute(flow->output, "/parameters", sig.name[i], sig.value[i]));
+    PetscCall(FrgSignatureDestroy(&sig));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

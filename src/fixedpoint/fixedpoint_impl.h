@@ -69,6 +69,5 @@ PETSC_INTERN PetscErrorCode FrgTaylorEstimateErrors(MPI_Comm, const FrgFixedPoin
 PETSC_INTERN PetscInt       FrgFixedPointReportedThetas(const FrgFixedPointResult *);
 
 PETSC_INTERN PetscErrorCode FrgFixedPointEigenvalues(MPI_Comm, PetscInt n, const PetscReal J[], FrgFixedPointResult *);
-PETSC_INTERN PetscReal      FrgFixedPointCd(PetscReal d);
 
 #endif

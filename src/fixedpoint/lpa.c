@@ -37,11 +37,6 @@ struct _n_FrgLpaSolver {
   Vec                 x, r;
 };
 
-PetscReal FrgFixedPointCd(PetscReal d)
-{
-  return 1.0 / (PetscPowReal(4 * PETSC_PI, 0.5 * d) * PetscExpReal(PetscLGamma(0.5 * d + 1)));
-}
-
 /* Collocation residual; returns 1 when the state leaves the threshold functions' domain. */
 static int FrgLpaResidual(FrgLpaSolver s, const PetscReal v[], PetscReal f[], PetscReal J[])
 {

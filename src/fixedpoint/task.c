@@ -9,7 +9,6 @@
 #include "fixedpoint_impl.h"
 
 static const char *const FrgTruncationNames[]    = {"lpa", "taylor", "lpa_prime", "FrgTruncation", "FRG_TRUNCATION_", NULL};
-static const char *const FrgRegulatorTypeNames[] = {"litim", "exponential", "mass_exponential", "FrgRegulatorType", "FRG_REGULATOR_", NULL};
 typedef enum { FRG_TRUNCATION_LPA, FRG_TRUNCATION_TAYLOR, FRG_TRUNCATION_LPA_PRIME } FrgTruncation;
 
 typedef struct {
@@ -26,22 +25,44 @@ typedef struct {
   FrgOutput        output;
 } FrgFixedPointTask;
 
+PETSC_INTERN PetscErrorCode FrgModelGetRegulator_ON(FrgModel, FrgRegulatorType *, PetscReal *);
+
+/* N, d and the regulator from the O(N) model's options (src/physics/on.c): one model definition and one
+ * set of defaults for flows and fixed points. The options of a flow's UV potential have no meaning at
+ * a fixed point and are refused rather than ignored. */
+static PetscErrorCode FrgFixedPointTaskModel(FrgFixedPointTask *task)
+{
+  FrgModel          model;
+  const char *const flow_only[] = {"-potential", "-Lambda", "-t_ir"};
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgModelCreate(task->comm, &model));
+  PetscCall(FrgModelSetFromOptions(model));
+  PetscCheck(!strcmp(model->type, "on"), task->comm, PETSC_ERR_USER_INPUT, "the fixed point is that of the O(N) model: -model must be on, got -model %s", model->type);
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(flow_only); i++) {
+    PetscBool set;
+    PetscCall(PetscOptionsHasName(NULL, NULL, flow_only[i], &set));
+    PetscCheck(!set, task->comm, PETSC_ERR_USER_INPUT, "%s sets up a flow from the UV and has no meaning at a fixed point: remove it (or run -task flow)", flow_only[i]);
+  }
+  PetscCall(FrgModelGetParameters(model, &task->N, &task->d, NULL, NULL));
+  PetscCall(FrgModelGetRegulator_ON(model, &task->regulator, &task->alpha));
+  PetscCall(FrgModelDestroy(&model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, PetscBool dimensionless_flow, FrgFixedPointTask *task)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(task, sizeof(*task)));
-  task->comm = comm, task->N = 1, task->d = 3, task->alpha = 1, task->taylor_order = 6, task->flow_perturbation = 1e-8, task->error_estimate = PETSC_TRUE;
+  task->comm = comm, task->taylor_order = 6, task->flow_perturbation = 1e-8, task->error_estimate = PETSC_TRUE;
+  PetscCall(FrgFixedPointTaskModel(task));
   /* -task flow -flow_dimensionless: approach along e_2 first, then leave along e_1 (flow.c) */
   task->dimensionless_flow = dimensionless_flow;
   if (dimensionless_flow) task->flow_perturbation = 1e-9, task->flow_irrelevant = 1e-4;
   PetscOptionsBegin(comm, NULL, "Fixed point and critical exponents", "FrgFixedPoint");
-  PetscCall(PetscOptionsReal("-N", "Number of field components N (real, >= 0)", "", task->N, &task->N, NULL));
-  PetscCall(PetscOptionsReal("-d", "Dimension d (real, 2 < d < 4 for the Wilson-Fisher fixed point)", "", task->d, &task->d, NULL));
   PetscCall(PetscOptionsEnum("-truncation", "Truncation of the effective action", "", FrgTruncationNames, (PetscEnum)task->truncation, (PetscEnum *)&task->truncation, NULL));
   PetscCall(PetscOptionsInt("-taylor_order", "Order n of the Taylor truncation in (rho - kappa), 2..12", "", task->taylor_order, &task->taylor_order, NULL));
-  PetscCall(PetscOptionsEnum("-regulator", "Regulator shape", "", FrgRegulatorTypeNames, (PetscEnum)task->regulator, (PetscEnum *)&task->regulator, NULL));
   PetscCall(PetscOptionsBool("-error_estimate", "Estimate the error of every number from extra solves (grid: finer, and on a larger domain; Taylor: refined Newton step, halved difference steps)", "", task->error_estimate, &task->error_estimate, NULL));
-  PetscCall(PetscOptionsReal("-regulator_alpha", "Amplitude alpha of the mass_exponential regulator R = alpha k^2 exp(-q^2/k^2)", "", task->alpha, &task->alpha, NULL));
   PetscCall(PetscOptionsReal("-fixedpoint_flow_time", "Then flow the dimensionless potential from v* + perturbation toward the IR for this RG time (0: no flow; -task flow -flow_dimensionless: 2 ln(irrelevant/perturbation)/(theta_1 + omega))", "", task->flow_time, &task->flow_time, &task->flow_time_set));
   PetscCall(PetscOptionsReal("-fixedpoint_flow_perturbation", "Start of the dimensionless flow: component along the relevant eigenvector (grid without -fixedpoint_flow_irrelevant: constant shift of u'(rho))", "", task->flow_perturbation, &task->flow_perturbation, NULL));
   PetscCall(PetscOptionsReal("-fixedpoint_flow_irrelevant", "Start of the dimensionless flow: component along the first irrelevant eigenvector (approach at rate omega before leaving at 1/nu)", "", task->flow_irrelevant, &task->flow_irrelevant, NULL));
@@ -61,7 +82,7 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, PetscBool dimension
   PetscCall(FrgLpaSolverCreate(comm, &task->lpa));
   PetscCall(FrgLpaSolverSetFromOptions(task->lpa));
   PetscCheck(task->truncation != FRG_TRUNCATION_LPA_PRIME || task->regulator == FRG_REGULATOR_LITIM, comm, PETSC_ERR_USER_INPUT,
-             "-truncation lpa_prime is implemented for -regulator litim only, got -regulator %s", FrgRegulatorTypeNames[task->regulator]);
+             "-truncation lpa_prime is implemented for -regulator litim only, got -regulator %s", FrgRegulatorTypes[task->regulator]);
   PetscCall(FrgLpaSolverSetAnomalous(task->lpa, (PetscBool)(task->truncation == FRG_TRUNCATION_LPA_PRIME)));
   PetscCall(FrgOutputCreate(comm, &task->output));
   PetscCall(FrgOutputSetFromOptions(task->output));
@@ -147,7 +168,7 @@ static PetscErrorCode FrgFixedPointPrintTheta(MPI_Comm comm, const FrgFixedPoint
 static PetscErrorCode FrgFixedPointPrint(FrgFixedPointTask *task, const FrgFixedPointResult *res, double wall)
 {
   PetscMPIInt size;
-  PetscReal   cd = FrgFixedPointCd(task->d);
+  PetscReal   cd = FrgAngularFactor(task->d);
   char        text[5][96];
 
   PetscFunctionBeginUser;
@@ -159,7 +180,7 @@ static PetscErrorCode FrgFixedPointPrint(FrgFixedPointTask *task, const FrgFixed
   PetscCall(FrgFixedPointFormat(res, res->lambda, res->error.lambda_hat / cd, text[4], sizeof(text[4])));
   PetscCall(PetscPrintf(task->comm, "\nfrg fixed point: O(N) model, N = %g, d = %g, truncation %s", (double)task->N, (double)task->d, FrgTruncationNames[task->truncation]));
   if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(PetscPrintf(task->comm, " (order %" PetscInt_FMT ")", task->taylor_order));
-  PetscCall(PetscPrintf(task->comm, ", regulator %s\n", FrgRegulatorTypeNames[task->regulator]));
+  PetscCall(PetscPrintf(task->comm, ", regulator %s\n", FrgRegulatorTypes[task->regulator]));
   PetscCall(PetscPrintf(task->comm, "  %-14s %s\n  %-14s %s\n  %-14s %s\n", "nu", text[0], "omega", text[1], "eta", text[2]));
   PetscCall(PetscPrintf(task->comm, "  %-14s %s   (rho-tilde; %.15g in rho-hat = rho-tilde/c_d)\n", "kappa", text[3], (double)res->kappa_hat));
   PetscCall(PetscPrintf(task->comm, "  %-14s %s   (u''(kappa); %.15g in hat units)\n", "lambda", text[4], (double)res->lambda_hat));
@@ -244,7 +265,7 @@ static PetscErrorCode FrgFixedPointWriteSummary(FrgFixedPointTask *task, const F
   const char *names[] = {"nu", "omega", "eta", "kappa", "lambda", "kappa_hat", "lambda_hat", "residual", "iterations", "wall_seconds"};
   const char *enames[] = {"nu_error", "omega_error", "eta_error", "kappa_error", "lambda_error", "kappa_hat_error", "lambda_hat_error", "error_estimate_seconds", "error_estimate_failures"};
   const char *pnames[] = {"N", "d", "regulator_alpha", "taylor_order", "fixedpoint_points", "fixedpoint_rho_max_hat", "error_estimate"};
-  PetscReal   cd = FrgFixedPointCd(task->d), values[10], evalues[9], pvalues[7];
+  PetscReal   cd = FrgAngularFactor(task->d), values[10], evalues[9], pvalues[7];
 
   PetscFunctionBeginUser;
   values[0] = res->nu, values[1] = res->omega, values[2] = res->eta, values[3] = res->kappa, values[4] = res->lambda;
@@ -258,7 +279,7 @@ static PetscErrorCode FrgFixedPointWriteSummary(FrgFixedPointTask *task, const F
   PetscCall(FrgFixedPointWriteThetas(task, res));
   PetscCall(FrgOutputWriteAttributes(task->output, "/parameters", pnames, pvalues, 7));
   PetscCall(FrgOutputWriteStringAttribute(task->output, "/parameters", "truncation", FrgTruncationNames[task->truncation]));
-  PetscCall(FrgOutputWriteStringAttribute(task->output, "/parameters", "regulator", FrgRegulatorTypeNames[task->regulator]));
+  PetscCall(FrgOutputWriteStringAttribute(task->output, "/parameters", "regulator", FrgRegulatorTypes[task->regulator]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -273,7 +294,7 @@ static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixed
     PetscReal       *rho;
     PetscInt         m = res->points + 1;
     PetscCall(PetscMalloc1(m, &rho));
-    for (PetscInt i = 0; i < m; i++) rho[i] = res->rho[i] * FrgFixedPointCd(task->d);
+    for (PetscInt i = 0; i < m; i++) rho[i] = res->rho[i] * FrgAngularFactor(task->d);
     columns[0] = rho, columns[1] = res->v;
     PetscCall(FrgOutputWriteScalars(task->output, "/fixedpoint", cnames, columns, 2, m));
     PetscCall(PetscFree(rho));
@@ -340,7 +361,7 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&res, sizeof(res)));
   PetscCheck(!FrgThresholdInit(&threshold, task->regulator, task->d, task->alpha, derivatives, task->truncation == FRG_TRUNCATION_LPA_PRIME), task->comm, PETSC_ERR_LIB, "tabulating the %s threshold functions failed",
-             FrgRegulatorTypeNames[task->regulator]);
+             FrgRegulatorTypes[task->regulator]);
   params.N = task->N, params.d = task->d, params.eta = 0, params.threshold = &threshold;
   if (task->truncation == FRG_TRUNCATION_TAYLOR) PetscCall(FrgTaylorSolve(task, &params, &res));
   else PetscCall(FrgLpaSolverSolve(task->lpa, &params, &res));
@@ -353,8 +374,8 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
   if (task->flow_time != 0) PetscCall(FrgFixedPointTaskFlow(task, &params, &res, &flow));
   FrgThresholdFree(&threshold);
   PetscCall(FrgFixedPointBroadcast(task->comm, &res));
-  res.kappa  = res.kappa_hat * FrgFixedPointCd(task->d);
-  res.lambda = res.lambda_hat / FrgFixedPointCd(task->d);
+  res.kappa  = res.kappa_hat * FrgAngularFactor(task->d);
+  res.lambda = res.lambda_hat / FrgAngularFactor(task->d);
   wall       = MPI_Wtime() - start;
   PetscCall(FrgFixedPointPrint(task, &res, wall));
   if (task->flow_time != 0) PetscCall(FrgFixedPointFlowReport(task, &res, &flow));

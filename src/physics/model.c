@@ -2,6 +2,7 @@
  * flow at RG time t, the scale k(t), the boundary rules of the field grid and the UV potential.
  * Common options live here; each type adds its own in ops.setfromoptions. */
 #include <frg/impl.h>
+#include <frg/threshold.h>
 
 PETSC_INTERN PetscErrorCode FrgPotentialParse(FrgModel);
 PETSC_INTERN PetscErrorCode FrgPotentialDestroy(FrgModel);
@@ -92,7 +93,7 @@ PetscErrorCode FrgModelSetUp(FrgModel model)
   PetscCheck(model->d >= 0 && model->d <= 4, model->comm, PETSC_ERR_USER_INPUT, "-d must lie in [0, 4], got %g", (double)model->d);
   PetscCheck(model->Lambda > 0 && PetscIsNormalReal(model->Lambda), model->comm, PETSC_ERR_USER_INPUT, "-Lambda must be a positive number, got %g", (double)model->Lambda);
   PetscCheck(model->t_ir > 0 && PetscIsNormalReal(model->t_ir), model->comm, PETSC_ERR_USER_INPUT, "-t_ir must be a positive number, got %g", (double)model->t_ir);
-  model->Ad = 1.0 / (PetscPowReal(4.0 * PETSC_PI, 0.5 * model->d) * tgamma(0.5 * model->d + 1.0));
+  model->Ad = FrgAngularFactor(model->d);
   PetscCall(FrgPotentialParse(model));
   if (model->ops.setup) PetscCall(model->ops.setup(model));
   model->setup = PETSC_TRUE;

@@ -18,7 +18,7 @@ test_fixedpoint_grid_and_domain_independence() {
   local nus="" oms=""
   for g in "40 6" "64 8" "96 12" "128 20"; do
     set -- $g
-    frg -task fixedpoint -fixedpoint_points "$1" -fixedpoint_domain "$2" -output "fp_$1.h5" >/dev/null || return 1
+    frg -task fixedpoint -N 1 -fixedpoint_points "$1" -fixedpoint_domain "$2" -output "fp_$1.h5" >/dev/null || return 1
     nus="$nus $(fp_summary "fp_$1.h5" nu)"; oms="$oms $(fp_summary "fp_$1.h5" omega)"
   done
   echo "nu:$nus"; echo "omega:$oms"
@@ -130,7 +130,7 @@ test_fixedpoint_threshold_unit() {
 # Taylor truncation: nu(2) = 1/2 exactly (Litim, d = 3, N = 1: kappa = 4/3, lambda = 3/16 in hat units),
 # nu(n) approaches the grid value, within 1e-5 at n = 12, and order 12 takes <= 0.1 s.
 test_fixedpoint_taylor_convergence() {
-  frg -task fixedpoint -output grid.h5 >/dev/null || return 1
+  frg -task fixedpoint -N 1 -output grid.h5 >/dev/null || return 1
   for n in 2 4 6 8 10 12; do
     frg -options_file "$INPUTS/fixedpoint/ising_taylor.yaml" -taylor_order $n -output t$n.h5 >/dev/null || return 1
   done
@@ -247,7 +247,7 @@ rng = np.random.default_rng(20260607)
 for k in range(14): print(int(rng.integers(12, 33)), round(float(rng.uniform(3, 8)), 3))")
   local k=0
   while read -r points domain; do
-    frg -task fixedpoint -fixedpoint_points "$points" -fixedpoint_domain "$domain" -output "h$k.h5" >/dev/null || fail "points $points, domain $domain: no fixed point"
+    frg -task fixedpoint -N 1 -fixedpoint_points "$points" -fixedpoint_domain "$domain" -output "h$k.h5" >/dev/null || fail "points $points, domain $domain: no fixed point"
     k=$((k + 1))
   done <<<"$settings"
   $PY - "$k" <<'PYEOF' || fail "an error estimate is not honest"
@@ -285,7 +285,7 @@ PYEOF
 test_fixedpoint_error_taylor() {
   frg -options_file "$INPUTS/fixedpoint/ising_taylor.yaml" -taylor_order 2 -output t2.h5 >out.log || return 1
   frg -options_file "$INPUTS/fixedpoint/ising_taylor.yaml" -output t12.h5 >out12.log || return 1
-  frg -task fixedpoint -output grid.h5 >/dev/null || return 1
+  frg -task fixedpoint -N 1 -output grid.h5 >/dev/null || return 1
   grep -q "truncation at order 12 is not included" out12.log || fail "the table does not say what the Taylor estimate leaves out"
   $PY - <<'PYEOF' || fail "Taylor error estimates"
 import h5py, sys
@@ -374,7 +374,7 @@ PYEOF
 # An extra solve that does not converge (d = 3.9 on 200 points and domain 24: the solve on 313 points
 # and domain 30 stalls at a residual of 2e-10) leaves the main result alone, and its errors are +inf.
 test_fixedpoint_error_failed_solve() {
-  frg -task fixedpoint -d 3.9 -fixedpoint_points 200 -fixedpoint_domain 24 -output f.h5 >out.log || return 1
+  frg -task fixedpoint -N 1 -d 3.9 -fixedpoint_points 200 -fixedpoint_domain 24 -output f.h5 >out.log || return 1
   grep -E "^  nu |did not converge" out.log
   grep -q "1 extra solve of the estimate did not converge" out.log || fail "the failed extra solve is not reported"
   $PY - <<'PYEOF' || fail "a failed extra solve must give error inf and leave the result"

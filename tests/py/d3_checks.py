@@ -102,6 +102,34 @@ def condensate(path):
     print(f"     rho0 - large-N = {rho0 - large_n:.3e}, relative to the Goldstone shift {(N - 1) * A3 * (Lam - k):.4f}: {(rho0 - large_n) / ((N - 1) * A3 * (Lam - k)):.2e}")
 
 
+def threshold_slope(regulator, alpha, d=3.0):
+    """|l'(0)| = (d/2) int y^(d/2-1) (p - y p')/(y + p)^2 dy, written here from the definition
+    (include/frg/threshold.h) for the regulator shapes p(y), independently of frg's tables."""
+    if regulator == "litim":
+        return 1.0
+    if regulator == "exponential":
+        def shape(y):  # p = y/(e^y - 1) and p - y p' = y^2 e^y/(e^y - 1)^2, in e^-y to avoid overflow
+            e = np.exp(-y)
+            return (y * e / -np.expm1(-y), y * y * e / np.expm1(-y) ** 2) if y > 1e-8 else (1.0 - y / 2, 1.0 - y * y / 12)
+    else:
+        def shape(y):
+            return alpha * np.exp(-y), alpha * (1 + y) * np.exp(-y)
+    f = lambda y: 0.5 * d * y ** (0.5 * d - 1) * shape(y)[1] / (y + shape(y)[0]) ** 2
+    return quad(f, 0, 1, epsabs=0, epsrel=1e-12)[0] + quad(f, 1, np.inf, epsabs=0, epsrel=1e-12)[0]
+
+
+def regulator(path):
+    phi, t, u, s, p = load(path)
+    N, Lam, k, phi0 = p["N"], p["Lambda"], s["k"], s["phi0"]
+    reg = p.get("regulator", "litim")
+    slope = threshold_slope(reg, float(p.get("regulator_alpha", 1.0)))
+    kappa = 60.0  # U_Lambda = 1/40 (rho - 60)^2 (inputs/tests/d3_regulators_large_n.yaml)
+    shift = (N - 1) * A3 * slope * (Lam - k)
+    rho0, large_n = phi0 ** 2 / 2, kappa - shift
+    print(f"     regulator {reg}: |l'(0)| = {slope:.10f}, rho0 = {rho0:.6f}, large-N {large_n:.6f}, difference {(rho0 - large_n) / shift:.2e} of the shift {shift:.4f}")
+    check(large_n - 0.01 * shift <= rho0 <= large_n + 1e-3 * shift, f"rho0 within [-1 %, +0.1 %] of the Goldstone shift of the large-N value (radial share ~ 3/(N-1))")
+
+
 if __name__ == "__main__":
-    {"symmetric": symmetric, "broken": broken, "shock": shock, "condensate": condensate}[sys.argv[1]](sys.argv[2])
+    {"symmetric": symmetric, "broken": broken, "shock": shock, "condensate": condensate, "regulator": regulator}[sys.argv[1]](sys.argv[2])
     sys.exit(1 if problems else 0)
