@@ -86,9 +86,11 @@ def add(workload, metric, values, unit, accuracy="", note=""):
 
 def frg_summary(text):
     s = {}
-    m = re.search(r"Gamma2 = ([-\d.e+]+), Gamma4 = ([-\d.e+]+)", text)
-    if m:
-        s["gamma2"], s["gamma4"] = float(m.group(1)), float(m.group(2))
+    # the summary's observables block: "gamma2 = VALUE ± ERROR" (the older "Gamma2 = a, Gamma4 = b" too)
+    for name in ("gamma2", "gamma4"):
+        m = re.search(r"^\s+(?:observables\s+)?" + name + r" = ([-\d.e+]+)", text, re.M) or re.search(name.capitalize() + r" = ([-\d.e+]+)", text)
+        if m:
+            s[name] = float(m.group(1))
     m = re.search(r"(\d+) steps, (\d+) RHS, (\d+) Jacobians, (\d+) LU factorizations, (\d+) Newton iterations, (\d+) Newton failures, (\d+) error-test failures", text)
     if m:
         s["steps"], s["rhs"], s["jac"], s["lu"], s["newton"], s["ncf"], s["etf"] = (int(g) for g in m.groups())
