@@ -1,0 +1,108 @@
+/* Lattice phi^4 theory in two dimensions (DESIGN.md 2.6): plain-C kernels, no PETSc.
+ *
+ * Action on an L x L periodic lattice, V = L^2 sites (the form of Wang, Aarts & Zhou, arXiv 2309.17082):
+ *     S = sum_x [ -2 kappa sum_mu phi_x phi_{x+mu} + (1 - 2 lambda) phi_x^2 + lambda phi_x^4 ]
+ * The hopping part is (1/2) phi K phi with K_xy = -2 kappa for nearest neighbours, K(q) = -4 kappa sum_mu cos q_mu,
+ * so the Hessian of S is K + diag(S''_site(phi_x)) with the site potential S_site(p) = (1 - 2 lambda) p^2 + lambda p^4.
+ * At lambda = 0 the action is Gaussian and normalizable iff 2 - 4 d |kappa| > 0; then M = V^-1 sum_x phi_x is
+ * normal with <M^2> = 1/(V (2 - 4 d kappa)).
+ *
+ * Hybrid Monte Carlo (Duane, Kennedy, Pendleton & Roweth, Phys. Lett. B 195 (1987) 216) with H = pi^2/2 + S.
+ * A molecular-dynamics step is the symmetric product
+ *     Kick(a_0 eps) Drift(b_0 eps) Kick(a_1 eps) ... Drift(b_{m-1} eps) Kick(a_m eps),
+ *     Kick(h): pi <- pi - h dS/dphi,   Drift(h): phi <- phi + h pi,
+ * leapfrog a = (1/2, 1/2), b = (1); Omelyan's second-order minimum-norm integrator a = (xi, 1 - 2 xi, xi),
+ * b = (1/2, 1/2), xi = 0.1931833275037836 (Omelyan, Mryglod & Folk, Comput. Phys. Commun. 151 (2003) 272).
+ * Both are reversible and symplectic; the energy error over a trajectory of fixed length is O(eps^2). The last
+ * kick of a step and the first kick of the next are merged.
+ */
+#ifndef FRG_LATTICE_H
+#define FRG_LATTICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FRG_LATTICE_DIMENSION 2
+
+typedef struct {
+  int    L;      /* sites per direction */
+  long   volume; /* L^2 */
+  double kappa, lambda;
+} FrgLattice;
+
+void   FrgLatticeInit(FrgLattice *, int L, double kappa, double lambda);
+double FrgLatticeAction(const FrgLattice *, const double *phi);
+/* dS/dphi at every site. */
+void   FrgLatticeForce(const FrgLattice *, const double *phi, double *force);
+/* y = (K + diag(S_site''(phi))) x: the Hessian of S applied to x. */
+void   FrgLatticeHessianApply(const FrgLattice *, const double *phi, const double *x, double *y);
+/* y = K x: the hopping matrix alone. */
+void   FrgLatticeHopping(const FrgLattice *, const double *x, double *y);
+double FrgLatticeMagnetization(const FrgLattice *, const double *phi);
+/* The exact Gaussian answer at lambda = 0 (M normal, <M^2> = 1/(V (2 - 4 d kappa))). */
+void   FrgLatticeGaussianExact(const FrgLattice *, double *abs_magnetization, double *susceptibility, double *binder);
+
+/* ---- molecular dynamics ------------------------------------------------------------------- */
+typedef enum { FRG_MD_LEAPFROG, FRG_MD_OMELYAN } FrgMDType;
+
+typedef struct {
+  int    drifts;  /* m */
+  double kick[3]; /* a_0 .. a_m */
+  double drift[2];
+} FrgMDScheme;
+
+void FrgMDSchemeGet(FrgMDType, FrgMDScheme *);
+/* Force evaluations of one trajectory of the given number of steps. */
+long FrgMDForceEvaluations(const FrgMDScheme *, int steps);
+
+/* Tangent vectors carried along a trajectory (for tests of symplecticity): columns pairs (dphi, dpi), each V
+ * doubles, stored [column][site]; the kick acts on them with the Hessian at the kick's phi. */
+typedef struct {
+  int     columns;
+  double *dphi, *dpi;
+} FrgMDTangent;
+
+/* steps steps of size eps from (phi, pi); work holds V doubles. tangent may be NULL. */
+void FrgMDIntegrate(const FrgLattice *, const FrgMDScheme *, int steps, double eps, double *phi, double *pi, double *work, FrgMDTangent *tangent);
+
+/* Random numbers of the lattice samplers: Philox (include/frg/diffusion.h) keyed by the seed with the counter
+ * (chain or sample index, step, stream). Streams 0 .. ceil(V/2) - 1 hold site pairs (2p, 2p + 1); these
+ * streams hold the rest. */
+#define FRG_LATTICE_STREAM_ACCEPT 0xFFFFFFFFu
+/* V standard normals for (seed, index, step): site x from stream x/2. */
+void FrgLatticeNormals(uint64_t seed, uint64_t index, uint32_t step, long volume, double *z);
+double FrgLatticeUniform(uint64_t seed, uint64_t index, uint32_t step, uint32_t stream);
+
+/* One HMC trajectory of chain `chain` at step `step` with fresh momenta: integrates, accepts or rejects with
+ * the Metropolis test, and returns the acceptance probability min(1, e^-dH); *accepted and *delta_h report the
+ * outcome. work holds 3 V doubles. */
+double FrgHMCTrajectory(const FrgLattice *, const FrgMDScheme *, int steps, double eps, uint64_t seed, uint64_t chain, uint32_t step, double *phi, double *work,
+                        int *accepted, double *delta_h);
+
+/* ---- statistics: the Gamma method ------------------------------------------------------------ */
+/* A derived quantity F(abar) of the means of the primary observables, with its gradient. */
+typedef double (*FrgGammaFunction)(const double *mean, void *ctx, double *gradient);
+
+typedef struct {
+  double value, error;          /* F(abar) and its statistical error */
+  double tau_int, tau_int_error; /* integrated autocorrelation time of the projected series */
+  int    window;                /* the summation window W chosen by the automatic criterion */
+  int    window_found;          /* 0 if the criterion never triggered below half the chain length */
+} FrgGammaResult;
+
+/* Wolff's Gamma method (Comput. Phys. Commun. 156 (2004) 143) with Madras & Sokal's automatic windowing
+ * (J. Stat. Phys. 50 (1988) 109). data[(r length + i) observables + a] holds measurement i of primary
+ * observable a in replica (chain) r; S is Wolff's factor (1.5). work holds replicas * length doubles.
+ * Returns 0, or 1 if fewer than 2 measurements. */
+int FrgGammaAnalysis(int observables, int replicas, long length, const double *data, FrgGammaFunction f, void *ctx, double S, double *work,
+                     FrgGammaResult *result);
+
+/* The primary observables of the lattice samplers per configuration: |M|, M^2, M^4. */
+#define FRG_LATTICE_PRIMARIES 3
+void   FrgLatticePrimaries(double magnetization, double out[FRG_LATTICE_PRIMARIES]);
+/* Derived quantities of the means of (|M|, M^2, M^4); ctx points to the volume (double). */
+double FrgLatticeAbsMagnetization(const double *mean, void *ctx, double *gradient);
+double FrgLatticeSusceptibility(const double *mean, void *ctx, double *gradient);
+double FrgLatticeBinder(const double *mean, void *ctx, double *gradient);
+
+#endif
