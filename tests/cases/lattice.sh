@@ -1,8 +1,9 @@
-# Lattice phi^4 in two dimensions (DESIGN.md 2.6): the HMC baseline (-task hmc).
+# Lattice phi^4 in two dimensions (DESIGN.md 2.6): the HMC baseline (-task hmc) and the FRG-driven sampler.
 #   unit          force and Hessian against differences of the action; leapfrog and Omelyan reversible and
 #                 symplectic to round-off (M^T J M = J, det M = 1 for the tangent map of the very operations the
 #                 sampler runs); energy violation dH(eps)/dH(eps/2) -> 4; the Gamma method on AR(1) series with
-#                 known tau_int (tests/unit/test_lattice.c)
+#                 known tau_int (tests/unit/test_lattice.c); the BZ threshold function of the lattice LPA flow
+#                 against the elliptic-integral closed form (tests/unit/test_lattice_threshold.c)
 #   gaussian      lambda = 0: M is normal with <M^2> = 1/(V (2 - 8 kappa)), so <|M|>, chi and the Binder
 #                 cumulant are closed-form: HMC within 3 standard errors for three (kappa, L) and both
 #                 integrators; Creutz's <exp(-dH)> = 1 within 3 errors
@@ -13,6 +14,9 @@
 LATTICE_CHECK="$TESTS/py/lattice_check.py"
 
 test_lattice_unit() { "$BUILD/tests/unit/test_lattice"; }
+# The BZ threshold function I(m^2) of the lattice LPA flow: table vs the elliptic-integral closed form (1e-12),
+# its large-m^2 limit 1/m^2 + 16 kappa^2/m^6, kappa = 0, and refusal at the pole (tests/unit/test_lattice_threshold.c)
+test_lattice_unit_threshold() { "$BUILD/tests/unit/test_lattice_threshold"; }
 
 # hmc_exact NAME ARGS...: one HMC run against the exact answer and the /samples consistency check.
 hmc_exact() {
