@@ -119,4 +119,78 @@ int  FrgLatticeThresholdEval(const FrgLatticeThreshold *, double kappa, double m
 /* The universal J(r) = a I(a r), a = 4 d |kappa|, and J'(r) by direct quadrature at r - 1 = rm1 (tests, tables). */
 int  FrgLatticeThresholdQuadrature(int d, double rm1, double *J, double *dJ);
 
+/* ---- sparse SPD solves: A = t (K + diag(D)) + 1 (src/lattice/band.c) -------------------------------- */
+typedef struct {
+  long    volume;
+  int     bandwidth; /* 2L in the folded order */
+  int    *order;     /* site -> position in the folded order */
+  double *factor;    /* [position][k]: the Cholesky factor's band, L(p, p - k) */
+} FrgLatticeBand;
+
+int  FrgLatticeBandInit(FrgLatticeBand *, const FrgLattice *);
+void FrgLatticeBandFree(FrgLatticeBand *);
+/* Factors t (K + diag(D)) + 1; *logdet (may be NULL) = log det. Returns 1 if the matrix is not positive definite. */
+int  FrgLatticeBandFactor(FrgLatticeBand *, const FrgLattice *, double t, const double *D, double *logdet);
+/* solution = A^-1 rhs with the last factorization (solution may be rhs); work holds V doubles. */
+void FrgLatticeBandSolve(const FrgLatticeBand *, const double *rhs, double *solution, double *work);
+
+/* ---- the score from U_s' and U_s'' on an (s, phi) table (src/lattice/prox.c) ---------------------------- */
+/* One level per noise variance s of the sampler: U_s'(phi_j) and U_s''(phi_j) on phi_j = phi0 + j h. Between nodes
+ * U_s' is the cubic Hermite interpolant of these values and slopes, and U_s'' is taken as its derivative, so that
+ * the Newton matrix and the sampler's Jacobians are the exact derivatives of the map actually computed; beyond the
+ * ends U_s' continues linearly. */
+typedef struct {
+  int     levels, points;
+  double  phi0, h;
+  double *s;                /* [levels] */
+  double *slope, *curvature; /* [levels][points] */
+} FrgLatticePotentialTable;
+
+void FrgLatticePotentialEval(const FrgLatticePotentialTable *, int level, double phi, double *slope, double *curvature);
+/* The bare potential U_s = S_site for every level (exact at lambda = 0, where Gamma_s = S). */
+void FrgLatticePotentialFillBare(FrgLatticePotentialTable *, const FrgLattice *);
+/* min over the nodes and midpoints of U_s'' + 1/s - 4 d |kappa| at one level: the proximal problem is strictly convex
+ * for every configuration if this is positive (K + diag(U'' + 1/s) >= (U''_min + 1/s - 4 d |kappa|) 1). */
+double FrgLatticePotentialMargin(const FrgLatticePotentialTable *, const FrgLattice *, int level);
+
+typedef struct {
+  long newton_iterations, factorizations, line_search_cuts, failures;
+  long corrector_accepted; /* HMC corrector trajectories accepted (FrgLatticeSamplerDraw) */
+} FrgLatticeProxStats;
+
+/* phi* = argmin_phi Gamma_s(phi) + |x - phi|^2/(2 s), Gamma_s = phi K phi/2 + sum_x U_s(phi_x), at table level l:
+ * Newton on s (K phi + U_s'(phi)) + phi - x = 0 with the band Cholesky of A = s (K + diag U_s'') + 1, from the start
+ * in phi; on return band holds the factorization of A at phi* and *logdet_A its log det. work holds 3 V doubles.
+ * Returns 0, or 1 if A lost positive definiteness or Newton did not converge in 50 iterations. */
+int FrgLatticeProx(const FrgLattice *, const FrgLatticePotentialTable *, int level, FrgLatticeBand *, const double *x, double *phi, double *logdet_A, double *work,
+                   FrgLatticeProxStats *);
+
+/* ---- the FRG-driven samplers (src/lattice/frg_sampler.c) --------------------------------------------------- */
+typedef enum { FRG_LATTICE_SAMPLER_ODE, FRG_LATTICE_SAMPLER_SDE } FrgLatticeSamplerType;
+
+typedef struct {
+  const FrgLattice               *lattice;
+  const FrgLatticePotentialTable *table; /* level k at the sampler's s_k, s_0 > s_1 > ... > s_{K-1} > 0 = s_K */
+  FrgLatticeSamplerType           type;
+  uint64_t                        seed;
+  int                             corrector_trajectories, corrector_md_steps; /* HMC with the true action */
+  double                          corrector_length;
+  FrgMDScheme                     corrector_scheme;
+} FrgLatticeSampler;
+
+/* Draws sample `index`: starts from N(0, s_0) at x (V doubles out) and runs the K steps of the reverse process to
+ * s = 0, then the corrector trajectories. *log_weight = ln(e^{-S(x_end)}/q) with q the exact density of the
+ * probability-flow sample (its Euler steps in sigma have symmetric Jacobians (1 - c) 1 + c A^-1, whose log
+ * determinants come from two band factorizations), or for the reverse SDE the exact ratio of the forward
+ * noising path to the sampler's path (no determinants). Correctors leave the weight as it was (they keep e^{-S}
+ * invariant: a properly weighted sample stays properly weighted). Returns 0, or 1 if a proximal solve failed
+ * (then *log_weight = -inf). band is scratch (FrgLatticeBandInit), work holds FrgLatticeSamplerWorkSize doubles.
+ * Random numbers: Philox keyed by the seed at counter (index, step): step 0 the start, 1..K the SDE noise,
+ * K + 1 + j the j-th corrector trajectory. */
+int    FrgLatticeSamplerDraw(const FrgLatticeSampler *, FrgLatticeBand *band, uint64_t index, double *x, double *log_weight, double *work, FrgLatticeProxStats *);
+size_t FrgLatticeSamplerWorkSize(const FrgLattice *);
+/* The reverse process alone from x (in: x_0, out: x_K): *log_ratio is -sum ln det of the ODE steps, or the SDE's path
+ * sum. For tests of the density. */
+int    FrgLatticeSamplerRun(const FrgLatticeSampler *, FrgLatticeBand *band, uint64_t index, double *x, double *log_ratio, double *work, FrgLatticeProxStats *);
+
 #endif

@@ -17,6 +17,9 @@ test_lattice_unit() { "$BUILD/tests/unit/test_lattice"; }
 # The BZ threshold function I(m^2) of the lattice LPA flow: table vs the elliptic-integral closed form (1e-12),
 # its large-m^2 limit 1/m^2 + 16 kappa^2/m^6, kappa = 0, and refusal at the pole (tests/unit/test_lattice_threshold.c)
 test_lattice_unit_threshold() { "$BUILD/tests/unit/test_lattice_threshold"; }
+# The sampler's pieces: band Cholesky (folded order) vs dense, the proximal map and its Jacobian A^-1, and the exact
+# density of the probability-flow sampler (ln|det| of the whole map by differences) (tests/unit/test_lattice_sampler.c)
+test_lattice_unit_sampler() { "$BUILD/tests/unit/test_lattice_sampler"; }
 
 # hmc_exact NAME ARGS...: one HMC run against the exact answer and the /samples consistency check.
 hmc_exact() {
