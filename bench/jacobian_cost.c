@@ -7,14 +7,14 @@
  *             still resolving, minmod takes all its branches). Includes the ghost scatter and fill.
  *   localize  the ghost scatter (DMGlobalToLocal) and boundary fill that FrgOperatorApply starts
  *             with (FrgOperatorLocalize; on one rank the Jacobian copies instead, see kt_jacobian.c).
- *   derivatives  FrgKTFluxJacobians alone (the vectorized flux derivatives) on the ghosted state:
- *             the rest of the Jacobian is the assembly of the rows and the localization.
- *   dG_vs_kt_h  the largest |dG - FrgKTFluxJacobian| over the interfaces, dG from
- *             FrgKTFluxJacobians: 0 when the loop reproduces the scalar kernel bit for bit.
- *   band_vs_kt_h  the largest |band - reference| over the interior rows, the reference built here
- *             from FrgKTFluxJacobian (kt.h) per interface and row i = (dG_{i+1/2} - dG_{i-1/2}) / h:
- *             0 when the band is that scheme's derivative bit for bit.
- *   vs_kt_h_entries_bits_differ  the entries of dG and of those rows whose bits differ from the
+ *   derivatives  the model's Jacobian loop alone (the vectorized flux derivatives of
+ *             include/frg/kt_loops.h) on the ghosted state: the rest of the Jacobian is the assembly
+ *             of the rows and the localization.
+ *   dG_vs_single  the largest |dG - dG of the same loop called for that one interface| (the vector
+ *             body against its scalar remainder): 0 when the loop is the same arithmetic in both.
+ *   band_vs_single  the largest |band - reference| over the interior rows, the reference built here
+ *             from those single-interface derivatives and row i = (dG_{i+1/2} - dG_{i-1/2}) / h.
+ *   vs_single_entries_bits_differ  the entries of dG and of those rows whose bits differ from the
  *             reference (the absolute differences do not see the sign of a zero).
  *   band_vs_assembled  the largest |band - FrgOperatorJacobian| over all rows (the boundary rows
  *             with the ghost folding too), relative to the largest entry: the assembled matrix adds
@@ -32,9 +32,8 @@
 
 /* libfrg-internal (static library: linkable here) */
 PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
-PETSC_INTERN PetscErrorCode FrgOperatorKernelParams(FrgOperator, PetscReal, FrgFluxKernelParams *);
 
-static const char help[] = "bench/jacobian_cost: cost per cell of the analytic Jacobian band and its difference from kt.h.\n";
+static const char help[] = "bench/jacobian_cost: cost per cell of the analytic Jacobian band, and its values against the loop at single interfaces.\n";
 
 
 
@@ -44,22 +43,29 @@ static int BenchCompare(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* FrgKTFluxJacobians on the ghosted state in s->op->local (as the Jacobian calls it). */
-static PetscErrorCode BenchDerivatives(BenchState *s)
+/* The model's Jacobian loop over the interfaces first..last on the ghosted state in s->op->local (as
+ * the Jacobian calls it), into dG[c] = out + c (xm + 1). */
+static PetscErrorCode BenchDerivativesRange(BenchState *s, PetscInt first, PetscInt last, double *out)
 {
-  FrgFluxKernelParams kp;
-  const PetscScalar  *u;
-  PetscInt            xs, xm;
-  const PetscInt      first = s->grid->left == FRG_BOUNDARY_ODD ? 1 : 0;
-  double             *dG[4];
+  FrgKernelParams    kp;
+  const PetscScalar *u;
+  PetscInt           xs, xm;
+  double            *dG[4];
 
   PetscFunctionBeginUser;
-  PetscCall(FrgOperatorKernelParams(s->op, s->t, &kp));
+  PetscCall(FrgModelGetKernelParams(s->model, s->t, &kp));
   PetscCall(DMDAGetCorners(s->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
-  for (int c = 0; c < 4; c++) dG[c] = s->op->dflux + c * (xm + 1);
+  for (int c = 0; c < 4; c++) dG[c] = out + c * (xm + 1);
   PetscCall(DMDAVecGetArrayRead(s->grid->da, s->op->local, &u));
-  PetscCall(FrgKTFluxJacobians(&kp, s->grid->phi_first, s->grid->spacing, u, xs, first, xm, dG));
+  s->model->kt->jacobians(&kp, &s->op->faces, u, xs, first, last, dG);
   PetscCall(DMDAVecRestoreArrayRead(s->grid->da, s->op->local, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode BenchDerivatives(BenchState *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(BenchDerivativesRange(s, s->grid->left == FRG_BOUNDARY_ODD ? 1 : 0, s->grid->cells, s->op->dflux));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -94,36 +100,30 @@ static PetscErrorCode BenchTime(BenchState *s, int what, PetscInt reps, double *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Largest |band - reference| over the interior rows 2..n-3, the reference from FrgKTFluxJacobian,
- * and largest |dG - FrgKTFluxJacobian| over the interfaces, dG from FrgKTFluxJacobians; *differ
- * counts the entries of either whose bits differ (a signed zero counts). */
-static PetscErrorCode BenchCheckKTh(BenchState *s, double *maxdiff, double *maxdiff_dG, long *differ)
+/* Largest |band - reference| over the interior rows 2..n-3, the reference from the Jacobian loop
+ * called for one interface at a time, and largest |dG - that| over the interfaces, dG from the loop
+ * over all of them; *differ counts the entries of either whose bits differ (a signed zero counts). */
+static PetscErrorCode BenchCheckSingle(BenchState *s, double *maxdiff, double *maxdiff_dG, long *differ)
 {
-  FrgFluxKernelParams kp;
-  const PetscScalar  *u;
-  const PetscInt      n = s->grid->cells;
-  const double        h = s->grid->spacing, x0 = s->grid->phi_first, inv_h = 1.0 / h;
-  double             *dG;
+  const PetscInt n = s->grid->cells;
+  const double   inv_h = s->op->faces.inv_h;
+  double        *single, *dG;
 
   PetscFunctionBeginUser;
   PetscCall(FrgOperatorJacobianBand(s->op, s->t, s->u, s->band));
-  PetscCall(FrgOperatorKernelParams(s->op, s->t, &kp));
-  PetscCall(PetscMalloc1(4 * (n + 1), &dG));
+  PetscCall(PetscMalloc2(4 * (n + 1), &single, 4 * (n + 1), &dG));
   PetscCall(FrgOperatorLocalize(s->op, s->u));
-  PetscCall(DMDAVecGetArrayRead(s->grid->da, s->op->local, &u));
-  for (PetscInt m = 1; m <= n; m++) { /* dG[4 m ..] at the interface m - 1/2 */
-    const PetscInt j = m - 1;
-    (void)FrgKTFluxJacobian(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &dG[4 * m]);
-  }
-  PetscCall(DMDAVecRestoreArrayRead(s->grid->da, s->op->local, &u));
+  for (PetscInt m = s->grid->left == FRG_BOUNDARY_ODD ? 1 : 0; m <= n; m++) PetscCall(BenchDerivativesRange(s, m, m, single));
   PetscCall(BenchDerivatives(s)); /* into op->dflux, four arrays of n + 1 */
   *maxdiff_dG = 0;
   *differ     = 0;
   for (PetscInt m = s->grid->left == FRG_BOUNDARY_ODD ? 1 : 0; m <= n; m++)
     for (int c = 0; c < 4; c++) {
-      *maxdiff_dG = PetscMax(*maxdiff_dG, PetscAbsReal(s->op->dflux[c * (n + 1) + m] - dG[4 * m + c]));
-      *differ += memcmp(&s->op->dflux[c * (n + 1) + m], &dG[4 * m + c], sizeof(double)) != 0;
+      *maxdiff_dG = PetscMax(*maxdiff_dG, PetscAbsReal(s->op->dflux[c * (n + 1) + m] - single[c * (n + 1) + m]));
+      *differ += memcmp(&s->op->dflux[c * (n + 1) + m], &single[c * (n + 1) + m], sizeof(double)) != 0;
     }
+  for (PetscInt m = 0; m <= n; m++) /* dG[4 m ..] at the interface m - 1/2, as rows */
+    for (int c = 0; c < 4; c++) dG[4 * m + c] = single[c * (n + 1) + m];
   *maxdiff = 0;
   for (PetscInt i = 2; i < n - 2; i++) {
     const double *l = &dG[4 * i], *r = &dG[4 * (i + 1)], *b = &s->band[5 * i];
@@ -136,7 +136,7 @@ static PetscErrorCode BenchCheckKTh(BenchState *s, double *maxdiff, double *maxd
       *differ += memcmp(&b[c], &ref[c], sizeof(double)) != 0;
     }
   }
-  PetscCall(PetscFree(dG));
+  PetscCall(PetscFree2(single, dG));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -171,7 +171,7 @@ static PetscErrorCode BenchRun(void)
   BenchState  s;
   PetscReal   t    = 5.0;
   PetscInt    reps = 21, cells;
-  double      jacobian = 0, localize = 0, derivatives = 0, kt_h = 0, kt_h_dG = 0, assembled = 0;
+  double      jacobian = 0, localize = 0, derivatives = 0, single = 0, single_dG = 0, assembled = 0;
   long        differ = 0;
   PetscMPIInt size;
 
@@ -190,7 +190,7 @@ static PetscErrorCode BenchRun(void)
   PetscCall(BenchTime(&s, 0, reps, &jacobian));
   PetscCall(BenchTime(&s, 1, reps, &localize));
   PetscCall(BenchTime(&s, 2, reps, &derivatives));
-  PetscCall(BenchCheckKTh(&s, &kt_h, &kt_h_dG, &differ));
+  PetscCall(BenchCheckSingle(&s, &single, &single_dG, &differ));
   PetscCall(BenchCheckAssembled(&s, &assembled));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "cells %" PetscInt_FMT "\n", cells));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "state_t %g\n", (double)t));
@@ -198,9 +198,9 @@ static PetscErrorCode BenchRun(void)
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "jacobian_ns_per_cell %.2f\n", jacobian * 1e9 / cells));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "localize_ns_per_cell %.2f\n", localize * 1e9 / cells));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "derivatives_ns_per_cell %.2f\n", derivatives * 1e9 / cells));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "dG_vs_kt_h_max_abs_diff %.3g\n", kt_h_dG));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "band_vs_kt_h_max_abs_diff %.3g\n", kt_h));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "vs_kt_h_entries_bits_differ %ld\n", differ));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "dG_vs_single_max_abs_diff %.3g\n", single_dG));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "band_vs_single_max_abs_diff %.3g\n", single));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "vs_single_entries_bits_differ %ld\n", differ));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "band_vs_assembled_max_rel_diff %.3g\n", assembled));
   PetscCall(BenchStateDestroy(&s));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -10,6 +10,7 @@
 
 #include <petscdmda.h>
 #include <petscsnes.h>
+#include <frg/kernel.h>
 
 #define FRG_VERSION "0.1.0"
 
@@ -48,21 +49,13 @@ PETSC_EXTERN PetscErrorCode FrgGridView(FrgGrid, PetscViewer);
 PETSC_EXTERN PetscErrorCode FrgGridDestroy(FrgGrid *);
 
 /* ---- physics/ ----------------------------------------------------------------------------- */
-/* The flux of the conservative flow d_t u = d_phi G at one time, G = c [ g u/(m2 phi + u) + w/(m2 + w) ]
- * with w = d_phi u (see src/physics/flux.h); the model fills these from the RG time. */
-typedef struct {
-  PetscReal c;         /* prefactor: A_d k^d for the Litim regulator, -(d_t r)/(2 r) in general */
-  PetscReal m2;        /* regulator mass squared r: k^2 for Litim */
-  PetscReal goldstone; /* weight of the Goldstone (advection) term: N - 1 */
-  PetscReal radial;    /* weight of the radial (diffusion) term: 1 */
-  PetscReal m2_rate;   /* -d ln m2/dt: 2 for m2 = k^2 = Lambda^2 e^{-2t} */
-} FrgFluxParams;
+/* The kernels of a model and their parameters at one RG time: include/frg/kernel.h. */
 
 PETSC_EXTERN PetscErrorCode FrgModelCreate(MPI_Comm, FrgModel *);
 PETSC_EXTERN PetscErrorCode FrgModelSetType(FrgModel, const char type[]);
 PETSC_EXTERN PetscErrorCode FrgModelSetFromOptions(FrgModel);
 PETSC_EXTERN PetscErrorCode FrgModelSetUp(FrgModel);
-PETSC_EXTERN PetscErrorCode FrgModelGetFluxParams(FrgModel, PetscReal t, FrgFluxParams *);
+PETSC_EXTERN PetscErrorCode FrgModelGetKernelParams(FrgModel, PetscReal t, FrgKernelParams *); /* not collective */
 PETSC_EXTERN PetscErrorCode FrgModelGetScale(FrgModel, PetscReal t, PetscReal *k);
 PETSC_EXTERN PetscErrorCode FrgModelGetBoundaries(FrgModel, FrgBoundary *left, FrgBoundary *right);
 PETSC_EXTERN PetscErrorCode FrgModelGetParameters(FrgModel, PetscReal *N, PetscReal *d, PetscReal *Lambda, PetscReal *t_ir);

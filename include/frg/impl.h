@@ -3,7 +3,7 @@
 #define FRG_IMPL_H
 
 #include <frg.h>
-#include <frg/flux.h>
+#include <frg/kernel.h>
 
 #define FRG_NAME_LEN 256
 /* The largest step of every integrator in RG time (-integrator_max_dt for the flows). A flow changes
@@ -45,11 +45,16 @@ struct _p_FrgGrid {
   PetscBool   setup;
 };
 
-typedef struct _FrgModelOps *FrgModelOps;
+typedef struct _n_FrgSignature FrgSignature; /* include/frg/signature.h */
+typedef struct _FrgModelOps   *FrgModelOps;
 struct _FrgModelOps {
   PetscErrorCode (*setfromoptions)(FrgModel);
-  PetscErrorCode (*fluxparams)(FrgModel, PetscReal t, FrgFluxParams *);
+  PetscErrorCode (*setup)(FrgModel);                                   /* after the common checks */
+  PetscErrorCode (*kernelparams)(FrgModel, PetscReal t, FrgKernelParams *); /* not collective */
   PetscErrorCode (*scale)(FrgModel, PetscReal t, PetscReal *k);
+  PetscErrorCode (*duplicate)(FrgModel, FrgModel copy); /* the type's own data, into a copy of the same type */
+  PetscErrorCode (*signature)(FrgModel, FrgSignature *); /* the type's own physics options */
+  PetscErrorCode (*view)(FrgModel, PetscViewer);
   PetscErrorCode (*destroy)(FrgModel);
 };
 
@@ -59,6 +64,7 @@ struct _p_FrgModel {
   struct _FrgModelOps ops;
   PetscReal          N, d, Lambda, t_ir;
   PetscReal          Ad;       /* angular factor 1/((4 pi)^{d/2} Gamma(d/2+1)), set up once */
+  const FrgKTKernels *kt;      /* the scheme's loops instantiated from the model's kernels (kt_loops.h) */
   FrgBoundary        left, right;
   char               potential[FRG_EXPR_LEN];
   void              *parser;   /* muparser handle */
@@ -80,6 +86,8 @@ struct _p_FrgOperator {
   PetscReal *flux;     /* interface fluxes, allocated once: cells + 1 on this rank */
   PetscReal *dflux;    /* d flux / d u_{j-1..j+2} per interface, 4 per interface */
   PetscReal *phi_face; /* interface positions of the fluxes, cells + 1 on this rank */
+  PetscReal *inv_phi_face; /* their inverses (0 at phi = 0, never read there) */
+  FrgKTFaces faces;
   PetscInt  rhs_evals, jac_evals;
   int       local_pole;     /* pole status of the last RHS on this rank (kt.c: crossed, near) */
   FrgVariable variable;     /* the integrator's state variable (variable.c) */

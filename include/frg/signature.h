@@ -5,11 +5,11 @@
 #include <frg/impl.h>
 
 #define FRG_SIGNATURE_MAX 32
-typedef struct {
+struct _n_FrgSignature {
   PetscInt count;
   char    *name[FRG_SIGNATURE_MAX];
   char    *value[FRG_SIGNATURE_MAX];
-} FrgSignature;
+};
 
 PETSC_INTERN PetscErrorCode FrgSignatureAdd(FrgSignature *, const char name[], const char format[], ...) PETSC_ATTRIBUTE_FORMAT(3, 4);
 PETSC_INTERN PetscErrorCode FrgSignatureDestroy(FrgSignature *);

@@ -1,15 +1,13 @@
 /* Analytic Jacobian df/du of the Kurganov-Tadmor right-hand side (include/frg/kt.h), a band of width
  * 2 on the DMDA matrix. Row i is (dG_{i+1/2} - dG_{i-1/2})/h over the columns i-2..i+2; columns
  * that fall on physical ghost cells are folded back onto the cells the ghost rule reads
- * (FrgGridFillGhosts), which stay inside the band. Checked against finite differences in
- * tests/unit/test_kt.c. Two forms: FrgOperatorJacobian assembles a PETSc matrix (the SNES route) from
- * FrgKTFluxJacobian per interface; FrgOperatorJacobianBand, called every other step of the
- * modified-Newton route, writes the dense band from the vectorized FrgKTFluxJacobians
- * (kt_jacobian_simd.c), with bitwise the same values (test_kt compares them bit for bit). */
+ * (FrgGridFillGhosts), which stay inside the band. The flux derivatives dG come from the model's
+ * Jacobian loop (include/frg/kt_loops.h) into op->dflux as four arrays of xm + 1 (c = 0..3: the
+ * derivative by u_{j-1+c}). Checked against finite differences in tests/unit/test_kt.c. Two forms:
+ * FrgOperatorJacobian assembles a PETSc matrix (the SNES route); FrgOperatorJacobianBand, called every
+ * other step of the modified-Newton route, writes the dense band. */
 #include <frg/impl.h>
-#include <frg/kt.h>
 
-PETSC_INTERN PetscErrorCode FrgOperatorKernelParams(FrgOperator, PetscReal, FrgFluxKernelParams *);
 PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
 
 PetscErrorCode FrgOperatorCreateJacobian(FrgOperator op, Mat *J)
@@ -85,7 +83,7 @@ static PetscErrorCode FrgJacobianInsert(FrgOperator op, Mat J, PetscInt xs, Pets
       PetscScalar   *row = a + ia[i];
       const PetscInt lo  = PetscMax(i - 2, 0), hi = PetscMin(i + 2, n - 1);
 
-      FrgJacobianBand(op->grid, i, first, inv_h, &op->dflux[4 * i], &op->dflux[4 * (i + 1)], 1, band);
+      FrgJacobianBand(op->grid, i, first, inv_h, &op->dflux[i], &op->dflux[i + 1], n + 1, band);
       for (PetscInt c = lo; c <= hi; c++) row[c - lo] = band[c - i + 2];
     }
     PetscCall(MatSeqAIJRestoreArray(J, &a));
@@ -94,26 +92,26 @@ static PetscErrorCode FrgJacobianInsert(FrgOperator op, Mat J, PetscInt xs, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The derivatives of the interface fluxes (op->dflux) at state U; the local cells are xs..xs+xm-1
- * and first = 1 when cell 0 is the odd centre (its interface at phi = 0 carries no flux). */
-static PetscErrorCode FrgJacobianFluxes(FrgOperator op, PetscReal t, Vec U, PetscInt *xs, PetscInt *xm, PetscInt *first)
+/* The derivatives of the interface fluxes at state U into op->dflux (dG[c] = op->dflux + c (xm + 1));
+ * the local cells are xs..xs+xm-1 and first = 1 when cell 0 is the odd centre (its interface at
+ * phi = 0 carries no flux). Collective (ghost exchange). */
+static PetscErrorCode FrgJacobianFluxes(FrgOperator op, PetscReal t, Vec U, PetscInt *xs, PetscInt *xm, PetscInt *first, PetscReal *dG[4])
 {
-  FrgFluxKernelParams kp = {0, 0, 0, 0};
-  const PetscScalar  *u;
-  const PetscReal     h = op->grid->spacing, x0 = op->grid->phi_first;
-  PetscReal          *dG = op->dflux;
+  FrgKernelParams    kp;
+  const PetscScalar *local;
+  PetscInt           gxs;
 
   PetscFunctionBeginUser;
   PetscCall(FrgOperatorLocalize(op, U));
-  PetscCall(FrgOperatorKernelParams(op, t, &kp));
+  PetscCall(FrgModelGetKernelParams(op->model, t, &kp));
   PetscCall(DMDAGetCorners(op->grid->da, xs, NULL, NULL, xm, NULL, NULL));
-  PetscCall(DMDAVecGetArrayRead(op->grid->da, op->local, &u));
+  PetscCall(DMDAGetGhostCorners(op->grid->da, &gxs, NULL, NULL, NULL, NULL, NULL));
   *first = (*xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
-  for (PetscInt m = *first; m <= *xm; m++) {
-    const PetscInt j = *xs - 1 + m;
-    (void)FrgKTFluxJacobian(&kp, x0 + (j + 0.5) * h, h, u[j - 1], u[j], u[j + 1], u[j + 2], &dG[4 * m]);
-  }
-  PetscCall(DMDAVecRestoreArrayRead(op->grid->da, op->local, &u));
+  for (int c = 0; c < 4; c++) dG[c] = op->dflux + c * (*xm + 1);
+  /* local - gxs is indexed by cell, as DMDAVecGetArrayRead's array (which costs 4x the call) */
+  PetscCall(VecGetArrayRead(op->local, &local));
+  op->model->kt->jacobians(&kp, &op->faces, local - gxs, *xs, *first, *xm, dG);
+  PetscCall(VecRestoreArrayRead(op->local, &local));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -176,30 +174,18 @@ FRG_CLONES static void FrgJacobianBandInterior(const double *restrict dG0, const
 
 /* df/du of the local rows as a dense band: band[5 m + c] is the derivative of row xs + m with
  * respect to cell xs + m - 2 + c (zero where that column lies outside the grid). Collective (ghost
- * exchange). The modified-Newton route factors this band itself (src/integrate/band.c). The flux
- * derivatives come from the vectorized FrgKTFluxJacobians into op->dflux as four arrays of xm + 1;
- * the rows at the two grid ends fold their ghost columns as FrgOperatorJacobian does. */
+ * exchange). The modified-Newton route factors this band itself (src/integrate/band.c); the rows at
+ * the two grid ends fold their ghost columns as FrgOperatorJacobian does. */
 PetscErrorCode FrgOperatorJacobianBand(FrgOperator op, PetscReal t, Vec U, PetscReal band[])
 {
-  FrgFluxKernelParams kp = {0, 0, 0, 0};
-  const PetscScalar  *local;
-  PetscInt            xs, xm, gxs, first, lo, hi;
-  const PetscInt      n = op->grid->cells;
-  const PetscReal     h = op->grid->spacing, inv_h = 1.0 / h;
-  PetscReal          *dG[4];
+  PetscInt        xs, xm, first, lo, hi;
+  const PetscInt  n     = op->grid->cells;
+  const PetscReal inv_h = op->faces.inv_h;
+  PetscReal      *dG[4];
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
-  PetscCall(FrgOperatorLocalize(op, U));
-  PetscCall(FrgOperatorKernelParams(op, t, &kp));
-  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
-  PetscCall(DMDAGetGhostCorners(op->grid->da, &gxs, NULL, NULL, NULL, NULL, NULL));
-  first = (xs == 0 && op->grid->left == FRG_BOUNDARY_ODD) ? 1 : 0;
-  for (int c = 0; c < 4; c++) dG[c] = op->dflux + c * (xm + 1);
-  /* local - gxs is indexed by cell, as DMDAVecGetArrayRead's array (which costs 4x the call) */
-  PetscCall(VecGetArrayRead(op->local, &local));
-  PetscCall(FrgKTFluxJacobians(&kp, op->grid->phi_first, h, local - gxs, xs, first, xm, dG));
-  PetscCall(VecRestoreArrayRead(op->local, &local));
+  PetscCall(FrgJacobianFluxes(op, t, U, &xs, &xm, &first, dG));
   /* local rows lo..hi-1 are the cells 2..n-3 (no ghost column) */
   lo = PetscMin(PetscMax(2 - xs, 0), xm);
   hi = PetscMax(PetscMin(n - 2 - xs, xm), lo);
@@ -214,12 +200,13 @@ PetscErrorCode FrgOperatorJacobianBand(FrgOperator op, PetscReal t, Vec U, Petsc
 PetscErrorCode FrgOperatorJacobian(FrgOperator op, PetscReal t, Vec U, Mat J)
 {
   PetscInt        xs = 0, xm = 0, first = 0;
-  const PetscReal inv_h = 1.0 / op->grid->spacing;
+  const PetscReal inv_h = op->faces.inv_h;
   PetscBool       fast;
+  PetscReal      *dG[4];
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
-  PetscCall(FrgJacobianFluxes(op, t, U, &xs, &xm, &first));
+  PetscCall(FrgJacobianFluxes(op, t, U, &xs, &xm, &first, dG));
   PetscCall(FrgJacobianInsert(op, J, xs, xm, first, inv_h, &fast));
   if (!fast) {
     PetscCall(MatZeroEntries(J));
@@ -230,7 +217,7 @@ PetscErrorCode FrgOperatorJacobian(FrgOperator op, PetscReal t, Vec U, Mat J)
       PetscInt       ncols = 0;
       PetscScalar    vals[5];
 
-      FrgJacobianBand(op->grid, i, first, inv_h, &op->dflux[4 * m], &op->dflux[4 * (m + 1)], 1, band);
+      FrgJacobianBand(op->grid, i, first, inv_h, &dG[0][m], &dG[0][m + 1], xm + 1, band);
       row.i = i;
       for (PetscInt c = 0; c < 5; c++) {
         if (i - 2 + c < 0 || i - 2 + c >= op->grid->cells) continue;

@@ -38,10 +38,10 @@ const char *const FrgVariableTypes[] = {"u", "log", "FrgVariable", "FRG_VARIABLE
 /* m2 phi_j of the local cells xs..xs+xm-1 at t (0 at the odd centre), and beta = -d ln m2/dt. Not collective. */
 static PetscErrorCode FrgVariableScale(FrgOperator op, PetscReal t, PetscReal *m2, PetscReal *beta)
 {
-  FrgFluxParams p;
+  FrgKernelParams p;
 
   PetscFunctionBeginUser;
-  PetscCall(FrgModelGetFluxParams(op->model, t, &p));
+  PetscCall(FrgModelGetKernelParams(op->model, t, &p));
   *m2   = p.m2;
   *beta = p.m2_rate;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -43,6 +43,7 @@ PetscErrorCode FrgSignatureOfFlow(FrgModel model, FrgGrid grid, PetscBool estima
   PetscCall(FrgSignatureAdd(sig, "d", "%.17g", (double)model->d));
   PetscCall(FrgSignatureAdd(sig, "Lambda", "%.17g", (double)model->Lambda));
   PetscCall(FrgSignatureAdd(sig, "potential", "%s", model->potential));
+  if (model->ops.signature) PetscCall(model->ops.signature(model, sig));
   PetscCall(FrgSignatureAdd(sig, "grid_cells", "%" PetscInt_FMT, grid->cells));
   PetscCall(FrgSignatureAdd(sig, "grid_phi_max", "%.17g", (double)grid->phi_max));
   PetscCall(FrgSignatureAdd(sig, "vertex_fit_cells", "%" PetscInt_FMT, grid->fit_cells));

@@ -2,7 +2,8 @@
  * with the mass-like regulator r = k^2, k = Lambda e^{-t}. The exact 0D Wetterich flow (DESIGN.md 2.1
  * with N = 1, no Goldstone term; Koenigstein et al., PRD 106, 065012 (2022)) for u = Gamma':
  *     d_t u = d_phi [ 1/2 d_t r / (r + d_phi u) ],   d_t r = -2 r,
- * i.e. the general flux of include/frg/flux.h with c = -(d_t r)/(2 r) = 1, m2 = r, goldstone = 0.
+ * i.e. the radial kernel of include/frg/kernel.h, g(x) = x/(1 + x), with cr = -(d_t r)/(2 r) = 1 and
+ * m2 = r, and no Goldstone term.
  * Read with the noise variance s = 1/r = e^{2t}/Lambda^2, this is the forward noising process of a
  * variance-exploding diffusion (DESIGN.md 2.3): u(phi) is the score -d ln p_s at x = phi + s u(phi).
  * Both ends of the grid extrapolate linearly, so the cells tile [-phi_max, phi_max] and any potential
@@ -11,16 +12,19 @@
  * O(s)) to s = 1.1e16 (R = 1e-16: the IR vertices). */
 #include <frg/impl.h>
 
-static PetscErrorCode FrgModelFluxParams_Field(FrgModel model, PetscReal t, FrgFluxParams *p)
+#define FRG_KT_NAME                Field
+#define FRG_KT_RADIAL(p, x, E, dE) FrgKernelLitim(p, x, E, dE)
+#include <frg/kt_loops.h>
+
+static PetscErrorCode FrgModelKernelParams_Field(FrgModel model, PetscReal t, FrgKernelParams *p)
 {
   const PetscReal k = model->Lambda * PetscExpReal(-t);
 
   PetscFunctionBeginUser;
-  p->c         = 1.0;
-  p->m2        = k * k;
-  p->goldstone = 0.0;
-  p->radial    = 1.0;
-  p->m2_rate   = 2.0;
+  PetscCall(PetscMemzero(p, sizeof(*p)));
+  p->cr      = 1.0;
+  p->m2      = k * k;
+  p->m2_rate = 2.0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -46,7 +50,8 @@ static PetscErrorCode FrgModelSetFromOptions_Field(FrgModel model)
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel model)
 {
   PetscFunctionBeginUser;
-  model->ops.fluxparams     = FrgModelFluxParams_Field;
+  model->ops.kernelparams   = FrgModelKernelParams_Field;
+  model->kt                 = &FrgKTField;
   model->ops.setfromoptions = FrgModelSetFromOptions_Field;
   model->left               = FRG_BOUNDARY_EXTRAPOLATE;
   model->right              = FRG_BOUNDARY_EXTRAPOLATE;

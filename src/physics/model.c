@@ -94,15 +94,16 @@ PetscErrorCode FrgModelSetUp(FrgModel model)
   PetscCheck(model->t_ir > 0 && PetscIsNormalReal(model->t_ir), model->comm, PETSC_ERR_USER_INPUT, "-t_ir must be a positive number, got %g", (double)model->t_ir);
   model->Ad = 1.0 / (PetscPowReal(4.0 * PETSC_PI, 0.5 * model->d) * tgamma(0.5 * model->d + 1.0));
   PetscCall(FrgPotentialParse(model));
+  if (model->ops.setup) PetscCall(model->ops.setup(model));
   model->setup = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Not collective. */
-PetscErrorCode FrgModelGetFluxParams(FrgModel model, PetscReal t, FrgFluxParams *p)
+PetscErrorCode FrgModelGetKernelParams(FrgModel model, PetscReal t, FrgKernelParams *p)
 {
   PetscFunctionBeginUser;
-  PetscCall(model->ops.fluxparams(model, t, p));
+  PetscCall(model->ops.kernelparams(model, t, p));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -197,6 +198,7 @@ PetscErrorCode FrgModelDuplicate(FrgModel model, FrgModel *copy)
   PetscCall(FrgModelSetType(m, model->type));
   m->N = model->N, m->d = model->d, m->Lambda = model->Lambda, m->t_ir = model->t_ir;
   PetscCall(PetscStrncpy(m->potential, model->potential, sizeof(m->potential)));
+  if (model->ops.duplicate) PetscCall(model->ops.duplicate(model, m));
   PetscCall(FrgModelSetUp(m));
   *copy = m;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -207,6 +209,7 @@ PetscErrorCode FrgModelView(FrgModel model, PetscViewer viewer)
   PetscFunctionBeginUser;
   PetscCall(PetscViewerASCIIPrintf(viewer, "model: %s, N = %g, d = %g, Lambda = %g, t_IR = %g\n  U_Lambda(phi) = %s\n", model->type, (double)model->N, (double)model->d,
                                    (double)model->Lambda, (double)model->t_ir, model->potential));
+  if (model->ops.view) PetscCall(model->ops.view(model, viewer));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -231,8 +231,9 @@ test_trust_mutation_is_caught() {
   scratch=$(mktemp -d "$PWD/mutant.XXXX")
   cp -a "$ROOT"/Makefile "$ROOT"/src "$ROOT"/include "$ROOT"/tests "$ROOT"/tools "$ROOT"/inputs "$ROOT"/bench "$scratch"/ || fail "cannot copy the sources"
   cp -a "$BUILD" "$scratch/build" || fail "cannot copy the build"
-  grep -q "p->goldstone = model->N - 1.0;" "$scratch/src/physics/on.c" || fail "the Goldstone weight is no longer where this test breaks it"
-  sed -i 's/p->goldstone = model->N - 1.0;/p->goldstone = model->N - 0.9;/' "$scratch/src/physics/on.c"
+  grep -qF "p->cg      = c * (model->N - 1.0);" "$scratch/src/physics/on.c" || fail "the Goldstone weight is no longer where this test breaks it"
+  sed -i 's/p->cg      = c \* (model->N - 1\.0);/p->cg      = c * (model->N - 0.9);/' "$scratch/src/physics/on.c"
+  grep -qF "p->cg      = c * (model->N - 0.9);" "$scratch/src/physics/on.c" || fail "the mutation was not applied"
   # the flags of the build copied (make test passes them), so that only on.c is compiled again
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$scratch" BUILD=build SANITIZE="${FRG_SANITIZE:-}" OPT="${FRG_OPT:--O3 -march=x86-64-v2}" T=core_zero_d test >mutant.log 2>&1 || rc=$?
   grep -q "CC  src/physics/on.c" mutant.log || fail "the mutant was not compiled"
