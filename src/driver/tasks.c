@@ -4,6 +4,7 @@
 #include <frg/scan.h>
 
 PETSC_EXTERN PetscErrorCode FrgTaskSample(MPI_Comm); /* src/diffusion/sample.c */
+PETSC_EXTERN PetscErrorCode FrgTaskHMC(MPI_Comm);    /* src/lattice/hmc.c */
 
 static PetscFunctionList FrgTaskList = NULL;
 
@@ -25,6 +26,7 @@ PetscErrorCode FrgTaskRegisterAll(void)
   PetscCall(FrgTaskRegister("sample", FrgTaskSample));
   PetscCall(FrgTaskRegister("scan", FrgTaskScan));
   PetscCall(FrgTaskRegister("fixedpoint", FrgTaskFixedPoint));
+  PetscCall(FrgTaskRegister("hmc", FrgTaskHMC));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,0 +1,88 @@
+# Lattice phi^4 in two dimensions (DESIGN.md 2.6): the HMC baseline (-task hmc) and the FRG-driven sampler.
+#   unit          force and Hessian against differences of the action; leapfrog and Omelyan reversible and
+#                 symplectic to round-off (M^T J M = J, det M = 1 for the tangent map of the very operations the
+#                 sampler runs); energy violation dH(eps)/dH(eps/2) -> 4; the Gamma method on AR(1) series with
+#                 known tau_int (tests/unit/test_lattice.c); the BZ threshold function of the lattice LPA flow
+#                 against the elliptic-integral closed form (tests/unit/test_lattice_threshold.c)
+#   gaussian      lambda = 0: M is normal with <M^2> = 1/(V (2 - 8 kappa)), so <|M|>, chi and the Binder
+#                 cumulant are closed-form: HMC within 3 standard errors for three (kappa, L) and both
+#                 integrators; Creutz's <exp(-dH)> = 1 within 3 errors
+#   quadrature    lambda > 0 on 2 x 2: the exact answer by 4-dimensional quadrature (tests/py/lattice_check.py),
+#                 symmetric and broken couplings
+#   ranks         the same seed and chain count give bitwise identical files on 1, 2 and 3 ranks
+#   bad input     clear one-line errors naming option and value, exit 1, no output file
+LATTICE_CHECK="$TESTS/py/lattice_check.py"
+
+test_lattice_unit() { "$BUILD/tests/unit/test_lattice"; }
+# The BZ threshold function I(m^2) of the lattice LPA flow: table vs the elliptic-integral closed form (1e-12),
+# its large-m^2 limit 1/m^2 + 16 kappa^2/m^6, kappa = 0, and refusal at the pole (tests/unit/test_lattice_threshold.c)
+test_lattice_unit_threshold() { "$BUILD/tests/unit/test_lattice_threshold"; }
+# The sampler's pieces: band Cholesky (folded order) vs dense, the proximal map and its Jacobian A^-1, and the exact
+# density of the probability-flow sampler (ln|det| of the whole map by differences) (tests/unit/test_lattice_sampler.c)
+test_lattice_unit_sampler() { "$BUILD/tests/unit/test_lattice_sampler"; }
+
+# hmc_exact NAME ARGS...: one HMC run against the exact answer and the /samples consistency check.
+hmc_exact() {
+  local name=$1; shift
+  frg -task hmc -progress 0 -output "$name.h5" "$@" >"$name.log" || { cat "$name.log"; fail "frg -task hmc $* failed"; }
+  grep -E "integrator|acceptance|<\|M\|>|chi|Binder" "$name.log"
+  $PY "$LATTICE_CHECK" exact "$name.h5" 3 || fail "$name: HMC disagrees with the exact answer ($*)"
+  $PY "$LATTICE_CHECK" samples "$name.h5" || fail "$name: /samples inconsistent"
+}
+
+test_lattice_hmc_gaussian() {
+  local n
+  n=$(quick 4000 20000)
+  hmc_exact k010_L4 -lattice_L 4 -lattice_kappa 0.10 -lattice_lambda 0 -hmc_trajectories "$n" -sample_seed 1
+  hmc_exact k020_L8 -lattice_L 8 -lattice_kappa 0.20 -lattice_lambda 0 -hmc_trajectories "$n" -sample_seed 2
+  hmc_exact k024_L6 -lattice_L 6 -lattice_kappa 0.24 -lattice_lambda 0 -hmc_trajectories "$n" -sample_seed 3 -hmc_chains 6
+  hmc_exact neg_L5 -lattice_L 5 -lattice_kappa -0.15 -lattice_lambda 0 -hmc_trajectories "$n" -sample_seed 4
+}
+
+test_lattice_hmc_gaussian_leapfrog() {
+  hmc_exact lf -lattice_L 8 -lattice_kappa 0.2 -lattice_lambda 0 -hmc_integrator leapfrog -hmc_trajectories "$(quick 4000 20000)" -hmc_target_acceptance 0.7
+  grep -q "leapfrog" lf.log || fail "the leapfrog integrator was not used"
+}
+
+test_lattice_hmc_quadrature() {
+  local n
+  n=$(quick 5000 40000)
+  hmc_exact sym -lattice_L 2 -lattice_kappa 0.15 -lattice_lambda 0.3 -hmc_trajectories "$n"
+  hmc_exact broken -lattice_L 2 -lattice_kappa 0.4 -lattice_lambda 0.5 -hmc_trajectories "$n"
+}
+
+# Tuning, chains and stored samples: 5 chains over 1, 2, 3 ranks (uneven blocks), every dataset bitwise equal.
+test_lattice_hmc_ranks() {
+  local np
+  for np in 1 2 3; do
+    frg_np $np -task hmc -lattice_L 6 -lattice_kappa 0.3 -lattice_lambda 0.2 -hmc_chains 5 -hmc_trajectories 400 -hmc_thermalize 200 \
+      -hmc_save_every 40 -progress 0 -output r$np.h5 >r$np.log || { cat r$np.log; fail "frg failed on $np ranks"; }
+  done
+  grep -E "integrator|<\|M\|>" r3.log
+  $PY "$LATTICE_CHECK" same r1.h5 r2.h5 r3.h5 || fail "HMC results depend on the number of ranks"
+}
+
+test_lattice_bad_input() {
+  local hmc="-task hmc -lattice_kappa 0.1 -hmc_trajectories 10 -hmc_thermalize 0 -output out.h5"
+  # shellcheck disable=SC2086
+  {
+    expect_error "-lattice_L must lie in \[2, 4096\], got 1" out.h5 "$FRG" $hmc -lattice_L 1 || return 1
+    expect_error "-lattice_kappa 0.3 with -lattice_lambda 0: the Gaussian action is not normalizable" out.h5 "$FRG" $hmc -lattice_kappa 0.3 -lattice_lambda 0 || return 1
+    expect_error "-lattice_kappa -0.25 with -lattice_lambda 0" out.h5 mpirun -n 2 --oversubscribe "$FRG" $hmc -lattice_kappa -0.25 || return 1
+    expect_error "-lattice_lambda must be >= 0" out.h5 "$FRG" $hmc -lattice_lambda -0.1 || return 1
+    expect_error "-hmc_trajectories must be >= 2, got -5" out.h5 "$FRG" $hmc -hmc_trajectories -5 || return 1
+    expect_error "-hmc_thermalize must be >= 0, got -1" out.h5 "$FRG" $hmc -hmc_thermalize -1 || return 1
+    expect_error "-hmc_chains must be >= 1, got 0" out.h5 "$FRG" $hmc -hmc_chains 0 || return 1
+    expect_error "-hmc_target_acceptance must lie in (0, 1), got 1.5" out.h5 "$FRG" $hmc -hmc_target_acceptance 1.5 || return 1
+    expect_error "-hmc_length must be positive" out.h5 "$FRG" $hmc -hmc_length 0 || return 1
+    expect_error "-hmc_save_every 1 stores 40 configurations, more than -hmc_save_max 10" out.h5 "$FRG" $hmc -hmc_save_every 1 -hmc_save_max 10 || return 1
+    expect_error "-hmc_integrator" out.h5 "$FRG" $hmc -hmc_integrator verlet || return 1
+    expect_error "unknown option -hmc_trajectorys 5" out.h5 "$FRG" $hmc -hmc_trajectorys 5 || return 1
+    expect_error "-lattice_kappa nan: not a valid value\|-lattice_kappa must be a finite number" out.h5 "$FRG" $hmc -lattice_kappa nan || return 1
+  }
+  "$FRG" -task hmc -help | grep -q -- "-hmc_integrator" || fail "-help does not list -hmc_integrator"
+  for o in -lattice_L -lattice_kappa -lattice_lambda -hmc_trajectories -hmc_thermalize -hmc_chains -sample_seed -hmc_length -hmc_steps -hmc_tune \
+    -hmc_target_acceptance -hmc_save_every -hmc_save_max -progress -output; do
+    "$FRG" -task hmc -help | grep -q -- "$o" || fail "-help does not list $o"
+  done
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""Checks of the lattice phi^4 tasks (tests/cases/lattice.sh), independent of frg's own formulas.
+
+  lattice_check.py exact FILE [NSIGMA]     /summary against the exact answer within NSIGMA (3) errors:
+                                           lambda = 0: M normal with <M^2> = 1/(V (2 - 8 kappa)) (DESIGN.md 2.6);
+                                           L = 2, lambda > 0: 4-dimensional quadrature of exp(-S)
+  lattice_check.py samples FILE            /samples [n, L, L] is consistent with /chains/magnetization
+  lattice_check.py same FILE FILE...       every dataset of the files bitwise equal (rank invariance)
+"""
+import sys
+import h5py
+import numpy as np
+
+
+def action_l2(phi, kappa, lam):
+    """S on the 2 x 2 periodic lattice, phi[..., 4] = sites (0,0), (1,0), (0,1), (1,1). With L = 2 the
+    forward neighbour in each direction is the backward one too, so every bond appears twice in
+    sum_x sum_mu phi_x phi_{x+mu}."""
+    a, b, c, d = phi[..., 0], phi[..., 1], phi[..., 2], phi[..., 3]
+    hop = 2 * (a * b + c * d) + 2 * (a * c + b * d)
+    site = sum((1 - 2 * lam) * p**2 + lam * p**4 for p in (a, b, c, d))
+    return -2 * kappa * hop + site
+
+
+def exact_l2(kappa, lam, n=32):
+    """<|M|>, chi, Binder on 2 x 2 by quadrature in the orthonormal coordinates y of
+    phi = sum_k y_k e_k, e_0 = (1,1,1,1)/2, e_1..3 = the sign patterns / 2, so that M = y_0/2. The weight is
+    even in phi, and |M| has its kink at y_0 = 0: Gauss-Legendre on y_0 in [0, w] (doubled), the trapezoidal
+    rule on y_1..3 in [-w, w] (smooth, decaying integrand: spectrally accurate). w is where the weight of
+    the aligned configuration has fallen below e^-70."""
+    width = 2.0
+    while (1 - 2 * lam - 4 * abs(kappa)) * (width / 2) ** 2 * 4 + lam * (width / 2) ** 4 * 4 < 70:
+        width *= 1.05
+    g, gw = np.polynomial.legendre.leggauss(n)
+    y0, w0 = 0.5 * width * (g + 1), 0.5 * width * gw
+    y = np.linspace(-width, width, 2 * n + 1)
+    e = 0.5 * np.array([[1, 1, 1, 1], [1, -1, 1, -1], [1, 1, -1, -1], [1, -1, -1, 1]], dtype=float)
+    y1, y2, y3 = np.meshgrid(y, y, y, indexing="ij")
+    rest = np.stack([y1, y2, y3], axis=-1).reshape(-1, 3) @ e[1:]
+    moments = np.zeros(4)
+    for a, wa in zip(y0, w0):
+        phi = rest + a * e[0]
+        w = wa * np.exp(-action_l2(phi, kappa, lam))
+        m = a / 2
+        moments += w.sum() * np.array([1, m, m**2, m**4])
+    z, am, m2, m4 = moments
+    am, m2, m4 = am / z, m2 / z, m4 / z
+    return am, 4 * (m2 - am**2), 1 - m4 / (3 * m2**2)
+
+
+def exact_values(f):
+    p = f["parameters"].attrs
+    L, kappa, lam = int(p["lattice_L"]), float(p["lattice_kappa"]), float(p["lattice_lambda"])
+    V = L * L
+    if lam == 0:
+        v = 1.0 / (V * (2 - 8 * kappa))
+        return np.sqrt(2 * v / np.pi), V * v * (1 - 2 / np.pi), 0.0
+    if L == 2:
+        return exact_l2(kappa, lam)
+    sys.exit(f"no exact answer for L = {L}, lambda = {lam}")
+
+
+def check_exact(path, nsigma=3.0):
+    f = h5py.File(path, "r")
+    s = f["summary"].attrs
+    ok = True
+    for name, ref in zip(("abs_magnetization", "susceptibility", "binder"), exact_values(f)):
+        v, e = float(s[name]), float(s[name + "_error"])
+        z = (v - ref) / e
+        print(f"{path}: {name} = {v:.6f} +- {e:.2e}, exact {ref:.6f}: {z:+.2f} s.e. (tolerance {nsigma})")
+        ok &= abs(z) <= nsigma and e > 0
+    b, be = float(s["exp_minus_delta_h"]), float(s["exp_minus_delta_h_error"])
+    print(f"{path}: <exp(-dH)> = {b:.5f} +- {be:.1e} (Creutz: 1); acceptance {float(s['acceptance']):.3f}; tau_int {float(s['tau_int']):.2f}")
+    ok &= abs(b - 1) <= nsigma * be
+    sys.exit(0 if ok else 1)
+
+
+def check_samples(path):
+    f = h5py.File(path, "r")
+    p = f["parameters"].attrs
+    L, chains, T, every = int(p["lattice_L"]), int(p["chains"]), int(p["trajectories"]), int(p["save_every"])
+    samples, m = f["samples"][:], f["chains/magnetization"][:]
+    saves = T // every
+    assert samples.shape == (chains * saves, L, L), samples.shape
+    expect = m[:, every - 1::every][:, :saves].reshape(-1)
+    diff = np.abs(samples.mean(axis=(1, 2)) - expect).max()
+    print(f"{path}: /samples {samples.shape}, every {every}-th; mean over sites vs /chains/magnetization: max difference {diff:.1e}")
+    sys.exit(0 if diff < 1e-12 else 1)
+
+
+def check_same(paths):
+    files = [h5py.File(p, "r") for p in paths]
+    names = []
+    files[0].visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+    ok = True
+    for n in names:
+        ref = files[0][n][:]
+        for p, f in zip(paths[1:], files[1:]):
+            same = ref.shape == f[n].shape and ref.tobytes() == f[n][:].tobytes()
+            ok &= same
+            if not same:
+                print(f"{n}: {p} differs from {paths[0]}")
+    s0 = files[0]["summary"].attrs
+    for p, f in zip(paths[1:], files[1:]):
+        for k in s0:
+            if "seconds" in k:
+                continue
+            if not (s0[k] == f["summary"].attrs[k] or (np.isnan(s0[k]) and np.isnan(f["summary"].attrs[k]))):
+                ok = False
+                print(f"/summary {k}: {p} {f['summary'].attrs[k]} vs {s0[k]}")
+    print(f"{len(names)} datasets and the summary compared across {paths}: {'bitwise equal' if ok else 'DIFFERENT'}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "exact":
+        check_exact(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 3.0)
+    elif cmd == "samples":
+        check_samples(sys.argv[2])
+    elif cmd == "same":
+        check_same(sys.argv[2:])
+    else:
+        sys.exit(__doc__)
