@@ -60,7 +60,7 @@ static PetscErrorCode Solve(MPI_Comm comm, PetscInt n, const PetscReal *Jglobal,
   FrgBandLU    lu;
   Vec          b, xall;
   PetscReal   *J;
-  PetscInt     rstart, nlocal, blocks;
+  PetscInt     rstart, nlocal;
   PetscScalar *a;
   VecScatter   scatter;
 
@@ -70,11 +70,16 @@ static PetscErrorCode Solve(MPI_Comm comm, PetscInt n, const PetscReal *Jglobal,
   PetscCall(VecGetLocalSize(b, &nlocal));
   PetscCall(FrgBandLUCreate(comm, n, nlocal, &lu));
   info->available = PETSC_TRUE;
-  if (info->min_block_rows || info->isa) PetscCall(FrgBandLUSetPartition(lu, info->min_block_rows ? info->min_block_rows : 8, info->isa, &info->available)); /* 8: band.c's default */
+  if (info->min_block_rows || info->isa) PetscCall(FrgBandLUSetPartition(lu, info->min_block_rows ? info->min_block_rows : FRG_BAND_MIN_BLOCK_ROWS, FRG_BAND_MAX_BLOCK_ROWS, info->isa, &info->available));
   PetscCall(FrgBandLUGetJacobian(lu, &J));
   PetscCall(PetscArraycpy(J, Jglobal + 5 * rstart, 5 * nlocal));
   PetscCall(FrgBandLUFactor(lu, test_gamma, &info->singular));
-  PetscCall(FrgBandLUGetPartition(lu, &blocks, &info->block_rows, &info->partitioned, NULL));
+  {
+    FrgBandLUInfo lu_info;
+    PetscCall(FrgBandLUGetInfo(lu, &lu_info));
+    info->block_rows  = lu_info.block_rows;
+    info->partitioned = lu_info.partitioned;
+  }
   if (!info->singular) {
     PetscCall(VecGetArray(b, &a));
     for (PetscInt i = 0; i < nlocal; i++) a[i] = bglobal[rstart + i];
@@ -128,13 +133,16 @@ static PetscReal Differences(PetscInt n, const PetscReal *x, const PetscReal *y)
 static PetscErrorCode BlockRows(PetscInt n, PetscInt min_block_rows, PetscInt *rows)
 {
   FrgBandLU lu;
-  PetscInt  blocks;
-  PetscBool partitioned, available;
+  PetscBool available;
 
   PetscFunctionBeginUser;
   PetscCall(FrgBandLUCreate(PETSC_COMM_SELF, n, n, &lu));
-  if (min_block_rows) PetscCall(FrgBandLUSetPartition(lu, min_block_rows, NULL, &available));
-  PetscCall(FrgBandLUGetPartition(lu, &blocks, rows, &partitioned, NULL));
+  if (min_block_rows) PetscCall(FrgBandLUSetPartition(lu, min_block_rows, FRG_BAND_MAX_BLOCK_ROWS, NULL, &available));
+  {
+    FrgBandLUInfo info;
+    PetscCall(FrgBandLUGetInfo(lu, &info));
+    *rows = info.block_rows;
+  }
   PetscCall(FrgBandLUDestroy(&lu));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
