@@ -3,6 +3,7 @@
  *   build/bin/frg -help            lists every option of the chosen task with its default */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include <frg.h>
+#include <frg/output.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,10 +59,25 @@ __attribute__((constructor)) static void FrgSignalsFirst(void)
   (void)FrgSignalInstallEarly();
 }
 
+/* --help is -help; -version and --version print frg's build and library versions (not PETSc's alone)
+ * and exit before MPI starts. */
+static int FrgEarlyArguments(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help")) argv[i] = (char *)"-help";
+    else if (!strcmp(argv[i], "-version") || !strcmp(argv[i], "--version")) {
+      FrgBuildPrintVersion(stdout);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   PetscErrorCode ierr;
 
+  if (FrgEarlyArguments(argc, argv)) return 0;
   FrgSingletonTransports();
   ierr = FrgInitialize(&argc, &argv, help);
   if (!ierr) ierr = FrgMain();

@@ -148,3 +148,47 @@ test_user_jobscripts_find_frg() {
   FRG="$FRG" FRG_LAUNCH="mpirun -n 2 --oversubscribe" SLURM_SUBMIT_DIR="$PWD" bash "$ROOT/jobscripts/slurm/flow.sbatch" deck.yaml >out.log 2>&1 || { cat out.log; fail "FRG_LAUNCH as a whole command"; }
   grep -q "^frg jobscript: mpirun -n 2 --oversubscribe $FRG " out.log && [ "$(h5attr deck.h5 provenance ranks)" = 2.0 ] || { cat out.log; fail "FRG_LAUNCH command not used"; }
 }
+
+# -version and --version print frg's version, the git commit and the libraries (not PETSc's banner) and
+# exit 0 without MPI; --help is -help; every result file records the commit, compiler, MPI and host.
+test_user_version_and_provenance() {
+  local v commit
+  for v in -version --version; do
+    "$FRG" $v >v.log 2>&1 || { cat v.log; fail "frg $v exited nonzero"; }
+    grep -q "^frg [0-9]" v.log && grep -q "git commit" v.log && grep -q "PETSc  *3\." v.log && grep -q "SUNDIALS" v.log && grep -q "HDF5" v.log &&
+      grep -q "MPI  *Open MPI" v.log || { cat v.log; fail "frg $v does not print frg's version, commit and libraries"; }
+  done
+  commit=$(git -C "$TESTS/.." rev-parse HEAD 2>/dev/null || echo unknown)
+  grep -q "git commit   $commit" v.log || { cat v.log; fail "frg --version names another commit than the checkout's ($commit)"; }
+  "$FRG" --help >h.log 2>&1 || { cat h.log; fail "frg --help exited nonzero"; }
+  grep -q -- "-task" h.log || fail "frg --help does not list -task"
+  frg -options_file "$INPUTS/default.yaml" -t_ir 0.1 -output p.h5 -progress 0 >p.log || { cat p.log; fail "flow failed"; }
+  [ "$(h5attr p.h5 provenance git_commit)" = "$commit" ] || fail "/provenance git_commit is $(h5attr p.h5 provenance git_commit), not $commit"
+  for a in git_dirty compiler build_flags mpi_library host; do
+    [ -n "$(h5attr p.h5 provenance $a)" ] || fail "/provenance lacks $a"
+  done
+}
+
+# -task sample runs on its own defaults: a zero-dimensional flow whose noise range covers the sampler's
+# [-sample_s_min, -sample_s_max] (it failed with the flow task's -d 3, Lambda = 1, t_IR = 5), and
+# -task sample -help lists the options without validating them (it exited 1 on -d).
+test_user_sample_defaults_and_help() {
+  frg -task sample -sample_count 2000 -sample_floor_replicas 2 -output s.h5 >s.log 2>&1 || { cat s.log; fail "-task sample on its defaults failed"; }
+  grep -q "s in \[0.0001, 1000" s.log || { cat s.log; fail "the score table does not cover the default noise range"; }
+  [ "$(h5attr s.h5 parameters Lambda)" = "200.0" ] || fail "Lambda $(h5attr s.h5 parameters Lambda), expected 2/sqrt(s_min) = 200"
+  frg -task sample -help >h.log 2>&1 || { cat h.log; fail "-task sample -help exited nonzero"; }
+  frg -task sample -d 3 -help >h3.log 2>&1 || { cat h3.log; fail "-task sample -d 3 -help exited nonzero"; }
+  for o in -sample_s_min -sampler -score_levels -integrator_max_dt -grid_cells; do grep -q -- "$o" h.log || fail "-task sample -help does not list $o"; done
+  expect_error "-task sample needs a zero-dimensional flow: -d must be 0, got 3" out.h5 "$FRG" -task sample -d 3 -output out.h5 || return 1
+}
+
+# A scan in which every point failed is a failed run: exit 1 and one line naming the first failure; the
+# table with each point's message is kept (it exited 0).
+test_user_scan_all_points_failed() {
+  local rc=0
+  "$FRG" -task scan -scan_vary "potential=phi^2/0,2*phi^2/0" -output s.h5 >s.log 2>&1 || rc=$?
+  [ $rc -eq 1 ] || { cat s.log; fail "a scan whose points all failed exited $rc"; }
+  grep -q "frg: error: every one of the 2 scan points failed" s.log || { cat s.log; fail "no error line for the failed scan"; }
+  [ -s s.csv ] && grep -q "not finite" s.csv || fail "the table with the points' messages was not kept"
+  "$FRG" -task scan -scan_vary "potential=phi^2/0,phi^2/2+phi^4/24" -d 0 -Lambda 1e4 -t_ir 20 -output m.h5 >m.log 2>&1 || { cat m.log; fail "a scan with one good point exited nonzero"; }
+}
