@@ -180,7 +180,7 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
   PetscCallMPI(MPI_Comm_split(world, scan->group_id, scan->world_rank, &scan->group));
   PetscCallMPI(MPI_Comm_rank(scan->group, &scan->group_rank));
   PetscCallMPI(MPI_Comm_size(scan->group, &scan->group_size));
-  PetscCall(FrgScanSpecParse(world, scan->vary, scan->zip, &scan->spec));
+  PetscCall(FrgScanSpecParse(world, scan->vary, scan->zip, (PetscBool)(scan->bisect[0] != 0), &scan->spec));
   scan->result_names = scan->bisect[0] ? FrgScanBisectResults : FrgScanFlowResults;
   scan->nresults     = scan->bisect[0] ? FrgScanBisectResultCount : FrgScanFlowResultCount;
   if (!strcmp(scan->task, "flow")) scan->task[0] = 0;

@@ -192,3 +192,20 @@ test_user_scan_all_points_failed() {
   [ -s s.csv ] && grep -q "not finite" s.csv || fail "the table with the points' messages was not kept"
   "$FRG" -task scan -scan_vary "potential=phi^2/0,phi^2/2+phi^4/24" -d 0 -Lambda 1e4 -t_ir 20 -output m.h5 >m.log 2>&1 || { cat m.log; fail "a scan with one good point exited nonzero"; }
 }
+
+# Scans as a user reads them: -scan_task fixedpoint prints one line per point (it printed each point's
+# 20-line report), numeric axis values are CSV numbers and strings stay quoted (every value was a
+# quoted string), and a single bisection needs no -scan_vary axis (it needed a dummy one); frgpy reads
+# the axis-less table.
+test_user_scan_output() {
+  frg -task scan -scan_task fixedpoint -scan_vary "N=1,2; truncation=lpa,taylor" -output fp.h5 >fp.log 2>&1 || { cat fp.log; fail "fixed-point scan failed"; }
+  [ "$(grep -c '' fp.log)" -eq 6 ] || { cat fp.log; fail "the fixed-point scan printed $(grep -c '' fp.log) lines for 4 points, not 6"; }
+  grep -q "^0,1,\"lpa\",0\.6495" fp.csv || { head -3 fp.csv; fail "fp.csv: N is not written as a number or truncation not as a string"; }
+  $PY -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]).read().splitlines()[1:], quoting=csv.QUOTE_NONNUMERIC)); assert r[0][1] == 1.0 and r[2][1] == 2.0 and r[0][2] == "lpa", r[0]' fp.csv ||
+    fail "a CSV reader does not see N as a number"
+  grep -v "^scan_vary" "$INPUTS/scan/ising_bisect.yaml" >bisect.yaml
+  frg -options_file bisect.yaml -scan_bisect_tol 1e-4 -output b.h5 >b.log 2>&1 || { cat b.log; fail "a bisection without -scan_vary failed"; }
+  grep -q "point 0/1: critical = -0.229" b.log || { cat b.log; fail "the bisection without axes did not find m2_c = -0.229..."; }
+  PYTHONPATH="$TESTS/../python" $PY -c 'import frgpy,sys; s=frgpy.open(sys.argv[1]); t=s.table; print(t); assert abs(float(t["critical"][0]) + 0.2294) < 1e-3' b.h5 ||
+    fail "frgpy cannot read the axis-less bisection table"
+}
