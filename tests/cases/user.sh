@@ -209,3 +209,15 @@ test_user_scan_output() {
   PYTHONPATH="$TESTS/../python" $PY -c 'import frgpy,sys; s=frgpy.open(sys.argv[1]); t=s.table; print(t); assert abs(float(t["critical"][0]) + 0.2294) < 1e-3' b.h5 ||
     fail "frgpy cannot read the axis-less bisection table"
 }
+
+# -help puts frg first: the usage and frg's own options, without PETSc's 60 lines of start-up options
+# (it printed those before ours); -help_petsc adds them. Both exit 0.
+test_user_help_frg_first() {
+  "$FRG" -help >h.log 2>&1 || { cat h.log; fail "-help exited nonzero"; }
+  head -1 h.log | grep -q "^frg: functional renormalization group" || { head -3 h.log; fail "-help does not start with frg's usage"; }
+  ! grep -q "Options for all PETSc programs" h.log || fail "-help prints PETSc's start-up options"
+  [ "$(grep -c '' h.log)" -lt 110 ] || fail "-help prints $(grep -c '' h.log) lines"
+  grep -qE "^ +-grid_cells <" h.log || fail "-help does not list -grid_cells"
+  "$FRG" -help_petsc >p.log 2>&1 || { cat p.log; fail "-help_petsc exited nonzero"; }
+  grep -q "Options for all PETSc programs" p.log && grep -qE "^ +-grid_cells <" p.log || fail "-help_petsc lacks PETSc's or frg's options"
+}
