@@ -147,6 +147,13 @@ test_user_jobscripts_find_frg() {
   rm deck.h5
   FRG="$FRG" FRG_LAUNCH="mpirun -n 2 --oversubscribe" SLURM_SUBMIT_DIR="$PWD" bash "$ROOT/jobscripts/slurm/flow.sbatch" deck.yaml >out.log 2>&1 || { cat out.log; fail "FRG_LAUNCH as a whole command"; }
   grep -q "^frg jobscript: mpirun -n 2 --oversubscribe $FRG " out.log && [ "$(h5attr deck.h5 provenance ranks)" = 2.0 ] || { cat out.log; fail "FRG_LAUNCH command not used"; }
+  # a checkpoint stop on 2 ranks: exit code 85 kept, and no Open MPI "job has been aborted" banner
+  rm -f deck.h5 deck.h5.checkpoint.h5
+  rc=0
+  FRG="$FRG" FRG_LAUNCH="mpirun -n 2 --oversubscribe" SLURM_SUBMIT_DIR="$PWD" bash "$ROOT/jobscripts/slurm/flow.sbatch" deck.yaml -stop_at 1 >out.log 2>&1 || rc=$?
+  cat out.log
+  [ $rc -eq 85 ] && [ -s deck.h5.checkpoint.h5 ] || fail "-stop_at on 2 ranks under the jobscript: exit $rc, not 85 with a checkpoint"
+  ! grep -qiE "aborted|non-zero status" out.log || fail "Open MPI's abort banner on a checkpoint exit (85)"
 }
 
 # -version and --version print frg's version, the git commit and the libraries (not PETSc's banner) and
