@@ -150,6 +150,7 @@ PETSC_EXTERN PetscErrorCode FrgOutputWriteGrid(FrgOutput, FrgGrid);
 PETSC_EXTERN PetscErrorCode FrgOutputSetObservables(FrgOutput, PetscInt count, const char *const names[], PetscBool estimated);
 PETSC_EXTERN PetscErrorCode FrgOutputAppendState(FrgOutput, PetscReal t, Vec u, const FrgObservables *);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteAttributes(FrgOutput, const char group[], const char *names[], const PetscReal values[], PetscInt count);
+PETSC_EXTERN PetscErrorCode FrgOutputWriteIntAttributes(FrgOutput, const char group[], const char *names[], const PetscInt values[], PetscInt count);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteStringAttribute(FrgOutput, const char group[], const char name[], const char value[]);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteSummary(FrgOutput, const char *names[], const PetscReal values[], PetscInt count);
 PETSC_EXTERN PetscErrorCode FrgOutputWriteScalars(FrgOutput, const char group[], const char *names[], const PetscReal *columns[], PetscInt columns_count, PetscInt rows);

@@ -312,17 +312,19 @@ static PetscErrorCode FrgFlowWriteSummary(FrgFlow *flow, const FrgObservables *o
   PetscMPIInt        size;
   FrgModel           model = flow->level.model;
   char               name[FRG_NAME_LEN];
-  const char        *names[] = {"t", "k", "steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "wall_seconds", "ranks", "linear_setups", "newton_fails", "newton_switch_t", "log_switch_t", "warnings", "unconverged", "restarted_from_t"};
-  PetscReal          values[16];
+  const char        *names[] = {"t", "k", "wall_seconds", "newton_switch_t", "log_switch_t", "restarted_from_t"};
+  const char        *counters[] = {"steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "ranks", "linear_setups", "newton_fails", "warnings", "unconverged"};
+  PetscReal          values[6];
+  PetscInt           counts[10];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(flow->level.grid->comm, &size));
   PetscCall(FrgIntegratorGetStats(flow->level.integrator, &s));
-  values[0] = obs->t, values[1] = obs->k, values[2] = (PetscReal)s.steps, values[3] = (PetscReal)s.rhs_evals, values[4] = (PetscReal)s.jac_evals;
-  values[5] = (PetscReal)s.newton_iters, values[6] = (PetscReal)s.error_test_fails, values[7] = wall, values[8] = (PetscReal)size;
-  values[9] = (PetscReal)s.linear_setups, values[10] = (PetscReal)s.nonlinear_fails, values[11] = s.newton_switch_t, values[12] = s.log_switch_t;
-  values[13] = (PetscReal)flow->warnings.count, values[14] = (PetscReal)unconverged, values[15] = flow->t0;
-  PetscCall(FrgOutputWriteSummary(flow->output, names, values, 16));
+  values[0] = obs->t, values[1] = obs->k, values[2] = wall, values[3] = s.newton_switch_t, values[4] = s.log_switch_t, values[5] = flow->t0;
+  counts[0] = s.steps, counts[1] = s.rhs_evals, counts[2] = s.jac_evals, counts[3] = s.newton_iters, counts[4] = s.error_test_fails, counts[5] = size;
+  counts[6] = s.linear_setups, counts[7] = s.nonlinear_fails, counts[8] = flow->warnings.count, counts[9] = unconverged;
+  PetscCall(FrgOutputWriteSummary(flow->output, names, values, 6));
+  PetscCall(FrgOutputWriteIntAttributes(flow->output, "/summary", counters, counts, 10)); /* counters as integers */
   for (PetscInt c = 0; c < model->observable_count; c++) {
     const char *one = model->observable_names[c];
     PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", &one, &obs->value[c], 1));

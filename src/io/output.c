@@ -248,6 +248,18 @@ PetscErrorCode FrgOutputWriteSummary(FrgOutput out, const char *names[], const P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Integer attributes (counters) on a group (created if needed); every rank passes the same values. */
+PetscErrorCode FrgOutputWriteIntAttributes(FrgOutput out, const char path[], const char *names[], const PetscInt values[], PetscInt count)
+{
+  hid_t group;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgH5OpenGroup(out->comm, out->file, path, &group));
+  for (PetscInt i = 0; i < count; i++) PetscCall(FrgH5WriteAttributeInt(out->comm, group, names[i], values[i]));
+  FrgCallHDF5(out->comm, H5Gclose(group));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Real attributes on a group (created if needed); every rank passes the same values. */
 PetscErrorCode FrgOutputWriteAttributes(FrgOutput out, const char path[], const char *names[], const PetscReal values[], PetscInt count)
 {
