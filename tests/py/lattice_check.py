@@ -6,6 +6,13 @@
                                            L = 2, lambda > 0: 4-dimensional quadrature of exp(-S)
   lattice_check.py samples FILE            /samples [n, L, L] is consistent with /chains/magnetization
   lattice_check.py same FILE FILE...       every dataset of the files bitwise equal (rank invariance)
+  lattice_check.py sampler FILE NSIGMA MIN_ESS
+                                           -task lattice_sample: the weighted |M|, chi, Binder and ln Z = ln int e^-S
+                                           against the exact answer (above; ln Z: the Gaussian determinant, or the
+                                           2 x 2 quadrature) within NSIGMA errors, no failed solves, effective sample
+                                           fraction >= MIN_ESS; at lambda = 0 also the raw (unweighted) samples against
+                                           the exact law of the discretized reverse process with the exact score
+                                           (linear in each Fourier mode: only the q = 0 mode enters M)
 """
 import sys
 import h5py
@@ -22,7 +29,7 @@ def action_l2(phi, kappa, lam):
     return -2 * kappa * hop + site
 
 
-def exact_l2(kappa, lam, n=32):
+def exact_l2(kappa, lam, n=32, want_z=False):
     """<|M|>, chi, Binder on 2 x 2 by quadrature in the orthonormal coordinates y of
     phi = sum_k y_k e_k, e_0 = (1,1,1,1)/2, e_1..3 = the sign patterns / 2, so that M = y_0/2. The weight is
     even in phi, and |M| has its kink at y_0 = 0: Gauss-Legendre on y_0 in [0, w] (doubled), the trapezoidal
@@ -45,6 +52,8 @@ def exact_l2(kappa, lam, n=32):
         moments += w.sum() * np.array([1, m, m**2, m**4])
     z, am, m2, m4 = moments
     am, m2, m4 = am / z, m2 / z, m4 / z
+    if want_z:
+        return np.log(2 * z * (y[1] - y[0]) ** 3)  # y_0 over [0, w] only (the weight is even); the trapezoid's dy^3
     return am, 4 * (m2 - am**2), 1 - m4 / (3 * m2**2)
 
 
@@ -72,6 +81,65 @@ def check_exact(path, nsigma=3.0):
     b, be = float(s["exp_minus_delta_h"]), float(s["exp_minus_delta_h_error"])
     print(f"{path}: <exp(-dH)> = {b:.5f} +- {be:.1e} (Creutz: 1); acceptance {float(s['acceptance']):.3f}; tau_int {float(s['tau_int']):.2f}")
     ok &= abs(b - 1) <= nsigma * be
+    sys.exit(0 if ok else 1)
+
+
+def exact_log_z(L, kappa, lam):
+    if lam == 0:  # S = phi M phi / 2, eigenvalues 2 - 4 kappa (cos q_1 + cos q_2)
+        q = 2 * np.pi * np.arange(L) / L
+        ev = 2 - 4 * kappa * (np.cos(q)[:, None] + np.cos(q)[None, :])
+        return 0.5 * L * L * np.log(2 * np.pi) - 0.5 * np.log(ev).sum()
+    if L == 2:
+        return exact_l2(kappa, lam, want_z=True)
+    return None
+
+
+def discretized_gaussian(L, kappa, s, sampler):
+    """Variance of M from the reverse process with the exact Gaussian score, levels s (decreasing), start N(0, s_0):
+    the q = 0 mode y (M = y/L) has prior variance C = 1/(2 - 8 kappa), denoiser C/(C + s) x."""
+    C = 1.0 / (2 - 8 * kappa)
+    var = s[0]
+    levels = list(s) + [0.0]
+    for k in range(len(s)):
+        sk, sn = levels[k], levels[k + 1]
+        if sampler == "ode":
+            c = 1 - np.sqrt(sn / sk)
+            var *= (1 - c * sk / (C + sk)) ** 2
+        else:
+            D = sk - sn
+            c = D / sk
+            var = (1 - c * sk / (C + sk)) ** 2 * var + D
+    v = var / (L * L)
+    return np.sqrt(2 * v / np.pi), L * L * v * (1 - 2 / np.pi), 0.0
+
+
+def check_sampler(path, nsigma, min_ess):
+    f = h5py.File(path, "r")
+    s, p = f["summary"].attrs, f["parameters"].attrs
+    L, kappa, lam, n = int(p["lattice_L"]), float(p["lattice_kappa"]), float(p["lattice_lambda"]), int(p["sample_count"])
+    ok = True
+    names = ("abs_magnetization", "susceptibility", "binder")
+    for name, ref in zip(names, exact_values(f)):
+        v, e = float(s[name]), float(s[name + "_error"])
+        z = (v - ref) / e
+        print(f"{path}: weighted {name} = {v:.6f} +- {e:.2e}, exact {ref:.6f}: {z:+.2f} s.e. (tolerance {nsigma})")
+        ok &= abs(z) <= nsigma and e > 0
+    lz = exact_log_z(L, kappa, lam)
+    if lz is not None:
+        v, e = float(s["log_z"]), float(s["log_z_error"])
+        print(f"{path}: ln Z = {v:.6f} +- {e:.2e}, exact {lz:.6f}: {(v - lz) / e:+.2f} s.e.")
+        ok &= abs(v - lz) <= nsigma * e
+    ess = float(s["effective_samples"]) / n
+    print(f"{path}: effective sample fraction {ess:.3f} (at least {min_ess}); failed solves {int(s['failures'])}")
+    ok &= ess >= min_ess and int(s["failures"]) == 0
+    if lam == 0:
+        sampler = p["sample_sampler"]
+        sampler = sampler.decode() if isinstance(sampler, bytes) else str(sampler)
+        for name, ref in zip(names, discretized_gaussian(L, kappa, f["table/s"][:], sampler)):
+            v, e = float(s["raw_" + name]), float(s["raw_" + name + "_error"])
+            z = (v - ref) / e
+            print(f"{path}: raw {name} = {v:.6f} +- {e:.2e}, discretized {sampler} with the exact score {ref:.6f}: {z:+.2f} s.e.")
+            ok &= abs(z) <= nsigma and e > 0
     sys.exit(0 if ok else 1)
 
 
@@ -118,6 +186,8 @@ if __name__ == "__main__":
         check_exact(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 3.0)
     elif cmd == "samples":
         check_samples(sys.argv[2])
+    elif cmd == "sampler":
+        check_sampler(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
     elif cmd == "same":
         check_same(sys.argv[2:])
     else:
