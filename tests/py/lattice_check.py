@@ -13,6 +13,11 @@
                                            fraction >= MIN_ESS; at lambda = 0 also the raw (unweighted) samples against
                                            the exact law of the discretized reverse process with the exact score
                                            (linear in each Fourier mode: only the q = 0 mode enters M)
+  lattice_check.py table-order LO HI FILE... REF
+                                           the flow's U_s' table on successively halved cells against the finest
+                                           REF (its cubic Hermite interpolant, as the sampler reads it) on
+                                           |phi| <= 3: max error over the levels falls with an observed order in
+                                           [LO, HI]
 """
 import sys
 import h5py
@@ -143,6 +148,39 @@ def check_sampler(path, nsigma, min_ess):
     sys.exit(0 if ok else 1)
 
 
+def load_table(path):
+    f = h5py.File(path, "r")
+    t = f["table"]
+    return float(t.attrs["phi0"]), float(t.attrs["h"]), t["slope"][:], t["curvature"][:]
+
+
+def hermite(phi0, h, u, w, x):
+    p = (x - phi0) / h
+    j = np.floor(p).astype(int)
+    q = p - j
+    q2, q3 = q * q, q * q * q
+    return (2 * q3 - 3 * q2 + 1) * u[j] + (q3 - 2 * q2 + q) * h * w[j] + (-2 * q3 + 3 * q2) * u[j + 1] + (q3 - q2) * h * w[j + 1]
+
+
+def check_table_order(lo, hi, paths, ref_path):
+    ref = load_table(ref_path)
+    errors, hs = [], []
+    for p in paths:
+        phi0, h, u, w = load_table(p)
+        x = phi0 + h * np.arange(u.shape[1])
+        m = np.abs(x) <= 3
+        e = max(np.abs(u[k][m] - hermite(ref[0], ref[1], ref[2][k], ref[3][k], x[m])).max() for k in range(u.shape[0]))
+        errors.append(e)
+        hs.append(h)
+        print(f"{p}: h = {h:.5f}, max |U_s' - reference| = {e:.3e}")
+    ok = True
+    for k in range(1, len(paths)):
+        order = np.log(errors[k - 1] / errors[k]) / np.log(hs[k - 1] / hs[k])
+        print(f"observed order {hs[k - 1]:.5f} -> {hs[k]:.5f}: {order:.2f} (expected in [{lo}, {hi}])")
+        ok &= lo <= order <= hi
+    sys.exit(0 if ok else 1)
+
+
 def check_samples(path):
     f = h5py.File(path, "r")
     p = f["parameters"].attrs
@@ -188,6 +226,8 @@ if __name__ == "__main__":
         check_samples(sys.argv[2])
     elif cmd == "sampler":
         check_sampler(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+    elif cmd == "table-order":
+        check_table_order(float(sys.argv[2]), float(sys.argv[3]), sys.argv[4:-1], sys.argv[-1])
     elif cmd == "same":
         check_same(sys.argv[2:])
     else:
