@@ -162,3 +162,16 @@ test_lattice_sample_table_convergence() {
   done
   $PY "$LATTICE_CHECK" table-order 1.8 2.3 t50.h5 t100.h5 t200.h5 t800.h5 || fail "the flow's table does not converge at second order"
 }
+
+# Beyond 2 x 2 there is no exact answer at lambda > 0: the reweighted FRG sampler against HMC on 4 x 4 (symmetric
+# side near the transition, kappa 0.25, lambda 0.2), |M|, chi, Binder within 3 combined errors.
+test_lattice_sample_vs_hmc() {
+  local n
+  n=$(quick 2000 6000)
+  frg -task lattice_sample -lattice_L 4 -lattice_kappa 0.25 -lattice_lambda 0.2 -sample_count "$n" -sample_seed 7 -output frg4.h5 >frg4.log ||
+    { cat frg4.log; fail "frg -task lattice_sample failed"; }
+  frg -task hmc -lattice_L 4 -lattice_kappa 0.25 -lattice_lambda 0.2 -hmc_trajectories "$n" -sample_seed 7 -progress 0 -output hmc4.h5 >hmc4.log ||
+    { cat hmc4.log; fail "frg -task hmc failed"; }
+  grep -E "weights" frg4.log
+  $PY "$LATTICE_CHECK" compare frg4.h5 hmc4.h5 3 || fail "the FRG sampler and HMC disagree on 4 x 4"
+}

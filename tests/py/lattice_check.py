@@ -13,6 +13,8 @@
                                            fraction >= MIN_ESS; at lambda = 0 also the raw (unweighted) samples against
                                            the exact law of the discretized reverse process with the exact score
                                            (linear in each Fourier mode: only the q = 0 mode enters M)
+  lattice_check.py compare A B NSIGMA      |M|, chi, Binder of two runs (-task hmc, -task lattice_sample: weighted)
+                                           agree within NSIGMA combined errors (beyond 2 x 2 there is no exact answer)
   lattice_check.py table-order LO HI FILE... REF
                                            the flow's U_s' table on successively halved cells against the finest
                                            REF (its cubic Hermite interpolant, as the sampler reads it) on
@@ -181,6 +183,17 @@ def check_table_order(lo, hi, paths, ref_path):
     sys.exit(0 if ok else 1)
 
 
+def check_compare(a, b, nsigma):
+    sa, sb = h5py.File(a, "r")["summary"].attrs, h5py.File(b, "r")["summary"].attrs
+    ok = True
+    for name in ("abs_magnetization", "susceptibility", "binder"):
+        va, ea, vb, eb = float(sa[name]), float(sa[name + "_error"]), float(sb[name]), float(sb[name + "_error"])
+        z = (va - vb) / np.hypot(ea, eb)
+        print(f"{name}: {a} {va:.6f} +- {ea:.2e}, {b} {vb:.6f} +- {eb:.2e}: {z:+.2f} combined s.e. (tolerance {nsigma})")
+        ok &= abs(z) <= nsigma and ea > 0 and eb > 0
+    sys.exit(0 if ok else 1)
+
+
 def check_samples(path):
     f = h5py.File(path, "r")
     p = f["parameters"].attrs
@@ -226,6 +239,8 @@ if __name__ == "__main__":
         check_samples(sys.argv[2])
     elif cmd == "sampler":
         check_sampler(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+    elif cmd == "compare":
+        check_compare(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif cmd == "table-order":
         check_table_order(float(sys.argv[2]), float(sys.argv[3]), sys.argv[4:-1], sys.argv[-1])
     elif cmd == "same":
