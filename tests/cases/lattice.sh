@@ -175,3 +175,15 @@ test_lattice_sample_vs_hmc() {
   grep -E "weights" frg4.log
   $PY "$LATTICE_CHECK" compare frg4.h5 hmc4.h5 3 || fail "the FRG sampler and HMC disagree on 4 x 4"
 }
+
+# The LPA flow is the exact 0D flow at kappa = 0 (independent sites), so its denoiser phi*(x) must converge to Tweedie's
+# E[phi | x] of the smoothed site density, computed by quadrature, at every level: here a double well (lambda 1.5,
+# site term -2 phi^2 + 1.5 phi^4), 100, 200, 400 cells, second order.
+test_lattice_sample_denoiser_kappa0() {
+  local n
+  for n in 100 200 400; do
+    frg -task lattice_sample -lattice_L 2 -lattice_kappa 0 -lattice_lambda 1.5 -sample_count 2 -sample_levels 7 -grid_cells $n -rtol 1e-10 -atol 1e-12 \
+      -output d$n.h5 >d$n.log || { cat d$n.log; fail "frg failed with -grid_cells $n"; }
+  done
+  $PY "$LATTICE_CHECK" denoiser 1.8 2.3 d100.h5 d200.h5 d400.h5 || fail "the flow's denoiser does not converge to the exact one at second order"
+}

@@ -15,6 +15,11 @@
                                            (linear in each Fourier mode: only the q = 0 mode enters M)
   lattice_check.py compare A B NSIGMA      |M|, chi, Binder of two runs (-task hmc, -task lattice_sample: weighted)
                                            agree within NSIGMA combined errors (beyond 2 x 2 there is no exact answer)
+  lattice_check.py denoiser LO HI FILE...  kappa = 0 (independent sites, where the LPA flow is the exact 0D flow):
+                                           the denoiser phi*(x) = argmin U_s(phi) + (phi - x)^2/(2 s) of each table
+                                           level against Tweedie's E[phi | x] = x + s d/dx ln p_s(x) by quadrature of
+                                           e^{-S(phi) - (phi - x)^2/(2 s)}; the max error over the levels on successively
+                                           halved cells falls with an observed order in [LO, HI]
   lattice_check.py table-order LO HI FILE... REF
                                            the flow's U_s' table on successively halved cells against the finest
                                            REF (its cubic Hermite interpolant, as the sampler reads it) on
@@ -194,6 +199,33 @@ def check_compare(a, b, nsigma):
     sys.exit(0 if ok else 1)
 
 
+def denoiser_error(path):
+    f = h5py.File(path, "r")
+    p = f["parameters"].attrs
+    kappa, lam = float(p["lattice_kappa"]), float(p["lattice_lambda"])
+    assert kappa == 0, "denoiser: only at kappa = 0"
+    phi0, h, u, w = load_table(path)
+    s_levels = f["table/s"][:]
+    x = np.linspace(-2.5, 2.5, 51)
+    grid = np.linspace(-6, 6, 60001)  # 50 points per posterior width at s = 1e-4: trapezoid to round-off
+    site = (1 - 2 * lam) * grid**2 + lam * grid**4
+    worst = 0.0
+    for k, s in enumerate(s_levels):
+        expo = -site[None, :] - (grid[None, :] - x[:, None]) ** 2 / (2 * s)
+        expo -= expo.max(axis=1, keepdims=True)
+        wgt = np.exp(expo)
+        exact = (wgt * grid[None, :]).sum(axis=1) / wgt.sum(axis=1)
+        lo, hi = np.full_like(x, -10.0), np.full_like(x, 10.0)
+        for _ in range(80):  # s U'(phi) + phi - x is increasing (U'' + 1/s > 0 at kappa = 0)
+            mid = 0.5 * (lo + hi)
+            g = s * hermite(phi0, h, u[k], w[k], mid) + mid - x
+            lo, hi = np.where(g < 0, mid, lo), np.where(g < 0, hi, mid)
+        err = np.abs(0.5 * (lo + hi) - exact).max()
+        worst = max(worst, err)
+        print(f"{path}: s = {s:.3g}: max |phi*(x) - E[phi|x]| over x in [-2.5, 2.5] = {err:.2e}")
+    return worst
+
+
 def check_samples(path):
     f = h5py.File(path, "r")
     p = f["parameters"].attrs
@@ -241,6 +273,12 @@ if __name__ == "__main__":
         check_sampler(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
     elif cmd == "compare":
         check_compare(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    elif cmd == "denoiser":
+        lo, hi, paths = float(sys.argv[2]), float(sys.argv[3]), sys.argv[4:]
+        errors = [denoiser_error(path) for path in paths]
+        orders = [np.log2(errors[k - 1] / errors[k]) for k in range(1, len(paths))]
+        print(f"worst errors {', '.join(f'{e:.3e}' for e in errors)}; observed orders {', '.join(f'{o:.2f}' for o in orders)} (expected in [{lo}, {hi}])")
+        sys.exit(0 if all(lo <= o <= hi for o in orders) else 1)
     elif cmd == "table-order":
         check_table_order(float(sys.argv[2]), float(sys.argv[3]), sys.argv[4:-1], sys.argv[-1])
     elif cmd == "same":
