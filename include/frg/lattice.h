@@ -109,15 +109,18 @@ double FrgLatticeBinder(const double *mean, void *ctx, double *gradient);
 /* I(m^2) = int_BZ d^dq/(2 pi)^d 1/(K(q) + m^2), K(q) = -4 kappa sum_mu cos q_mu, tabulated once per d. */
 typedef struct {
   int     d;
-  double *coefficients; /* [panel][y1, y2][degree + 1] Chebyshev coefficients */
+  double *coefficients; /* [panel][y1, y2, y3][degree + 1] Chebyshev coefficients */
 } FrgLatticeThreshold;
 
 int  FrgLatticeThresholdInit(FrgLatticeThreshold *, int d); /* 0 on success */
 void FrgLatticeThresholdFree(FrgLatticeThreshold *);
 /* I(m^2) and dI/dm^2; returns 0, or 1 at or beyond the pole m^2 <= 4 d |kappa| (and for m^2 <= 0 at kappa = 0). */
 int  FrgLatticeThresholdEval(const FrgLatticeThreshold *, double kappa, double m2, double *value, double *slope);
-/* The universal J(r) = a I(a r), a = 4 d |kappa|, and J'(r) by direct quadrature at r - 1 = rm1 (tests, tables). */
-int  FrgLatticeThresholdQuadrature(int d, double rm1, double *J, double *dJ);
+/* I, dI/dm^2, d^2I/(dm^2)^2 at m^2 = 4 d |kappa| + distance, given the distance from the pole (no cancellation);
+ * returns 1 unless distance > 0. */
+int  FrgLatticeThresholdEvalDistance(const FrgLatticeThreshold *, double kappa, double distance, double threshold[3]);
+/* The universal J(r) = a I(a r), a = 4 d |kappa|, J'(r), J''(r) by direct quadrature at r - 1 = rm1 (tests, tables). */
+int  FrgLatticeThresholdQuadrature(int d, double rm1, double J[3]);
 
 /* ---- sparse SPD solves: A = t (K + diag(D)) + 1 (src/lattice/band.c) -------------------------------- */
 typedef struct {

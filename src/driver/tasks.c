@@ -5,6 +5,7 @@
 
 PETSC_EXTERN PetscErrorCode FrgTaskSample(MPI_Comm); /* src/diffusion/sample.c */
 PETSC_EXTERN PetscErrorCode FrgTaskHMC(MPI_Comm);    /* src/lattice/hmc.c */
+PETSC_EXTERN PetscErrorCode FrgTaskLatticeSample(MPI_Comm); /* src/lattice/sample.c */
 
 static PetscFunctionList FrgTaskList = NULL;
 
@@ -27,6 +28,7 @@ PetscErrorCode FrgTaskRegisterAll(void)
   PetscCall(FrgTaskRegister("scan", FrgTaskScan));
   PetscCall(FrgTaskRegister("fixedpoint", FrgTaskFixedPoint));
   PetscCall(FrgTaskRegister("hmc", FrgTaskHMC));
+  PetscCall(FrgTaskRegister("lattice_sample", FrgTaskLatticeSample));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -6,6 +6,7 @@
 #include <frg/lattice.h>
 
 PETSC_INTERN PetscErrorCode FrgLatticeSetFromOptions(MPI_Comm, FrgLattice *);
+PETSC_INTERN PetscErrorCode FrgLatticeCouplingsFromOptions(MPI_Comm, PetscReal *kappa, PetscReal *lambda);
 
 /* Chains (or samples) spread over the ranks in contiguous blocks of the global index, so that every
  * item is computed by one rank with its own counter-based random numbers, whatever the number of ranks. */
@@ -59,6 +60,24 @@ typedef struct {
 } FrgHMCResults;
 
 PETSC_INTERN PetscErrorCode FrgHMCReport(FrgHMCTask *);
+
+/* ---- the LPA flow of -model lattice as the sampler's potential table (src/lattice/flow.c) ------------------ */
+typedef struct {
+  MPI_Comm           comm;
+  FrgModel           model;
+  FrgGrid            grid;
+  FrgOperator        op;
+  FrgIntegrator      integrator;
+  PetscInt           cells;
+  PetscReal          h, Lambda, t_ir, s_uv, s_ir;
+  FrgIntegratorStats stats;
+  double             seconds;
+} FrgLatticeFlow;
+
+PETSC_INTERN PetscErrorCode FrgLatticeFlowCreate(MPI_Comm, FrgLatticeFlow *);
+PETSC_INTERN PetscErrorCode FrgLatticeFlowSetUp(FrgLatticeFlow *);
+PETSC_INTERN PetscErrorCode FrgLatticeFlowSolve(FrgLatticeFlow *, const FrgLattice *, FrgLatticePotentialTable *);
+PETSC_INTERN PetscErrorCode FrgLatticeFlowDestroy(FrgLatticeFlow *);
 PETSC_EXTERN PetscErrorCode FrgTaskHMC(MPI_Comm);
 
 #endif

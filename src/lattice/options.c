@@ -6,24 +6,38 @@
 
 #define FRG_LATTICE_L_MAX 4096
 
-PetscErrorCode FrgLatticeSetFromOptions(MPI_Comm comm, FrgLattice *lat)
+/* -lattice_kappa and -lattice_lambda, validated (shared by the lattice tasks and -model lattice). */
+PetscErrorCode FrgLatticeCouplingsFromOptions(MPI_Comm comm, PetscReal *kappa_out, PetscReal *lambda_out)
 {
-  PetscInt  L      = 8;
-  PetscReal kappa  = 0.2, lambda = 0.0;
+  PetscReal kappa = 0.2, lambda = 0.0;
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "Lattice phi^4 in two dimensions: S = sum_x [-2 kappa sum_mu phi_x phi_x+mu + (1 - 2 lambda) phi_x^2 + lambda phi_x^4]", "FrgLattice");
-  PetscCall(PetscOptionsInt("-lattice_L", "Sites per direction of the periodic L x L lattice (>= 2)", "", L, &L, NULL));
   PetscCall(PetscOptionsReal("-lattice_kappa", "Hopping parameter kappa", "", kappa, &kappa, NULL));
   PetscCall(PetscOptionsReal("-lattice_lambda", "Quartic coupling lambda (>= 0)", "", lambda, &lambda, NULL));
   PetscOptionsEnd();
-  PetscCheck(L >= 2 && L <= FRG_LATTICE_L_MAX, comm, PETSC_ERR_USER_INPUT, "-lattice_L must lie in [2, %d], got %" PetscInt_FMT, FRG_LATTICE_L_MAX, L);
   PetscCheck(!PetscIsInfOrNanReal(kappa), comm, PETSC_ERR_USER_INPUT, "-lattice_kappa must be a finite number, got %g", (double)kappa);
   PetscCheck(!PetscIsInfOrNanReal(lambda), comm, PETSC_ERR_USER_INPUT, "-lattice_lambda must be a finite number, got %g", (double)lambda);
   PetscCheck(lambda >= 0, comm, PETSC_ERR_USER_INPUT, "-lattice_lambda must be >= 0 (the action is unbounded below otherwise), got %g", (double)lambda);
   PetscCheck(lambda > 0 || 2 - 4 * FRG_LATTICE_DIMENSION * PetscAbsReal(kappa) > 0, comm, PETSC_ERR_USER_INPUT,
              "-lattice_kappa %g with -lattice_lambda 0: the Gaussian action is not normalizable (its lowest mode 2 - 8 |kappa| = %g is not positive; |kappa| < 0.25 needed)",
              (double)kappa, (double)(2 - 4 * FRG_LATTICE_DIMENSION * PetscAbsReal(kappa)));
+  *kappa_out  = kappa;
+  *lambda_out = lambda;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgLatticeSetFromOptions(MPI_Comm comm, FrgLattice *lat)
+{
+  PetscInt  L = 8;
+  PetscReal kappa, lambda;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgLatticeCouplingsFromOptions(comm, &kappa, &lambda));
+  PetscOptionsBegin(comm, NULL, "Lattice phi^4 in two dimensions", "FrgLattice");
+  PetscCall(PetscOptionsInt("-lattice_L", "Sites per direction of the periodic L x L lattice (>= 2)", "", L, &L, NULL));
+  PetscOptionsEnd();
+  PetscCheck(L >= 2 && L <= FRG_LATTICE_L_MAX, comm, PETSC_ERR_USER_INPUT, "-lattice_L must lie in [2, %d], got %" PetscInt_FMT, FRG_LATTICE_L_MAX, L);
   FrgLatticeInit(lat, (int)L, kappa, lambda);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,6 +1,7 @@
 /* Unit test of the lattice threshold function (src/lattice/threshold.c), d = 2:
  *   1. the table against the closed form of the square-lattice Green's function at the origin,
- *          I(m^2) = (2/(pi m^2)) K(k),   dI/dm^2 = -(2/pi) E(k)/((1 - k^2) m^4),   k = 8 kappa/m^2
+ *          I(m^2) = (2/(pi m^2)) K(k),   dI/dm^2 = -(2/pi) E(k)/((1 - k^2) m^4),   k = 8 kappa/m^2,
+ *          d^2I/(dm^2)^2 = 2 (E - K + 2 E/(1 - k^2))/(pi m^6 (1 - k^2))   (dK/dk = E/(k k'^2) - K/k, dE/dk = (E - K)/k)
  *      (K, E complete elliptic integrals, GSL; the q_2 integral is 1/sqrt(A^2 - B^2) and the remaining one is
  *      Legendre's form of K), at 3000 points spread in ln(m^2 - 8|kappa|) from 1e-15 to 1e7 (times 8|kappa|),
  *      for kappa > 0, kappa < 0 and several |kappa|: relative error <= 1e-12. K and E come from the
@@ -45,7 +46,7 @@ int main(void)
 {
   FrgLatticeThreshold t;
   const double        kappas[4] = {0.25, -0.13, 1.7, 1e-3}, pi = 3.14159265358979323846;
-  double              worst_I = 0, worst_dI = 0, worst_agm = 0, I, dI;
+  double              worst_I = 0, worst_dI = 0, worst_ddI = 0, worst_agm = 0, I, dI, three[3];
   char                what[160];
 
   if (FrgLatticeThresholdInit(&t, 2)) {
@@ -68,10 +69,13 @@ int main(void)
       dIref    = -2 / pi * E / (kc * kc * m2 * m2);
       worst_I  = fmax(worst_I, fabs(I - Iref) / Iref);
       worst_dI = fmax(worst_dI, fabs(dI - dIref) / fabs(dIref));
+      FrgLatticeThresholdEvalDistance(&t, kappa, m2 - a, three);
+      worst_ddI = fmax(worst_ddI, fabs(three[2] / (2 * (E - K + 2 * E / (kc * kc)) / (pi * m2 * m2 * m2 * kc * kc)) - 1) + fabs(three[0] - I) / I);
     }
   check("reference: AGM K and E vs GSL's where 1 - k > 3e-4", worst_agm, 1e-13);
   check("I(m^2) vs (2/(pi m^2)) K(8 kappa/m^2), 3000 points, max relative error", worst_I, 1e-12);
   check("dI/dm^2 vs -(2/pi) E/((1-k^2) m^4), max relative error", worst_dI, 1e-12);
+  check("d^2I/(dm^2)^2 vs its closed form (evaluated from the pole distance), max relative error", worst_ddI, 1e-11);
   for (int i = 0; i < 3; i++) { /* the next term, <K^4>/m^8 = 576 kappa^4/m^8, is (9/4) (8 kappa/m^2)^2 relative to this one */
     const double kappa = 0.2, m2 = 8 * kappa * pow(10.0, 2 + i), k = 8 * kappa / m2;
     FrgLatticeThresholdEval(&t, kappa, m2, &I, &dI);
@@ -80,6 +84,8 @@ int main(void)
   }
   FrgLatticeThresholdEval(&t, 0.0, 3.7, &I, &dI);
   check("kappa = 0: I = 1/m^2, dI = -1/m^4", fabs(I * 3.7 - 1) + fabs(dI * 3.7 * 3.7 + 1), 4e-16);
+  FrgLatticeThresholdEvalDistance(&t, 0.0, 3.7, three);
+  check("kappa = 0: d^2I/(dm^2)^2 = 2/m^6", fabs(three[2] * 3.7 * 3.7 * 3.7 / 2 - 1), 4e-16);
   check("refuses at the pole m^2 = 8 |kappa|", FrgLatticeThresholdEval(&t, -0.3, 2.4, &I, &dI) ? 0 : 1, 0);
   check("refuses beyond the pole", FrgLatticeThresholdEval(&t, 0.3, 1.0, &I, &dI) ? 0 : 1, 0);
   FrgLatticeThresholdFree(&t);
