@@ -451,6 +451,7 @@ PetscErrorCode FrgTaskFlow(MPI_Comm comm)
   if (!ierr && flow.level.model->dim == 2) { /* two-field models: flow2d.c */
     PetscCall(PetscLogStagePop());
     ierr = FrgHelpRequested(&help);
+    if (!ierr && !help) ierr = FrgFlow2DCheckOptions(comm);
     if (!ierr && !help) ierr = FrgCheckUnusedOptions(comm);
     if (!ierr && !help) ierr = FrgFlowRun2D(&flow.level);
     PetscCall(FrgFlowDestroy(&flow));

@@ -75,6 +75,22 @@ static PetscErrorCode FrgFlow2DGather(FrgGrid grid, Vec U, Vec *all)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The options of one-field flows that two-field flows do not take yet: a clear error rather than
+ * the unused-option check's. Not collective (every rank sees the same options). */
+PETSC_INTERN PetscErrorCode FrgFlow2DCheckOptions(MPI_Comm comm)
+{
+  static const char *const refused[] = {"-output", "-checkpoint", "-restart", "-checkpoint_every", "-error_estimate", "-stop_at"};
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+    PetscCall(PetscOptionsHasName(NULL, NULL, refused[i], &set));
+    PetscCheck(!set, comm, PETSC_ERR_USER_INPUT,
+               "%s: two-field flows (-model field2) write no file and take no checkpoint or error estimate yet; the IR vertices are printed", refused[i]);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PETSC_INTERN PetscErrorCode FrgFlowRun2D(FrgFlowLevel *level)
 {
   MPI_Comm comm = level->grid->comm;

@@ -74,5 +74,6 @@ test_field2_bad_input() {
   expect_error "-grid_phi_max_y must be a positive number" "" "$FRG" -model field2 -grid_phi_max_y -1 || return 1
   expect_error "-integrator_newton modified needs a 1D grid" "" "$FRG" -model field2 -integrator_newton modified || return 1
   expect_error "minimum of U_IR lies at the edge of the grid" "" "$FRG" -model field2 -grid_cells 16 -grid_phi_max 5 -potential "(phi1 - 4.8)^2 + phi2^2" || return 1
+  expect_error "-output: two-field flows (-model field2) write no file" "" "$FRG" -model field2 -output x.h5 || return 1
   expect_error "-grid_cells_y" "" "$FRG" -model field -grid_cells_y 16 || return 1 # a 2D option on a 1D grid: unused
 }
