@@ -7,6 +7,7 @@
 #                Gamma2 within 1e-2 of its largest entry, <phi> within 1e-2, on 32 x 32 cells
 #   convergence  the Gamma2 error falls at second order as the cells double (16, 32, 64)
 #   ranks        the same numbers on 1, 2 and 3 ranks to 1e-10
+#   o2           an O(2)-symmetric U gives the exact N = 2 gamma2 of the one-field -model on tests
 #   bad input    clear one-line errors naming the option
 FIELD2_CHECK="$TESTS/py/field2_check.py"
 FIELD2_GRID=(-model field2 -d 0 -grid_phi_max 5)
@@ -76,4 +77,16 @@ test_field2_bad_input() {
   expect_error "minimum of U_IR lies at the edge of the grid" "" "$FRG" -model field2 -grid_cells 16 -grid_phi_max 5 -potential "(phi1 - 4.8)^2 + phi2^2" || return 1
   expect_error "-output: two-field flows (-model field2) write no file" "" "$FRG" -model field2 -output x.h5 || return 1
   expect_error "-grid_cells_y" "" "$FRG" -model field -grid_cells_y 16 || return 1 # a 2D option on a 1D grid: unused
+}
+
+# The tie to the one-field core: an O(2)-symmetric U in Cartesian form has the IR vertices of -model on with
+# N = 2, here the exact gamma2 of inputs/tests/zero_d_convex.yaml (tests/tools/exact0d, GSL quadrature of the
+# radial integral): Gamma2_11 = Gamma2_22 = 1.4216941421254936 and Gamma2_12 = 0, within 1e-2 on 32 x 32 cells.
+test_field2_o2() {
+  local g11 g22 g12
+  frg "${FIELD2_GRID[@]}" -grid_cells 32 -potential "(phi1^2 + phi2^2)/2 + (phi1^2 + phi2^2)^2/24" >o2.log 2>&1 || { cat o2.log; fail "frg failed"; }
+  read -r g11 g22 g12 < <(sed -n 's/.*IR Gamma2: 11 = \([^ ]*\) 22 = \([^ ]*\) 12 = \([^ ]*\)$/\1 \2 \3/p' o2.log)
+  close_to Gamma2_11 "$g11" 1.4216941421254936 1e-2 || fail "Gamma2_11 is not the O(2) value"
+  close_to Gamma2_22 "$g22" 1.4216941421254936 1e-2 || fail "Gamma2_22 is not the O(2) value"
+  $PY -c "import sys; g = abs(float(sys.argv[1])); print(f'|Gamma2_12| = {g:.3e} (tolerance 1e-2)'); sys.exit(g > 1e-2)" "$g12" || fail "Gamma2_12 is not 0"
 }
