@@ -28,10 +28,15 @@ typedef struct _p_FrgOperator   *FrgOperator;
 typedef struct _p_FrgIntegrator *FrgIntegrator;
 typedef struct _p_FrgOutput     *FrgOutput;
 
-/* Boundary rule at one end of the field grid. */
+/* Boundary rule at one end of one direction of the field grid. The first two are those of the 1D
+ * grids, whose unknown is u = U'; the last two those of the 2D grids, whose unknown is U itself (the
+ * same rules one derivative up: an even U has an odd U', and a quadratic extrapolation of U is a
+ * linear one of U'). */
 typedef enum {
-  FRG_BOUNDARY_ODD,        /* u is odd about phi = 0: first cell centred at 0, u_0 = 0, u_{-j} = -u_j */
-  FRG_BOUNDARY_EXTRAPOLATE /* linear extrapolation of the last two cells into the ghost cells */
+  FRG_BOUNDARY_ODD,         /* u is odd about phi = 0: first cell centred at 0, u_0 = 0, u_{-j} = -u_j */
+  FRG_BOUNDARY_EXTRAPOLATE, /* linear extrapolation of the last two cells into the ghost cells */
+  FRG_BOUNDARY_EVEN,        /* U is even about phi = 0, the edge of the first cell: U_{-1-j} = U_j */
+  FRG_BOUNDARY_QUADRATIC    /* quadratic extrapolation of the last three cells (third difference 0) */
 } FrgBoundary;
 
 /* ---- grid/ -------------------------------------------------------------------------------- */
@@ -39,6 +44,12 @@ PETSC_EXTERN PetscErrorCode FrgGridCreate(MPI_Comm, FrgGrid *);
 PETSC_EXTERN PetscErrorCode FrgGridCreateFromModel(MPI_Comm, FrgModel, FrgGrid *);
 PETSC_EXTERN PetscErrorCode FrgGridSetBoundaries(FrgGrid, FrgBoundary left, FrgBoundary right);
 PETSC_EXTERN PetscErrorCode FrgGridSetSize(FrgGrid, PetscInt cells, PetscReal phi_max);
+/* 2D grids (two-field models): dimension and unknowns per cell, and the rules and size of one direction
+ * (0: phi1, the direction of the 1D calls above; 1: phi2). Not collective. */
+PETSC_EXTERN PetscErrorCode FrgGridSetDimension(FrgGrid, PetscInt dim, PetscInt dof);
+PETSC_EXTERN PetscErrorCode FrgGridGetDimension(FrgGrid, PetscInt *dim, PetscInt *dof);
+PETSC_EXTERN PetscErrorCode FrgGridSetDirection(FrgGrid, PetscInt direction, PetscInt cells, PetscReal phi_max, FrgBoundary lower, FrgBoundary upper);
+PETSC_EXTERN PetscErrorCode FrgGridGetDirection(FrgGrid, PetscInt direction, PetscInt *cells, PetscReal *phi_first, PetscReal *spacing);
 PETSC_EXTERN PetscErrorCode FrgGridSetFromOptions(FrgGrid);
 PETSC_EXTERN PetscErrorCode FrgGridSetUp(FrgGrid);
 PETSC_EXTERN PetscErrorCode FrgGridGetDM(FrgGrid, DM *);
@@ -60,6 +71,8 @@ PETSC_EXTERN PetscErrorCode FrgModelGetScale(FrgModel, PetscReal t, PetscReal *k
 PETSC_EXTERN PetscErrorCode FrgModelGetBoundaries(FrgModel, FrgBoundary *left, FrgBoundary *right);
 PETSC_EXTERN PetscErrorCode FrgModelGetParameters(FrgModel, PetscReal *N, PetscReal *d, PetscReal *Lambda, PetscReal *t_ir);
 PETSC_EXTERN PetscErrorCode FrgModelPotential(FrgModel, PetscReal phi, PetscReal *U); /* not collective */
+PETSC_EXTERN PetscErrorCode FrgModelPotentialAt(FrgModel, const PetscReal phi[], PetscReal *U); /* one value per field; not collective */
+PETSC_EXTERN PetscErrorCode FrgModelGetDimension(FrgModel, PetscInt *dim); /* fields of the grid: 1 or 2; not collective */
 PETSC_EXTERN PetscErrorCode FrgModelInitialCondition(FrgModel, FrgGrid, Vec u);
 PETSC_EXTERN PetscErrorCode FrgModelView(FrgModel, PetscViewer);
 PETSC_EXTERN PetscErrorCode FrgModelDestroy(FrgModel *);

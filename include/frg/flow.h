@@ -37,6 +37,8 @@ PETSC_INTERN PetscErrorCode FrgFlowLevelCreate(MPI_Comm, FrgFlowLevel *);
 PETSC_INTERN PetscErrorCode FrgFlowLevelStart(FrgFlowLevel *, PetscReal t0, Vec u0);
 PETSC_INTERN PetscErrorCode FrgFlowLevelAdvance(FrgFlowLevel *, PetscReal t, FrgObservables *);
 PETSC_INTERN PetscErrorCode FrgFlowLevelDestroy(FrgFlowLevel *);
+PETSC_INTERN PetscErrorCode FrgFlowRun2D(FrgFlowLevel *); /* flow2d.c: the flow task of two-field models */
+PETSC_INTERN PetscErrorCode FrgFlow2DCheckOptions(MPI_Comm); /* flow2d.c: one-field options it refuses */
 
 PETSC_INTERN PetscErrorCode FrgFlowEstimateCreate(FrgFlowLevel *fine, FrgFlowEstimate *);
 PETSC_INTERN PetscErrorCode FrgFlowEstimateStart(FrgFlowEstimate *, PetscReal t0, Vec u0);

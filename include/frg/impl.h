@@ -34,11 +34,16 @@ PETSC_EXTERN PetscLogStage FRG_STAGE_SETUP, FRG_STAGE_INTEGRATE, FRG_STAGE_OUTPU
 struct _p_FrgGrid {
   MPI_Comm    comm;
   DM          da;
-  PetscInt    cells;
+  PetscInt    dim, dof;  /* 1 or 2 directions (a DMDA of that dimension), unknowns per cell */
+  PetscInt    cells;     /* the first direction (phi1 on 2D grids): */
   PetscReal   phi_max;   /* outer edge of the last cell */
   PetscReal   phi_first; /* centre of cell 0 */
   PetscReal   spacing;
   FrgBoundary left, right;
+  /* the second direction of a 2D grid (phi2); cells_y = 0, phi_max_y = 0: those of the first */
+  PetscInt    cells_y;
+  PetscReal   phi_max_y, phi_first_y, spacing_y;
+  FrgBoundary bottom, top;
   PetscInt    fit_cells; /* cells of the least-squares fit of the vertices at phi = 0 */
   PetscBool   fit_cells_set; /* given by -vertex_fit_cells (else a default of the model's observables) */
   PetscReal  *fit_qr;    /* its factored matrix, built on first use (src/analysis/observables.c) */
@@ -66,9 +71,11 @@ struct _p_FrgModel {
   PetscReal          Ad;       /* angular factor 1/((4 pi)^{d/2} Gamma(d/2+1)), set up once */
   const FrgKTKernels *kt;      /* the scheme's loops instantiated from the model's kernels (kt_loops.h) */
   FrgBoundary        left, right;
+  PetscInt           dim;           /* fields of the grid: 1 (the unknown u = U') or 2 (the unknown U; src/physics/field2.c) */
+  FrgBoundary        bottom, top;   /* 2D: the rules of the second direction */
   char               potential[FRG_EXPR_LEN];
   void              *parser;   /* muparser handle */
-  double            *parser_phi;
+  double            *parser_phi; /* one variable per field */
   void              *data;     /* type-specific */
   PetscBool          setup;
   /* the observables the model defines (src/analysis/observables.c) */
@@ -94,6 +101,8 @@ struct _p_FrgOperator {
   Vec       u_state;        /* u of the last state converted (log variable) */
   PetscReal *q;             /* m2 phi + u of the local cells of that state */
   Vec       q_global, q_local; /* q scattered to the ghosts, for the Jacobian's similarity */
+  MatFDColoring fd_coloring; /* 2D: the coloured finite-difference Jacobian (operator2d.c) */
+  PetscReal     fd_t;        /* 2D: the RG time of the Jacobian being coloured */
   PetscBool setup;
 };
 

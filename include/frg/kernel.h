@@ -77,4 +77,18 @@ static inline double FrgKernelLitim(const FrgKernelParams *p, double x, double *
   return D;
 }
 
+/* Two-field models (2D grid, the unknown U): the mass-like regulator's flow with the UV constant
+ * subtracted, d_t U = cr tr[H (m2 + H)^{-1}] (src/physics/field2.c), as
+ *     (m2 tr H + 2 det H) / det(m2 + H),   det(m2 + H) = m2^2 + m2 tr H + det H,
+ * from the Hessian (h11, h22, h12) of U; nothing cancels at m2 >> |H|. *crossed is set when m2 + H is
+ * not positive definite (or not a number): beyond the propagator pole. */
+static inline double FrgKernelTwoField(const FrgKernelParams *p, double h11, double h22, double h12, int *crossed)
+{
+  const double r = p->m2, trace = h11 + h22, det_h = h11 * h22 - h12 * h12;
+  const double det = r * r + r * trace + det_h;
+
+  if (!(r + h11 > 0.0) || !(det > 0.0)) *crossed = 1;
+  return p->cr * (r * trace + 2.0 * det_h) / det;
+}
+
 #endif

@@ -4,6 +4,10 @@
  * two ends). Work arrays are allocated once in SetUp: the right-hand side allocates nothing. */
 #include <frg/impl.h>
 
+PETSC_INTERN PetscErrorCode FrgOperatorSetUp2D(FrgOperator);
+PETSC_INTERN PetscErrorCode FrgOperatorApply2D(FrgOperator, PetscReal, Vec, Vec);
+PETSC_INTERN PetscErrorCode FrgOperatorPoleCheck2D(FrgOperator, PetscReal, Vec);
+
 PetscErrorCode FrgOperatorCreate(FrgGrid grid, FrgModel model, FrgOperator *op)
 {
   FrgOperator o;
@@ -30,6 +34,11 @@ PetscErrorCode FrgOperatorSetUp(FrgOperator op)
   if (op->setup) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(FrgGridSetUp(op->grid));
   PetscCall(FrgModelSetUp(op->model));
+  if (op->grid->dim == 2 || op->model->dim == 2) { /* two-field models: operator2d.c */
+    PetscCall(FrgOperatorSetUp2D(op));
+    op->setup = PETSC_TRUE;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCheck(op->model->kt, op->grid->comm, PETSC_ERR_SUP, "-model %s has no kernels of the one-field scheme", op->model->type);
   {
     FrgKernelParams p;
@@ -97,6 +106,10 @@ PetscErrorCode FrgOperatorPoleCheck(FrgOperator op, PetscReal t, Vec U)
   PetscInt           xs, xm, first;
 
   PetscFunctionBeginUser;
+  if (op->grid->dim == 2) {
+    PetscCall(FrgOperatorPoleCheck2D(op, t, U));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(FrgOperatorLocalize(op, U));
   PetscCall(FrgModelGetKernelParams(op->model, t, &kp));
   PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
@@ -117,6 +130,10 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
   PetscReal         *G     = op->flux;
 
   PetscFunctionBeginUser;
+  if (op->grid->dim == 2) {
+    PetscCall(FrgOperatorApply2D(op, t, U, F));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(PetscLogEventBegin(FRG_EVENT_RHS, 0, 0, 0, 0));
   PetscCall(FrgOperatorLocalize(op, U));
   PetscCall(FrgModelGetKernelParams(op->model, t, &kp));
@@ -176,6 +193,7 @@ PetscErrorCode FrgOperatorDestroy(FrgOperator *op)
   PetscFunctionBeginUser;
   if (!*op) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(VecDestroy(&(*op)->local));
+  PetscCall(MatFDColoringDestroy(&(*op)->fd_coloring));
   PetscCall(VecDestroy(&(*op)->u_state));
   PetscCall(VecDestroy(&(*op)->q_global));
   PetscCall(VecDestroy(&(*op)->q_local));

@@ -9,11 +9,17 @@
 #include <frg/impl.h>
 
 PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
+PETSC_INTERN PetscErrorCode FrgOperatorCreateJacobian2D(FrgOperator, Mat *);
+PETSC_INTERN PetscErrorCode FrgOperatorJacobian2D(FrgOperator, PetscReal, Vec, Mat);
 
 PetscErrorCode FrgOperatorCreateJacobian(FrgOperator op, Mat *J)
 {
   PetscFunctionBeginUser;
   PetscCall(FrgOperatorSetUp(op));
+  if (op->grid->dim == 2) {
+    PetscCall(FrgOperatorCreateJacobian2D(op, J));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(DMSetMatType(op->grid->da, MATAIJ));
   PetscCall(DMCreateMatrix(op->grid->da, J));
   PetscCall(MatSetOption(*J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
@@ -205,6 +211,10 @@ PetscErrorCode FrgOperatorJacobian(FrgOperator op, PetscReal t, Vec U, Mat J)
   PetscReal      *dG[4];
 
   PetscFunctionBeginUser;
+  if (op->grid->dim == 2) {
+    PetscCall(FrgOperatorJacobian2D(op, t, U, J));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(PetscLogEventBegin(FRG_EVENT_JACOBIAN, 0, 0, 0, 0));
   PetscCall(FrgJacobianFluxes(op, t, U, &xs, &xm, &first, dG));
   PetscCall(FrgJacobianInsert(op, J, xs, xm, first, inv_h, &fast));

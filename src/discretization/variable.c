@@ -297,7 +297,8 @@ PetscErrorCode FrgOperatorErrorWeights(FrgOperator op, PetscReal t, Vec V, Petsc
   PetscReal          m2 = 0, beta = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(VecGetLocalSize(W, &xm)); /* cells of this rank, on 1D and 2D grids */
   if (op->variable == FRG_VARIABLE_U) {
     PetscCall(VecGetArrayRead(V, &u));
     PetscCall(VecGetArray(W, &w));

@@ -450,6 +450,15 @@ PetscErrorCode FrgTaskFlow(MPI_Comm comm)
   PetscCall(PetscMemzero(&flow, sizeof(flow)));
   PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));
   ierr = FrgFlowLevelCreate(comm, &flow.level);
+  if (!ierr && flow.level.model->dim == 2) { /* two-field models: flow2d.c */
+    PetscCall(PetscLogStagePop());
+    ierr = FrgHelpRequested(&help);
+    if (!ierr && !help) ierr = FrgFlow2DCheckOptions(comm);
+    if (!ierr && !help) ierr = FrgCheckUnusedOptions(comm);
+    if (!ierr && !help) ierr = FrgFlowRun2D(&flow.level);
+    PetscCall(FrgFlowDestroy(&flow));
+    PetscFunctionReturn(ierr);
+  }
   if (!ierr) ierr = FrgFlowEstimateCreate(&flow.level, &flow.estimate);
   if (!ierr) ierr = FrgFlowCreateOutput(comm, &flow);
   PetscCall(PetscLogStagePop());

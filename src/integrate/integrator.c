@@ -49,6 +49,7 @@ PetscErrorCode FrgIntegratorCreate(FrgOperator op, FrgIntegrator *integrator)
 PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
 {
   PetscEnum type = (PetscEnum)in->type, newton = (PetscEnum)in->newton, variable = (PetscEnum)in->variable;
+  PetscBool newton_set = PETSC_FALSE, variable_set = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(in->comm, NULL, "Time integration (SUNDIALS)", "FrgIntegrator");
@@ -58,14 +59,14 @@ PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
   PetscCall(PetscOptionsInt("-integrator_max_steps", "Maximum number of steps between two output times", "", in->max_steps, &in->max_steps, NULL));
   PetscCall(PetscOptionsInt("-integrator_order", "Method order (0: the integrator's default; BDF: maximum order 1-5; ERK/ARK: 2-5)", "", in->order, &in->order, NULL));
   PetscCall(PetscOptionsEnum("-integrator_newton", "Newton iteration: modified (SUNDIALS' own, Jacobian and band LU reused over steps; hands over to snes at the propagator pole) or snes (PETSc SNES, fresh Jacobian at every iteration; -snes_*, -ksp_*, -pc_* apply)",
-                             "", FrgNewtonTypes, newton, &newton, NULL));
+                             "", FrgNewtonTypes, newton, &newton, &newton_set));
   PetscCall(PetscOptionsReal("-integrator_newton_tol", "Newton convergence coefficient: weighted RMS norm of the update, rate-corrected (CVODE's test)", "",
                              in->newton_tol, &in->newton_tol, NULL));
   PetscCall(PetscOptionsInt("-integrator_jac_every", "Modified Newton: re-evaluate the Jacobian at least every this many steps (0: SUNDIALS' default, 51)", "",
                             in->jac_every, &in->jac_every, NULL));
   PetscCall(PetscOptionsEnum("-integrator_variable",
                              "State variable of the integrator: u (U' itself), log (ln(1 + U'/(k^2 phi)), the log of the Goldstone propagator denominator, in which the pole cannot be crossed), or auto (u, then log from the first state near the pole; log needs an odd grid end at phi = 0)",
-                             "", FrgVariableChoices, variable, &variable, NULL));
+                             "", FrgVariableChoices, variable, &variable, &variable_set));
   PetscCall(PetscOptionsReal("-integrator_log_tol", "Absolute tolerance of the log variable where the test of u is blind (the flat region of a broken phase; 0: 0.01/cells, below the relative change of the pole distance from cell to cell)", "", in->log_tol, &in->log_tol, NULL));
   PetscCall(PetscOptionsReal("-integrator_max_dt", "Largest step in RG time t = -ln(k/Lambda) (0: no bound). A flow changes on a scale of order 1 in t: a longer step can pass over the window k^2 ~ U'' where it happens", "", in->max_dt, &in->max_dt, NULL));
   PetscCall(PetscOptionsInt("-integrator_setup_every", "Modified Newton: re-factor the Newton matrix at least every this many steps (0: SUNDIALS' default, 20)", "",
@@ -75,6 +76,12 @@ PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
   in->newton = (FrgNewtonType)newton;
   in->variable = (FrgVariableChoice)variable;
   if (in->op->grid->left != FRG_BOUNDARY_ODD && in->variable == FRG_VARIABLE_CHOICE_AUTO) in->variable = FRG_VARIABLE_CHOICE_U;
+  if (in->op->grid->dim == 2) { /* the band LU of the modified route and the log variable are one-field only */
+    PetscCheck(!newton_set || in->newton == FRG_NEWTON_SNES, in->comm, PETSC_ERR_USER_INPUT, "-integrator_newton modified needs a 1D grid (band LU); a two-field flow takes snes");
+    PetscCheck(!variable_set || in->variable != FRG_VARIABLE_CHOICE_LOG, in->comm, PETSC_ERR_USER_INPUT, "-integrator_variable log needs a one-field model");
+    in->newton   = FRG_NEWTON_SNES;
+    in->variable = FRG_VARIABLE_CHOICE_U;
+  }
   PetscCall(FrgOperatorSetVariable(in->op, in->variable == FRG_VARIABLE_CHOICE_LOG ? FRG_VARIABLE_LOG : FRG_VARIABLE_U));
   PetscCheck(in->max_dt >= 0 && PetscIsNormalReal(in->max_dt + 1), in->comm, PETSC_ERR_USER_INPUT, "-integrator_max_dt must be a number >= 0, got %g", (double)in->max_dt);
   PetscCheck(in->log_tol >= 0 && in->log_tol < 1, in->comm, PETSC_ERR_USER_INPUT, "-integrator_log_tol must lie in [0, 1), got %g", (double)in->log_tol);

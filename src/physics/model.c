@@ -9,6 +9,7 @@ PETSC_INTERN PetscErrorCode FrgPotentialDestroy(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_ON(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_Lattice(FrgModel); /* src/lattice/model.c */
+PETSC_INTERN PetscErrorCode FrgModelCreate_Field2(FrgModel);
 
 static PetscFunctionList FrgModelList = NULL;
 
@@ -29,6 +30,7 @@ static PetscErrorCode FrgModelRegisterAll(void)
   PetscCall(FrgModelRegister("on", FrgModelCreate_ON));
   PetscCall(FrgModelRegister("field", FrgModelCreate_Field));
   PetscCall(FrgModelRegister("lattice", FrgModelCreate_Lattice));
+  PetscCall(FrgModelRegister("field2", FrgModelCreate_Field2));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -44,6 +46,7 @@ PetscErrorCode FrgModelCreate(MPI_Comm comm, FrgModel *model)
   m->d      = 3.0;
   m->Lambda = 1.0;
   m->t_ir   = 5.0;
+  m->dim    = 1;
   m->left   = FRG_BOUNDARY_ODD;
   m->right  = FRG_BOUNDARY_EXTRAPOLATE;
   PetscCall(PetscStrncpy(m->potential, "-phi^2/2 + phi^4/24", sizeof(m->potential)));
@@ -57,9 +60,10 @@ PetscErrorCode FrgModelSetType(FrgModel model, const char type[])
 
   PetscFunctionBeginUser;
   PetscCall(PetscFunctionListFind(FrgModelList, type, &create));
-  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, lattice", type);
+  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, field2, lattice", type);
   if (model->ops.destroy) PetscCall(model->ops.destroy(model));
   PetscCall(PetscMemzero(&model->ops, sizeof(model->ops)));
+  model->dim = 1;
   PetscCall(PetscStrncpy(model->type, type, sizeof(model->type)));
   PetscCall(create(model));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -137,6 +141,26 @@ PetscErrorCode FrgModelGetParameters(FrgModel model, PetscReal *N, PetscReal *d,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* 2D grids: U itself at the cell centres (the scheme is second order in point values). Not collective. */
+static PetscErrorCode FrgModelInitialCondition2D(FrgModel model, FrgGrid grid, Vec u)
+{
+  PetscScalar **x;
+  PetscInt      xs, ys, xm, ym;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetCorners(grid->da, &xs, &ys, NULL, &xm, &ym, NULL));
+  PetscCall(DMDAVecGetArray(grid->da, u, &x));
+  for (PetscInt j = ys; j < ys + ym; j++)
+    for (PetscInt i = xs; i < xs + xm; i++) {
+      const PetscReal phi[2] = {grid->phi_first + i * grid->spacing, grid->phi_first_y + j * grid->spacing_y};
+      PetscCall(FrgModelPotentialAt(model, phi, &x[j][i]));
+      PetscCheck(PetscIsNormalReal(x[j][i]) || x[j][i] == 0.0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite at (phi1, phi2) = (%g, %g)", model->potential,
+                 (double)phi[0], (double)phi[1]);
+    }
+  PetscCall(DMDAVecRestoreArray(grid->da, u, &x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Cell averages of u = U': (U(phi + h/2) - U(phi - h/2))/h is exact for any U, smooth or piecewise,
  * and needs no derivative of the parsed expression. With an odd left end U is even, so it is
  * evaluated at |phi|, and u_0 = 0. */
@@ -148,6 +172,10 @@ PetscErrorCode FrgModelInitialCondition(FrgModel model, FrgGrid grid, Vec u)
   PetscBool    odd = (PetscBool)(grid->left == FRG_BOUNDARY_ODD);
 
   PetscFunctionBeginUser;
+  if (grid->dim == 2) {
+    PetscCall(FrgModelInitialCondition2D(model, grid, u));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(FrgGridGetInfo(grid, NULL, &phi_first, &h));
   PetscCall(DMDAGetCorners(grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
   PetscCall(DMDAVecGetArray(grid->da, u, &x));
@@ -164,6 +192,14 @@ PetscErrorCode FrgModelInitialCondition(FrgModel model, FrgGrid grid, Vec u)
                (double)(a + 0.5 * h));
   }
   PetscCall(DMDAVecRestoreArray(grid->da, u, &x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Not collective. */
+PetscErrorCode FrgModelGetDimension(FrgModel model, PetscInt *dim)
+{
+  PetscFunctionBeginUser;
+  *dim = model->dim;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -12,19 +12,25 @@ PetscErrorCode FrgPotentialParse(FrgModel model)
   PetscFunctionBeginUser;
   PetscCheck(model->potential[0], model->comm, PETSC_ERR_USER_INPUT, "-potential is empty: give the UV potential as an expression in phi");
   if (!model->parser) {
-    PetscCall(PetscMalloc1(1, &model->parser_phi));
+    PetscCall(PetscCalloc1(2, &model->parser_phi));
     parser = mupCreate(muBASETYPE_FLOAT);
     PetscCheck(parser, model->comm, PETSC_ERR_LIB, "muparser could not create a parser");
-    mupDefineVar(parser, "phi", model->parser_phi);
-    mupDefineVar(parser, "sigma", model->parser_phi);
+    if (model->dim == 2) {
+      mupDefineVar(parser, "phi1", &model->parser_phi[0]);
+      mupDefineVar(parser, "phi2", &model->parser_phi[1]);
+    } else {
+      mupDefineVar(parser, "phi", model->parser_phi);
+      mupDefineVar(parser, "sigma", model->parser_phi);
+    }
     model->parser = parser;
   }
   parser = (muParserHandle_t)model->parser;
   mupSetExpr(parser, model->potential);
-  *model->parser_phi = 0.5;
+  model->parser_phi[0] = 0.5;
+  model->parser_phi[1] = 0.25;
   (void)mupEval(parser);
-  PetscCheck(!mupError(parser), model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" cannot be parsed: %s (at position %d)", model->potential, mupGetErrorMsg(parser),
-             (int)mupGetErrorPos(parser));
+  PetscCheck(!mupError(parser), model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" cannot be parsed: %s (at position %d)%s", model->potential, mupGetErrorMsg(parser),
+             (int)mupGetErrorPos(parser), model->dim == 2 ? "; -model field2 takes an expression in phi1 and phi2" : "");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -36,6 +42,18 @@ PetscErrorCode FrgModelPotential(FrgModel model, PetscReal phi, PetscReal *U)
   PetscCheck(parser, PETSC_COMM_SELF, PETSC_ERR_ORDER, "FrgModelSetUp() must come before FrgModelPotential()");
   *model->parser_phi = phi;
   *U                 = mupEval(parser);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* U at one value per field (model->dim of them). Not collective. */
+PetscErrorCode FrgModelPotentialAt(FrgModel model, const PetscReal phi[], PetscReal *U)
+{
+  muParserHandle_t parser = (muParserHandle_t)model->parser;
+
+  PetscFunctionBeginUser;
+  PetscCheck(parser, PETSC_COMM_SELF, PETSC_ERR_ORDER, "FrgModelSetUp() must come before FrgModelPotentialAt()");
+  for (PetscInt c = 0; c < PetscMax(model->dim, 1); c++) model->parser_phi[c] = phi[c];
+  *U = mupEval(parser);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
