@@ -8,6 +8,7 @@ PETSC_INTERN PetscErrorCode FrgPotentialParse(FrgModel);
 PETSC_INTERN PetscErrorCode FrgPotentialDestroy(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_ON(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel);
+PETSC_INTERN PetscErrorCode FrgModelCreate_GNY(FrgModel);
 
 static PetscFunctionList FrgModelList = NULL;
 
@@ -27,6 +28,7 @@ static PetscErrorCode FrgModelRegisterAll(void)
   done = PETSC_TRUE;
   PetscCall(FrgModelRegister("on", FrgModelCreate_ON));
   PetscCall(FrgModelRegister("field", FrgModelCreate_Field));
+  PetscCall(FrgModelRegister("gny", FrgModelCreate_GNY));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -55,7 +57,7 @@ PetscErrorCode FrgModelSetType(FrgModel model, const char type[])
 
   PetscFunctionBeginUser;
   PetscCall(PetscFunctionListFind(FrgModelList, type, &create));
-  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field", type);
+  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, gny", type);
   if (model->ops.destroy) PetscCall(model->ops.destroy(model));
   PetscCall(PetscMemzero(&model->ops, sizeof(model->ops)));
   PetscCall(PetscStrncpy(model->type, type, sizeof(model->type)));
