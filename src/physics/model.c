@@ -9,6 +9,7 @@ PETSC_INTERN PetscErrorCode FrgPotentialDestroy(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_ON(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_GNY(FrgModel);
+PETSC_INTERN PetscErrorCode FrgModelCreate_QM(FrgModel);
 
 static PetscFunctionList FrgModelList = NULL;
 
@@ -29,6 +30,7 @@ static PetscErrorCode FrgModelRegisterAll(void)
   PetscCall(FrgModelRegister("on", FrgModelCreate_ON));
   PetscCall(FrgModelRegister("field", FrgModelCreate_Field));
   PetscCall(FrgModelRegister("gny", FrgModelCreate_GNY));
+  PetscCall(FrgModelRegister("qm", FrgModelCreate_QM));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -57,7 +59,7 @@ PetscErrorCode FrgModelSetType(FrgModel model, const char type[])
 
   PetscFunctionBeginUser;
   PetscCall(PetscFunctionListFind(FrgModelList, type, &create));
-  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, gny", type);
+  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, gny, qm", type);
   if (model->ops.destroy) PetscCall(model->ops.destroy(model));
   PetscCall(PetscMemzero(&model->ops, sizeof(model->ops)));
   PetscCall(PetscStrncpy(model->type, type, sizeof(model->type)));

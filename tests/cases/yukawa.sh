@@ -80,3 +80,65 @@ test_yukawa_gny_bad_input() {
   expect_error "-d must be 2 for -model gny" out.h5 "$FRG" -model gny -d 3 -output out.h5 || fail "-d 3"
   expect_error "-N (the number of fermion flavours) must be > 0" out.h5 "$FRG" -model gny -N 0 -output out.h5 || fail "-N 0"
 }
+
+# -model qm -mean_field true: the quark loop alone integrates in closed form (tests/py/qm_check.py), with
+# the UV potential of Tripolt et al. (arXiv 1311.0630: Lambda = 1000 MeV, m_Lambda = 794 MeV, lambda = 2,
+# h = 3.2, c = 1.75e6 MeV^3) at (T, mu) = (0, 0), (100, 0), (10, 300) MeV (issue 13) and T = 0 exactly with
+# mu = 300 MeV (step functions; the Fermi surface crosses the cells with h sigma < mu). Measured 4e-10, 4e-9,
+# 3e-9, 1.1e-7 of max|u| (tolerance 1e-6 as in the issue); sigma_0 (root of u = c) and m_pi^2 = c/sigma_0 to 2e-8.
+test_yukawa_qm_mean_field_exact() {
+  local point
+  for point in "0 0" "100 0" "10 300" "0 300"; do
+    set -- $point
+    frg -model qm -mean_field true -T "$1" -mu "$2" -Lambda 1000 -t_ir 8 -potential "794^2*phi^2/2 + 2*phi^4/4" -qm_c 1.75e6 -grid_cells 400 \
+      -grid_phi_max 150 -rtol 1e-10 -atol 1e-6 -progress 0 -output q.h5 >q.log 2>&1 || { cat q.log; fail "frg at T = $1, mu = $2"; }
+    $PY -W ignore "$TESTS/py/qm_check.py" exact 1e-6 q.h5 "$1" "$2" 3.2 1000 630436 2 1.75e6 || fail "mean-field QM at T = $1, mu = $2"
+  done
+}
+
+# Dimensional reduction: at h = 0 and T >> Lambda, coth(e/2tau)/e = 2 tau/e^2 + const + O(tau^-3), so the
+# qm flow is T times the d = 3 O(4) flow of -model on: U_qm(sigma) = T V_on(sigma/sqrt(T)). With T = 1e4
+# (corrections 1e-19), the UV potential and grid scaled by sqrt(T) = 100 and -atol by 100 (the same error
+# weights), the integrators take the same steps and u_qm/100 = u_on to round-off (measured 7.4e-14).
+test_yukawa_qm_bosonic_equals_on() {
+  frg -model on -N 4 -d 3 -Lambda 1 -t_ir 8 -potential "-phi^2/20 + phi^4/24" -grid_cells 400 -grid_phi_max 4 -progress 0 -output on.h5 >on.log 2>&1 || { cat on.log; fail "on"; }
+  frg -model qm -qm_h 0 -T 1e4 -Lambda 1 -t_ir 8 -potential "-phi^2/20 + phi^4/240000" -grid_cells 400 -grid_phi_max 400 -atol 1e-8 -progress 0 -output qm.h5 >qm.log 2>&1 ||
+    { cat qm.log; fail "qm"; }
+  $PY - <<'PYEOF' || fail "qm at h = 0 differs from T x on"
+import h5py, numpy as np, sys
+a, b = h5py.File("on.h5"), h5py.File("qm.h5")
+ua, ub = a["flow/u"][-1], b["flow/u"][-1] / 100
+sa, sb = int(a["summary"].attrs["steps"]), int(b["summary"].attrs["steps"])
+d = np.abs(ua - ub).max() / np.abs(ua).max()
+print(f"max|u_qm/100 - u_on|/max|u_on| = {d:.2e} (tolerance 1e-12); steps {sb} and {sa}")
+sys.exit(0 if d <= 1e-12 and sa == sb else 1)
+PYEOF
+}
+
+# The QM vacuum with the Tripolt et al. parameters (full O(4) flow, k_IR = 2.5 MeV): f_pi = sigma_0, m_pi, m_sigma
+# near their 93, 138, 512 MeV (measured at 800 cells: 93.384 +- 0.0006, 136.89, 508.9 +- 0.07 MeV), and the same u
+# on 1, 2, 3 ranks (bitwise).
+test_yukawa_qm_vacuum_ranks() {
+  local np
+  for np in 1 2 3; do
+    frg_np $np -model qm -Lambda 1000 -t_ir 6 -potential "794^2*phi^2/2 + 2*phi^4/4" -qm_c 1.75e6 -grid_cells 400 -grid_phi_max 200 -progress 0 \
+      -output r$np.h5 >r$np.log 2>&1 || { cat r$np.log; fail "frg on $np ranks"; }
+  done
+  grep -E "phi0 =|m2_radial|m2_goldstone" r1.log
+  $PY "$TESTS/py/compare_u.py" 0 r1.h5 r2.h5 r3.h5
+  $PY - <<'PYEOF' || fail "vacuum observables"
+import h5py, math, sys
+s = h5py.File("r1.h5")["summary"].attrs
+f_pi, m_pi, m_sigma = float(s["phi0"]), math.sqrt(float(s["m2_goldstone"])), math.sqrt(float(s["m2_radial"]))
+print(f"f_pi = {f_pi:.3f} MeV, m_pi = {m_pi:.2f} MeV, m_sigma = {m_sigma:.1f} MeV (Tripolt et al.: 93, 138, 512)")
+sys.exit(0 if abs(f_pi - 93) < 2 and abs(m_pi - 138) < 4 and abs(m_sigma - 512) < 15 else 1)
+PYEOF
+}
+
+test_yukawa_qm_bad_input() {
+  expect_error "-T must be a finite number >= 0" out.h5 "$FRG" -model qm -T -1 -output out.h5 || fail "-T < 0"
+  expect_error "-qm_c must be a finite number >= 0" out.h5 "$FRG" -model qm -qm_c -1 -output out.h5 || fail "-qm_c < 0"
+  expect_error "-qm_h must be a finite number >= 0" out.h5 "$FRG" -model qm -qm_h nan -output out.h5 || fail "-qm_h nan"
+  expect_error "-N must be 4 for -model qm" out.h5 "$FRG" -model qm -N 3 -output out.h5 || fail "-N 3"
+  expect_error "-d must be 4 for -model qm" out.h5 "$FRG" -model qm -d 3 -output out.h5 || fail "-d 3"
+}
