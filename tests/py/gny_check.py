@@ -70,7 +70,7 @@ def exact(tol, path, T, mu, h, Lam, A):
 
 
 def order(fine, mid, coarse, minimum, sigma_max):
-    """Grids of spacing h/4, h/2, h with cells centred at i h (odd grids: -grid_phi_max (n - 1/2) h):
+    """Grids of spacing h/4, h/2, h with cells centred at i h (odd grids: -grid_phi_max (n - 1/2) h; the ends differ by h/4, keep SIGMA_MAX far from them):
     their shared centres up to sigma_max, away from the extrapolated end. A cell average differs from
     the point value by O(h^2) u''/24, the same order as the scheme's error, so both enter the estimate."""
     u, phi = [], []
