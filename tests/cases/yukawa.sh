@@ -1,6 +1,9 @@
-# Yukawa models at finite temperature and density (issue 13, DESIGN.md 2.5).
+# Yukawa models at finite temperature and density (issue 13, DESIGN.md 2.5; README "Yukawa models").
 #   thermal kernels  the bosonic and fermionic loops of include/frg/thermal.h (T = 0 exactly, T -> infinity,
 #                    Fermi surfaces) against 50-digit evaluation of coth/tanh (tests/py/thermal_check.py)
+#   gny              mean field against its closed form, gap and T_c, order, ranks, T -> 0, finite-N restoration
+#   qm               mean field against its closed form, h = 0 against -model on (dimensional reduction),
+#                    the Tripolt et al. vacuum, ranks, order
 
 test_yukawa_thermal_kernels() {
   "$BUILD/tests/unit/test_thermal" "$(quick 100 400)" | $PY "$TESTS/py/thermal_check.py"
@@ -166,4 +169,14 @@ test_yukawa_gny_finite_n_restoration() {
   $PY -c "import sys; sys.exit(0 if float('$phi0') > 0.5 else 1)" || fail "no condensate at k = 0.09"
   phi0=$(h5attr ir.h5 summary phi0); echo "k = 1e-11: phi0 = $phi0, U''(0) = $(h5attr ir.h5 summary gamma2)"
   $PY -c "import sys; sys.exit(0 if float('$phi0') == 0 and float('$(h5attr ir.h5 summary gamma2)') > 0 else 1)" || fail "the condensate survives at finite N, T > 0"
+}
+
+# The decks inputs/yukawa/*.yaml give the numbers their headers promise.
+test_yukawa_decks() {
+  frg -options_file "$INPUTS/yukawa/gny_mean_field.yaml" -progress 0 -output g.h5 >g.log 2>&1 || { cat g.log; fail "gny deck"; }
+  close_to "gny sigma_0" "$(h5attr g.h5 summary phi0)" 1 1e-6 || fail "gny deck sigma_0"
+  frg -options_file "$INPUTS/yukawa/qm_vacuum.yaml" -progress 0 -output q.h5 >q.log 2>&1 || { cat q.log; fail "qm deck"; }
+  close_to "qm f_pi" "$(h5attr q.h5 summary phi0)" 93.384 1e-4 || fail "qm deck f_pi"
+  close_to "qm m_pi^2" "$(h5attr q.h5 summary m2_goldstone)" 18739.8 1e-4 || fail "qm deck m_pi"
+  close_to "qm m_sigma^2" "$(h5attr q.h5 summary m2_radial)" 258957 1e-3 || fail "qm deck m_sigma"
 }
