@@ -12,6 +12,12 @@
       prints A such that the T = 0, mu = 0 mean-field gap is sigma_0 = 1 at cutoff LAMBDA:
           A = (h^2/pi) [ asinh(Lambda/h) - Lambda/sqrt(Lambda^2 + h^2) ]
       (from u_IR(s) = A s + (h^2 s/pi) [ Lambda/E_Lambda - ln((Lambda + E_Lambda)/(h s)) ] = 0 at s = 1).
+  gny_check.py tc LAMBDA A K_IR [T]
+      mu = 0, h = 1: prints T_c, where U''(0) = 0 in the closed form,
+          U''(0) = A + (1/pi) [ tanh(Lambda/2T) - tanh(k/2T) - int_k^Lambda dp tanh(p/2T)/p ],
+      and with T also sigma_0(T), the root of u/sigma = A + (1/pi) [ Lambda t(E_Lambda)/E_Lambda
+      - k t(E_k)/E_k - int_k^Lambda dp t(E_p)/E_p ], t(E) = tanh(E/2T), E_p = sqrt(p^2 + sigma^2)
+      (d/dsigma = 2 sigma d/dM^2 of U_k; d F/dE = tanh(E/2T) at mu = 0).
   gny_check.py order FINE.h5 MID.h5 COARSE.h5 MIN SIGMA_MAX
       self-convergence of the final u on grids of spacing h/4, h/2, h: the observed order
       log2(max|u(h/2) - u(h)| / max|u(h/4) - u(h/2)|) at the shared cell centres sigma <= SIGMA_MAX must be >= MIN.
@@ -87,8 +93,27 @@ def order(fine, mid, coarse, minimum, sigma_max):
     return p >= minimum
 
 
+def u_over_sigma(s, T, A, Lam, k):
+    t = lambda E: math.tanh(E / (2 * T)) / E
+    E = lambda p: math.hypot(p, s)
+    sea = quad(lambda p: t(E(p)), k, Lam, points=[T, 10 * T], limit=400, epsabs=1e-15, epsrel=1e-14)[0]
+    return A + (Lam * t(E(Lam)) - k * t(E(k)) - sea) / math.pi
+
+
+def tc(Lam, A, k, T=None):
+    from scipy.optimize import brentq
+    Tc = brentq(lambda T: u_over_sigma(0.0, T, A, Lam, k), 0.05, 5.0, xtol=1e-15)
+    print(repr(Tc), end="")
+    if T is not None:
+        print(" " + repr(brentq(lambda s: u_over_sigma(s, T, A, Lam, k), 1e-9, 10.0, xtol=1e-15)), end="")
+    print()
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
+    if mode == "tc":
+        tc(*map(float, sys.argv[2:]))
+        sys.exit(0)
     if mode == "gap":
         Lam, h = map(float, sys.argv[2:4])
         print(repr(h * h / math.pi * (math.asinh(Lam / h) - Lam / math.sqrt(Lam * Lam + h * h))))
