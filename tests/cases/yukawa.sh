@@ -65,6 +65,28 @@ test_yukawa_gny_mean_field_gap_tc() {
   $PY -c "import sys; sys.exit(0 if float('$phi0') == 0 else 1)" || fail "symmetric above T_c"
 }
 
+# The first-order transition of the mean-field GNY at T = 0: the closed form puts it at mu_c = 0.707080 for
+# Lambda = 100 (1/sqrt(2) = 0.707107 as Lambda -> infinity; Schnetz, Thies & Urlichs 2004), where U(1) = U(0)
+# (Silver Blaze: below mu = 1 the broken minimum stays at sigma = 1 and only U(0) falls by the Fermi sea). At
+# mu_c (1 -+ 1e-3) the flow's global minimum (the running sum of h u over the cells, exact for cell averages)
+# lies at sigma = 1 (depth -1.6e-4) and at sigma = 0; phi0, the outermost local minimum, stays 1 on both sides
+# (the metastable branch above mu_c).
+test_yukawa_gny_mean_field_first_order() {
+  local k muc mu result
+  k=$($PY -c "import math; print(repr(100 * math.exp(-14)))")
+  muc=$($PY -W ignore "$TESTS/py/gny_check.py" muc 100 1.3682207834772186 "$k")
+  close_to "mu_c (Lambda = 100)" "$muc" 0.7071067811865476 1e-3 || fail "mu_c of the closed form"
+  for side in -1 1; do
+    mu=$($PY -c "print($muc * (1 + $side * 1e-3))")
+    frg -model gny -mean_field true -T 0 -mu "$mu" -Lambda 100 -t_ir 14 -potential "1.3682207834772186*phi^2/2" -grid_cells 400 -grid_phi_max 1.5 \
+      -rtol 1e-10 -atol 1e-12 -output m.h5 -progress 0 >m.log 2>&1 || { cat m.log; fail "frg at mu = $mu"; }
+    result=$($PY "$TESTS/py/gny_check.py" depth m.h5)
+    echo "mu = $mu: min (U - U(0)) = ${result% *} at sigma = ${result#* }; phi0 = $(h5attr m.h5 summary phi0)"
+    $PY -c "import sys; d, s = map(float, '$result'.split()); ok = (d < -1e-5 and abs(s - 1) < 0.01) if $side < 0 else d > 0; sys.exit(0 if ok else 1)" ||
+      fail "global minimum on the wrong side at mu = $mu"
+  done
+}
+
 # Finite N (boson loop 1/N, N = 4) at T = 0.1, mu = 0.3: the KT scheme's order from three grids of spacing
 # h, h/2, h/4 (200, 400, 800 cells; measured 2.02), and the same u on 1, 2, 3 ranks (bitwise).
 gny_finite_n() {

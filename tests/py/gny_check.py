@@ -18,6 +18,13 @@
       and with T also sigma_0(T), the root of u/sigma = A + (1/pi) [ Lambda t(E_Lambda)/E_Lambda
       - k t(E_k)/E_k - int_k^Lambda dp t(E_p)/E_p ], t(E) = tanh(E/2T), E_p = sqrt(p^2 + sigma^2)
       (d/dsigma = 2 sigma d/dM^2 of U_k; d F/dE = tanh(E/2T) at mu = 0).
+  gny_check.py muc LAMBDA A K_IR
+      T = 0, h = 1: prints mu_c of the first-order transition, where U(1) = U(0) in the closed form (below
+      mu = 1 the broken minimum stays at sigma = 1, Silver Blaze; only U(0) falls, by the Fermi sea:
+      mu_c -> 1/sqrt(2) as Lambda -> infinity).
+  gny_check.py depth FILE.h5
+      prints min over the cell edges of U - U(h/2) = the running sum of h u_j (cell averages: exact), and
+      where it is taken: < 0 when the global minimum lies at sigma > 0 (phi0 reports the outermost local one).
   gny_check.py order FINE.h5 MID.h5 COARSE.h5 MIN SIGMA_MAX
       self-convergence of the final u on grids of spacing h/4, h/2, h: the observed order
       log2(max|u(h/2) - u(h)| / max|u(h/4) - u(h/2)|) at the shared cell centres sigma <= SIGMA_MAX must be >= MIN.
@@ -109,8 +116,28 @@ def tc(Lam, A, k, T=None):
     print()
 
 
+def muc(Lam, A, k):
+    from scipy.optimize import brentq
+    f = lambda mu: A / 2 + U_source(1.0, k, 0.0, mu, 1.0, Lam) - U_source(0.0, k, 0.0, mu, 1.0, Lam)
+    print(repr(brentq(f, 0.3, 0.99, xtol=1e-15)))
+
+
+def depth(path):
+    with h5py.File(path, "r") as f:
+        u, phi = f["flow/u"][-1], f["grid/phi"][:]
+    running = np.cumsum(u[1:]) * (phi[1] - phi[0])
+    m = int(np.argmin(running))
+    print(f"{running[m]!r} {phi[m + 1] + (phi[1] - phi[0]) / 2!r}")
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
+    if mode == "muc":
+        muc(*map(float, sys.argv[2:5]))
+        sys.exit(0)
+    if mode == "depth":
+        depth(sys.argv[2])
+        sys.exit(0)
     if mode == "tc":
         tc(*map(float, sys.argv[2:]))
         sys.exit(0)
