@@ -48,7 +48,10 @@ static inline __attribute__((always_inline)) int FRG_KT(FrgKTFluxesBody)(const F
 
     bad |= radial & (int)!(1.0 + xr > 0.0);
     if (check) near |= radial & (int)(1.0 + xr < FRG_POLE_NEAR);
-    else flux = radial ? cr * (xr * FRG_KT_RADIAL(p, xr, NULL, NULL)) : 0.0;
+    else {
+      const double xk = radial ? xr : 0.0; /* without a radial loop x_r may lie beyond -1: no sqrt(< 0) under -fp_trap */
+      flux = radial ? cr * (xr * FRG_KT_RADIAL(p, xk, NULL, NULL)) : 0.0;
+    }
     if (goldstone) {
       _Bool        pl, pr;
       const double sl = FrgMinmodShifted(u0 - um1, dc, shift, &pl, &pr), sr = FrgMinmodShifted(dc, up2 - up1, shift, &pl, &pr);
@@ -86,7 +89,7 @@ static inline __attribute__((always_inline)) void FRG_KT(FrgKTJacobiansBody)(con
     const double um1 = uj[m - 1], u0 = uj[m], up1 = uj[m + 1], up2 = uj[m + 2];
     const double dc = up1 - u0, xr = (dc * inv_h) * inv_m2;
     double       Er;
-    (void)FRG_KT_RADIAL(p, xr, &Er, NULL);
+    (void)FRG_KT_RADIAL(p, p->cr != 0.0 ? xr : 0.0, &Er, NULL);
     const double dPh = p->cr != 0.0 ? crh * Er : 0.0; /* P'(w)/h; none without a radial loop */
 
     if (goldstone) {

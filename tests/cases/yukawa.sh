@@ -222,3 +222,15 @@ test_yukawa_decks() {
   close_to "qm m_pi^2" "$(h5attr q.h5 summary m2_goldstone)" 18739.8 1e-4 || fail "qm deck m_pi"
   close_to "qm m_sigma^2" "$(h5attr q.h5 summary m2_radial)" 258957 1e-3 || fail "qm deck m_sigma"
 }
+
+# No invalid floating-point operation anywhere (-fp_trap): a mean-field flow has no radial loop and its potential
+# turns non-convex (x_r < -1), where the unused radial kernel took sqrt(< 0) before kt_loops.h passed it 0 instead
+# (the gny run below trapped); T = 0 with a Fermi surface and a full qm flow at T, mu > 0 likewise.
+test_yukawa_fp_trap() {
+  frg -model gny -mean_field true -Lambda 100 -t_ir 14 -potential "1.3682207834772186*phi^2/2" -grid_cells 100 -grid_phi_max 2 -fp_trap -progress 0 \
+    -output a.h5 >a.log 2>&1 || { cat a.log; fail "gny mean field under -fp_trap"; }
+  frg -model gny -N 2 -T 0 -mu 0.3 -Lambda 100 -t_ir 14 -potential "1.3682207834772186*phi^2/2" -grid_cells 100 -grid_phi_max 2 -fp_trap -progress 0 \
+    -output b.h5 >b.log 2>&1 || { cat b.log; fail "gny at T = 0 under -fp_trap"; }
+  frg -model qm -T 10 -mu 330 -Lambda 1000 -t_ir 5 -potential "794^2*phi^2/2 + 2*phi^4/4" -qm_c 1.75e6 -grid_cells 100 -grid_phi_max 200 -fp_trap -progress 0 \
+    -output c.h5 >c.log 2>&1 || { cat c.log; fail "qm under -fp_trap"; }
+}
