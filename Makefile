@@ -59,6 +59,16 @@ $(BUILD)/obj/%.o: %.c | ensure-deps
 	@$(if $(Q),echo "  CC  $<")
 	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -c $< -o $@
 
+# Build facts for -version and /provenance (git commit, dirty tree, compiler, flags): the header is
+# regenerated on every make but replaced only when a fact changed, so only buildinfo.c recompiles.
+GEN := $(BUILD)/gen
+.PHONY: FORCE
+$(GEN)/frg_build.h: FORCE
+	@mkdir -p $(@D)
+	$(Q)tools/build-info.sh "$(CC)" "$(CFLAGS)" >$@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; }; rm -f $@.tmp
+$(BUILD)/obj/src/io/buildinfo.o: $(GEN)/frg_build.h
+$(BUILD)/obj/src/io/buildinfo.o: CFLAGS += -I$(GEN)
+
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^

@@ -140,9 +140,8 @@ static PetscErrorCode BenchSize(PetscInt n, PetscReal gamma, PetscInt reps, long
   BenchCall    c = {.gamma = gamma};
   PetscReal   *J;
   PetscScalar *bb;
-  PetscBool    singular, partitioned;
-  PetscInt     blocks, rows;
-  const char  *isa;
+  PetscBool    singular;
+  FrgBandLUInfo info;
   double       factor = 0, solve = 0, residual = 0;
   unsigned long seed = 7;
 
@@ -150,7 +149,7 @@ static PetscErrorCode BenchSize(PetscInt n, PetscReal gamma, PetscInt reps, long
   PetscCall(FrgBandLUCreate(PETSC_COMM_SELF, n, n, &c.lu));
   if (min_block_rows > 0 || isa_name[0]) {
     PetscBool available;
-    PetscCall(FrgBandLUSetPartition(c.lu, min_block_rows > 0 ? min_block_rows : 8, isa_name[0] ? isa_name : NULL, &available)); /* 8: band.c's default */
+    PetscCall(FrgBandLUSetPartition(c.lu, min_block_rows > 0 ? min_block_rows : FRG_BAND_MIN_BLOCK_ROWS, FRG_BAND_MAX_BLOCK_ROWS, isa_name[0] ? isa_name : NULL, &available));
     PetscCheck(available, PETSC_COMM_SELF, PETSC_ERR_SUP, "-kernels %s: this CPU cannot run them", isa_name);
   }
   PetscCall(FrgBandLUGetJacobian(c.lu, &J));
@@ -166,9 +165,9 @@ static PetscErrorCode BenchSize(PetscInt n, PetscReal gamma, PetscInt reps, long
   c.solve = PETSC_TRUE;
   PetscCall(BenchMedian(&c, reps, calls, batch_us, &solve));
   PetscCall(BenchResidual(n, gamma, J, c.b, c.x, &residual));
-  PetscCall(FrgBandLUGetPartition(c.lu, &blocks, &rows, &partitioned, &isa));
+  PetscCall(FrgBandLUGetInfo(c.lu, &info));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "n %" PetscInt_FMT "\nfactor_us %.3f\nsolve_us %.3f\n", n, factor * 1e6, solve * 1e6));
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "partitioned %d\nblocks %" PetscInt_FMT "\nblock_rows %" PetscInt_FMT "\nkernels %s\nresidual %.2e\n", (int)partitioned, blocks, rows, isa, residual));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "partitioned %d\nblocks %" PetscInt_FMT "\nblock_rows %" PetscInt_FMT "\nkernels %s\nresidual %.2e\n", (int)info.partitioned, info.blocks, info.block_rows, info.isa, residual));
   PetscCall(VecDestroy(&c.b));
   PetscCall(VecDestroy(&c.x));
   PetscCall(FrgBandLUDestroy(&c.lu));

@@ -3,6 +3,7 @@
  *   build/bin/frg -help            lists every option of the chosen task with its default */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include <frg.h>
+#include <frg/output.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,12 +59,49 @@ __attribute__((constructor)) static void FrgSignalsFirst(void)
   (void)FrgSignalInstallEarly();
 }
 
+/* -help/--help: frg's options only, grouped by object, after our usage lines; PETSc's own start-up
+ * options (about 60 lines before ours) are left to -help_petsc, which is PETSc's plain -help. So
+ * -help is taken out of argv here and set in the database after PetscInitialize (src/driver prints
+ * each object's options from there). -version/--version print frg's build and library versions (not
+ * PETSc's alone) and exit before MPI starts. */
+static PetscBool frg_help;
+
+static int FrgEarlyArguments(int *argc, char **argv)
+{
+  int out = 1;
+
+  for (int i = 1; i < *argc; i++) {
+    if (!strcmp(argv[i], "-version") || !strcmp(argv[i], "--version")) {
+      FrgBuildPrintVersion(stdout);
+      return 1;
+    }
+    if (!strcmp(argv[i], "-help") || !strcmp(argv[i], "--help")) frg_help = PETSC_TRUE;
+    else if (!strcmp(argv[i], "-help_petsc")) argv[out++] = (char *)"-help";
+    else argv[out++] = argv[i];
+  }
+  *argc     = out;
+  argv[out] = NULL;
+  return 0;
+}
+
+static PetscErrorCode FrgHelpStart(void)
+{
+  PetscFunctionBeginUser;
+  if (!frg_help) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscOptionsSetValue(NULL, "-help", NULL));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s", help));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "frg's options, by object (-help_petsc: PETSc's start-up options too; -version: the build):\n"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
   PetscErrorCode ierr;
 
+  if (FrgEarlyArguments(&argc, argv)) return 0;
   FrgSingletonTransports();
   ierr = FrgInitialize(&argc, &argv, help);
+  if (!ierr) ierr = FrgHelpStart();
   if (!ierr) ierr = FrgMain();
   if (ierr) FrgRemovePartialFiles();
   /* PetscInitialize may have failed before MPI was up: finalize only what started */

@@ -92,15 +92,52 @@ PETSC_INTERN PetscErrorCode FrgBandLUGetJacobian(FrgBandLU, PetscReal **);
 PETSC_INTERN PetscErrorCode FrgBandLUFactor(FrgBandLU, PetscReal gamma, PetscBool *singular);
 PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU, Vec b, Vec x);
 PETSC_INTERN PetscErrorCode FrgBandLUDestroy(FrgBandLU *);
-PETSC_INTERN PetscErrorCode FrgBandLUSetPartition(FrgBandLU, PetscInt min_block_rows, const char *isa, PetscBool *available);
-PETSC_INTERN PetscErrorCode FrgBandLUGetPartition(FrgBandLU, PetscInt *blocks, PetscInt *block_rows, PetscBool *partitioned, const char **isa);
-/* zero rows after the gathered band and right-hand side: the partitioned LU reads its last block whole */
+PETSC_INTERN PetscErrorCode FrgBandLUSetPartition(FrgBandLU, PetscInt min_block_rows, PetscInt max_block_rows, const char *isa, PetscBool *available);
+/* how the last factorization was done (FrgBandLUGetInfo) */
+typedef struct {
+  PetscInt    blocks, block_rows; /* the partition (1 and n without one) */
+  PetscInt    lane_sets;          /* this rank's lane sets */
+  PetscBool   distributed;        /* every rank factors its own blocks (else every rank factors all of them) */
+  PetscBool   partitioned;        /* the last factorization was the partitioned one (else the sequential fallback) */
+  const char *isa;                /* the lane kernels, or "sequential" */
+} FrgBandLUInfo;
+PETSC_INTERN PetscErrorCode FrgBandLUGetInfo(FrgBandLU, FrgBandLUInfo *);
+/* zero rows after the band and right-hand side of a lane set: its tiles read past the last block */
 #define FRG_BAND_PADDING 16
+/* the partition of the rows into blocks (band_partition.c): it depends on n only */
+#define FRG_SPIKE_BLOCKS        8    /* P: blocks per lane set, one per vector lane */
+#define FRG_SPIKE_MIN_ROWS      4    /* the top and bottom pairs of a block must differ */
+#define FRG_SPIKE_MAX_GROWTH    16.0 /* largest spike row sum and reduced-system factor entry accepted */
+/* Rows per block from which the partitioned LU is used. bench/band_cost (medians, one rank): at n = 48
+ * (blocks of 6 rows) both LUs factor in 0.4 us and solve in 0.19 us; at n = 64 (blocks of 8) the
+ * partitioned one takes 0.35 and 0.18 us, the sequential one 0.58 and 0.26 us. */
+#define FRG_BAND_MIN_BLOCK_ROWS 8
+#define FRG_BAND_MAX_BLOCK_ROWS 1024 /* above: more lane sets (band_partition.c, bench/README.md) */
+typedef struct {
+  PetscInt n, rows, blocks; /* blocks of rows rows (the last one shorter); blocks = 0: no partition */
+  PetscInt min_rows, max_rows;
+} FrgBandPartition;
+PETSC_INTERN PetscErrorCode FrgBandPartitionCreate(PetscInt n, PetscInt min_rows, PetscInt max_rows, FrgBandPartition *);
+PETSC_INTERN PetscBool      FrgBandPartitionLocalBlocks(const FrgBandPartition *, PetscInt rstart, PetscInt nlocal, PetscInt *first, PetscInt *count);
+PETSC_INTERN PetscBool      FrgBandPartitionOwnership(const FrgBandPartition *, PetscMPIInt size, PetscInt min_local, PetscInt lx[]);
+PETSC_INTERN PetscErrorCode FrgBandOwnership(MPI_Comm, PetscInt n, PetscInt min_local, PetscInt **lx);
+/* the spike tips of a block in the reduced system's input (band_reduced.c): 2 x 2 each, row-major */
+#define FRG_SPIKE_TIP_V_TOP    0
+#define FRG_SPIKE_TIP_V_BOTTOM 4
+#define FRG_SPIKE_TIP_W_TOP    8
+#define FRG_SPIKE_TIP_W_BOTTOM 12
+#define FRG_SPIKE_TIP_STATUS   16 /* nonzero: the block refused (zero pivot, spike growth) */
+#define FRG_SPIKE_TIP_SIZE     17
+typedef struct _p_FrgBandReduced *FrgBandReduced;
+PETSC_INTERN PetscErrorCode FrgBandReducedCreate(PetscInt blocks, FrgBandReduced *);
+PETSC_INTERN PetscErrorCode FrgBandReducedFactor(FrgBandReduced, const PetscReal *tips, PetscBool *accepted);
+PETSC_INTERN PetscErrorCode FrgBandReducedSolve(FrgBandReduced, const PetscReal *g_tips, PetscReal *interface);
+PETSC_INTERN PetscErrorCode FrgBandReducedDestroy(FrgBandReduced *);
 PETSC_INTERN PetscBool      FrgBandSpikeAvailable(const char *isa);
-PETSC_INTERN PetscErrorCode FrgBandSpikeCreate(PetscInt n, PetscInt min_rows, const char *isa, FrgBandSpike *);
+PETSC_INTERN PetscErrorCode FrgBandSpikeCreate(MPI_Comm, const FrgBandPartition *, PetscInt first, PetscInt count, const char *isa, FrgBandSpike *);
 PETSC_INTERN PetscErrorCode FrgBandSpikeFactor(FrgBandSpike, PetscReal gamma, const PetscReal *J, PetscBool *factored);
-PETSC_INTERN PetscErrorCode FrgBandSpikeSolve(FrgBandSpike, const PetscReal *b, PetscInt rstart, PetscInt nlocal, PetscReal *x);
-PETSC_INTERN PetscErrorCode FrgBandSpikeGetInfo(FrgBandSpike, PetscInt *blocks, PetscInt *rows, const char **isa);
+PETSC_INTERN PetscErrorCode FrgBandSpikeSolve(FrgBandSpike, const PetscReal *b, PetscInt row_first, PetscInt row_last, PetscReal *x);
+PETSC_INTERN PetscErrorCode FrgBandSpikeGetInfo(FrgBandSpike, PetscInt *sets, const char **isa);
 PETSC_INTERN PetscErrorCode FrgBandSpikeDestroy(FrgBandSpike *);
 PETSC_INTERN PetscErrorCode FrgIntegratorLinearAttach(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorCheckedNewtonCreate(FrgIntegrator);

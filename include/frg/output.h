@@ -49,6 +49,13 @@ struct _p_FrgOutput {
     if ((call) < 0) SETERRQ(comm, PETSC_ERR_FILE_WRITE, "HDF5 call %s failed", #call); \
   } while (0)
 
+/* What this binary is (src/io/buildinfo.c) */
+PETSC_EXTERN const char *FrgBuildGitHash(void);
+PETSC_EXTERN int         FrgBuildGitDirty(void); /* 1 dirty, 0 clean, -1 not a git checkout */
+PETSC_EXTERN const char *FrgBuildCompiler(void);
+PETSC_EXTERN const char *FrgBuildFlags(void);
+PETSC_EXTERN void        FrgBuildMPILibrary(char *, size_t);
+PETSC_EXTERN void        FrgBuildPrintVersion(FILE *);
 PETSC_INTERN PetscErrorCode FrgH5WriteAttributeReal(MPI_Comm, hid_t loc, const char name[], PetscReal value);
 PETSC_INTERN PetscErrorCode FrgH5WriteAttributeInt(MPI_Comm, hid_t loc, const char name[], PetscInt value);
 PETSC_INTERN PetscErrorCode FrgH5WriteAttributeString(MPI_Comm, hid_t loc, const char name[], const char value[]);

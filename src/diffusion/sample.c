@@ -53,6 +53,36 @@ static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Defaults of the flow options from the sampler's: a zero-dimensional flow (-d 0) whose noise range
+ * s = 1/k^2 in [1/Lambda^2, exp(2 t_IR)/Lambda^2] holds [-sample_s_min, -sample_s_max] with a factor 4
+ * to spare at each end, unless the user set -d, -Lambda or -t_ir. Written into the options database,
+ * so /provenance and -help show them. Collective (every rank sees the same database). */
+static PetscErrorCode FrgSampleFlowDefaults(MPI_Comm comm, PetscReal s_min, PetscReal s_max)
+{
+  PetscBool set;
+  PetscReal Lambda = 1.0;
+  char      value[64];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-d", &set));
+  if (!set) PetscCall(PetscOptionsSetValue(NULL, "-d", "0"));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-sample_s_min", &s_min, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-sample_s_max", &s_max, NULL));
+  if (!(s_min > 0 && s_max > s_min && PetscIsNormalReal(s_max))) PetscFunctionReturn(PETSC_SUCCESS); /* reported later, by name */
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-Lambda", &Lambda, &set));
+  if (!set) {
+    Lambda = 2.0 / PetscSqrtReal(s_min);
+    PetscCall(PetscSNPrintf(value, sizeof(value), "%.17g", (double)Lambda));
+    PetscCall(PetscOptionsSetValue(NULL, "-Lambda", value));
+  }
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-t_ir", &set));
+  if (!set && Lambda > 0) {
+    PetscCall(PetscSNPrintf(value, sizeof(value), "%.17g", 0.5 * PetscLogReal(4.0 * Lambda * Lambda * s_max)));
+    PetscCall(PetscOptionsSetValue(NULL, "-t_ir", value));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgSampleCreate(MPI_Comm comm, FrgSampleTask *st)
 {
   PetscFunctionBeginUser;
@@ -68,6 +98,7 @@ static PetscErrorCode FrgSampleCreate(MPI_Comm comm, FrgSampleTask *st)
   st->rtol           = 1e-6;
   st->floor_replicas = 16;
   st->nodes          = 20001;
+  PetscCall(FrgSampleFlowDefaults(comm, st->s_min, st->s_max));
   PetscCall(FrgScoreFlowCreate(comm, &st->flow));
   PetscCall(FrgOutputCreate(comm, &st->output));
   PetscCall(FrgOutputSetFromOptions(st->output));

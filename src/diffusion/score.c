@@ -21,7 +21,8 @@ static const char *const FrgScoreSources[] = {"frg", "density"};
 
 PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
 {
-  PetscInt source = 0;
+  PetscInt  source = 0;
+  PetscBool help;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(sf, sizeof(*sf)));
@@ -48,9 +49,11 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   sf->density = (PetscBool)(source == 1);
   PetscCheck(sf->levels >= 2, comm, PETSC_ERR_USER_INPUT, "-score_levels must be >= 2, got %" PetscInt_FMT, sf->levels);
   PetscCheck(sf->points >= 4, comm, PETSC_ERR_USER_INPUT, "-score_table_points must be >= 4, got %" PetscInt_FMT, sf->points);
-  PetscCheck(!strcmp(sf->model->type, "field") || !strcmp(sf->model->type, "on"), comm, PETSC_ERR_USER_INPUT,
+  PetscCall(FrgHelpRequested(&help));
+  /* -help lists the options of every object below; it never fails on their values */
+  PetscCheck(help || !strcmp(sf->model->type, "field") || !strcmp(sf->model->type, "on"), comm, PETSC_ERR_USER_INPUT,
              "-task sample needs -model field (one real field) or -model on (O(N), radial score), got -model %s", sf->model->type);
-  PetscCheck(sf->model->d == 0, comm, PETSC_ERR_USER_INPUT, "-task sample needs a zero-dimensional flow: -d must be 0, got %g", (double)sf->model->d);
+  PetscCheck(help || sf->model->d == 0, comm, PETSC_ERR_USER_INPUT, "-task sample needs a zero-dimensional flow: -d must be 0, got %g", (double)sf->model->d);
   PetscCall(FrgOperatorCreate(sf->grid, sf->model, &sf->op));
   PetscCall(FrgOperatorSetFromOptions(sf->op));
   PetscCall(FrgModelSetUp(sf->model));

@@ -20,6 +20,7 @@ typedef struct {
   PetscReal        flow_time, flow_perturbation, flow_irrelevant;
   PetscBool        flow_time_set, dimensionless_flow; /* dimensionless_flow: run by -task flow -flow_dimensionless */
   PetscBool        error_estimate;
+  PetscBool        report; /* the full report on stdout (false: a scan point, which prints one line) */
   PetscReal        estimate_seconds;
   FrgLpaSolver     lpa;
   FrgOutput        output;
@@ -54,12 +55,13 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, PetscBool dimension
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(task, sizeof(*task)));
-  task->comm = comm, task->taylor_order = 6, task->flow_perturbation = 1e-8, task->error_estimate = PETSC_TRUE;
+  task->comm = comm, task->taylor_order = 6, task->flow_perturbation = 1e-8, task->error_estimate = PETSC_TRUE, task->report = PETSC_TRUE;
   PetscCall(FrgFixedPointTaskModel(task));
   /* -task flow -flow_dimensionless: approach along e_2 first, then leave along e_1 (flow.c) */
   task->dimensionless_flow = dimensionless_flow;
   if (dimensionless_flow) task->flow_perturbation = 1e-9, task->flow_irrelevant = 1e-4;
   PetscOptionsBegin(comm, NULL, "Fixed point and critical exponents", "FrgFixedPoint");
+  PetscCall(PetscOptionsBool("-fixedpoint_report", "Print the full report (a scan's points set false: one line each)", "", task->report, &task->report, NULL));
   PetscCall(PetscOptionsEnum("-truncation", "Truncation of the effective action", "", FrgTruncationNames, (PetscEnum)task->truncation, (PetscEnum *)&task->truncation, NULL));
   PetscCall(PetscOptionsInt("-taylor_order", "Order n of the Taylor truncation in (rho - kappa), 2..12", "", task->taylor_order, &task->taylor_order, NULL));
   PetscCall(PetscOptionsBool("-error_estimate", "Estimate the error of every number from extra solves (grid: finer, and on a larger domain; Taylor: refined Newton step, halved difference steps)", "", task->error_estimate, &task->error_estimate, NULL));
@@ -377,8 +379,8 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
   res.kappa  = res.kappa_hat * FrgAngularFactor(task->d);
   res.lambda = res.lambda_hat / FrgAngularFactor(task->d);
   wall       = MPI_Wtime() - start;
-  PetscCall(FrgFixedPointPrint(task, &res, wall));
-  if (task->flow_time != 0) PetscCall(FrgFixedPointFlowReport(task, &res, &flow));
+  if (task->report) PetscCall(FrgFixedPointPrint(task, &res, wall));
+  if (task->flow_time != 0 && task->report) PetscCall(FrgFixedPointFlowReport(task, &res, &flow));
   PetscCall(FrgFixedPointWrite(task, &res, &flow, wall));
   PetscCall(FrgDimensionlessFlowDestroy(&flow));
   PetscCall(PetscFree2(res.rho, res.v));

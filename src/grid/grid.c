@@ -6,6 +6,7 @@
  * ends at phi_max; with two extrapolated ends they tile [-phi_max, phi_max].
  */
 #include <frg/impl.h>
+#include <frg/integrator.h> /* FrgBandOwnership */
 
 #define FRG_STENCIL_WIDTH 2
 
@@ -68,6 +69,7 @@ PetscErrorCode FrgGridSetFromOptions(FrgGrid grid)
 PetscErrorCode FrgGridSetUp(FrgGrid grid)
 {
   PetscMPIInt size;
+  PetscInt   *lx;
 
   PetscFunctionBeginUser;
   if (grid->setup) PetscFunctionReturn(PETSC_SUCCESS);
@@ -89,7 +91,11 @@ PetscErrorCode FrgGridSetUp(FrgGrid grid)
     grid->spacing   = 2.0 * grid->phi_max / grid->cells;
     grid->phi_first = -grid->phi_max + 0.5 * grid->spacing;
   }
-  PetscCall(DMDACreate1d(grid->comm, DM_BOUNDARY_GHOSTED, grid->cells, 1, FRG_STENCIL_WIDTH, NULL, &grid->da));
+  /* each rank owns whole blocks of the Newton band's partitioned LU, which then factors them where they
+   * are (src/integrate/band_partition.c); NULL, PETSc's split, where no such ownership exists */
+  PetscCall(FrgBandOwnership(grid->comm, grid->cells, FRG_STENCIL_WIDTH, &lx));
+  PetscCall(DMDACreate1d(grid->comm, DM_BOUNDARY_GHOSTED, grid->cells, 1, FRG_STENCIL_WIDTH, lx, &grid->da));
+  PetscCall(PetscFree(lx));
   PetscCall(DMSetOptionsPrefix(grid->da, "grid_"));
   PetscCall(DMSetUp(grid->da));
   PetscCall(DMDASetUniformCoordinates(grid->da, grid->phi_first, grid->phi_first + (grid->cells - 1) * grid->spacing, 0, 0, 0, 0));

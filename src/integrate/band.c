@@ -1,50 +1,105 @@
 /* FrgBandLU: the Newton matrix M = I - gamma J of the modified-Newton route and its LU, for the
- * pentadiagonal band of the KT operator on the 1D grid (row i couples cells i-2..i+2).
+ * pentadiagonal band of the KT operator on the 1D grid (row i couples cells i-2..i+2), distributed over
+ * the ranks of the grid.
  *
- * Gaussian elimination with partial pivoting restricted to the band (Golub & Van Loan, Matrix
- * Computations, 4th ed., section 4.3.5; the layout of LAPACK's dgbtf2): at step k the pivot is the
- * largest of rows k..k+2 in column k, so the factor U gets upper bandwidth 4 and L two multipliers
- * per column. It costs about 30 flops per row, against PETSc's general sparse LU which spent ~340
- * instructions per row of this band (callgrind, 0D benchmark), and its triangular solves ~10 flops
- * per row.
+ * The solve is the partitioned LU of band_spike.c over the blocks of band_partition.c, which depend on
+ * the number of rows alone: where every rank's rows are whole blocks (the grid's ownership,
+ * FrgBandOwnership), each rank factors its own blocks and the ranks exchange only their tips; otherwise
+ * (another ownership, or fewer blocks than ranks) every rank gathers the band and factors all blocks.
+ * Either way every block sees the same arithmetic, so the solution, and the integrator's steps, are
+ * bitwise the same on any number of ranks.
  *
- * Both are recurrences along the rows, at their latency floor (about 12 ns per row of the
- * factorization, 4 per row of the solves), so for n > (FRG_BAND_MIN_BLOCK_ROWS - 1) P the rows are split
- * into P blocks that are factored and solved in lockstep (the SPIKE algorithm, band_spike.c). This file
- * keeps the sequential LU as the fallback when the partitioned one refuses the matrix (a singular
- * diagonal block, large spikes), so that *singular still means a zero pivot column of the LU of M
- * itself.
- *
- * On several ranks every rank gathers the whole band and factors it redundantly (as PCREDUNDANT did):
- * a 1D band is cheap to factor, and the arithmetic, hence the step sequence of the integrator, is
- * bitwise that of one rank. */
+ * This file keeps the sequential LU, for bands too short to partition and as the fallback when the
+ * partitioned one refuses M (a singular diagonal block, large spikes or reduced-system factors), so that
+ * *singular still means a zero pivot column of the LU of M itself. It gathers M on every rank, which
+ * holds the whole band only then: Gaussian elimination with partial pivoting restricted to the band
+ * (Golub & Van Loan, Matrix Computations, 4th ed., section 4.3.5; the layout of LAPACK's dgbtf2): at
+ * step k the pivot is the largest of rows k..k+2 in column k, so the factor U gets upper bandwidth 4
+ * and L two multipliers per column. It costs about 30 flops per row, against PETSc's general sparse LU
+ * which spent ~340 instructions per row of this band (callgrind, 0D benchmark), and its triangular
+ * solves ~10 flops per row. Both are recurrences along the rows, at their latency floor (about 12 ns
+ * per row of the factorization, 4 per row of the solves), which is why the blocks are partitioned at
+ * all. */
 #include <frg/integrator.h>
 
-/* Rows per block from which the partitioned LU is used. bench/band_cost (medians, one rank): at n = 48
- * (blocks of 6 rows) both LUs factor in 0.4 us and solve in 0.19 us; at n = 64 (blocks of 8) the
- * partitioned one takes 0.35 and 0.18 us, the sequential one 0.58 and 0.26 us. */
-#define FRG_BAND_MIN_BLOCK_ROWS 8
-
 struct _p_FrgBandLU {
-  MPI_Comm     comm;
-  PetscInt     n, nlocal, rstart;
-  PetscMPIInt  size, *counts, *displs; /* Allgatherv layout of rows (x 1) */
-  PetscMPIInt *counts5, *displs5;      /* ... and of band rows (x 5) */
-  PetscReal   *J;                      /* local rows x 5: the saved df/du, FRG_BAND_PADDING zero rows after */
-  PetscReal   *J_all;                  /* (n + FRG_BAND_PADDING) x 5: J gathered for the partitioned LU (several ranks) */
-  PetscReal   *M;                      /* (n + 2) x 5: I - gamma J, gathered; two zero rows after the last */
-  PetscReal   *U;                      /* n x 5: row k of U over the columns k..k+4 divided by U_kk, 1/U_kk in place of 1 */
-  PetscReal   *L;                      /* n x 2: multipliers of rows k+1, k+2 at step k */
-  PetscInt    *piv;                    /* n: the row exchanged with row k at step k */
-  PetscReal   *b;                      /* n + FRG_BAND_PADDING: the gathered right-hand side, then the solution */
-  FrgBandSpike spike;                  /* the partitioned LU, NULL for small n */
-  PetscBool    partitioned;            /* the last factorization is the partitioned one */
+  MPI_Comm         comm;
+  PetscInt         n, nlocal, rstart;
+  PetscMPIInt      size, *counts, *displs; /* Allgatherv layout of rows (x 1) */
+  PetscMPIInt     *counts5, *displs5;      /* ... and of band rows (x 5) */
+  FrgBandPartition part;
+  PetscBool        distributed; /* every rank's rows are whole blocks: each factors its own */
+  PetscReal       *J;           /* local rows x 5: the saved df/du; zero rows after, through the lane sets (distributed) */
+  PetscReal       *J_all;       /* J gathered for the partitioned LU (not distributed, several ranks) */
+  PetscReal       *b;           /* the right-hand side: local rows (distributed) or gathered, zero rows after */
+  PetscReal       *b_all;       /* distributed: the gathered right-hand side of the sequential fallback */
+  PetscReal       *M;           /* (n + 2) x 5: I - gamma J, gathered; two zero rows after the last */
+  PetscReal       *U;           /* n x 5: row k of U over the columns k..k+4 divided by U_kk, 1/U_kk in place of 1 */
+  PetscReal       *L;           /* n x 2: multipliers of rows k+1, k+2 at step k */
+  PetscInt        *piv;         /* n: the row exchanged with row k at step k */
+  FrgBandSpike     spike;       /* the partitioned LU, NULL without a partition */
+  PetscBool        partitioned; /* the last factorization is the partitioned one */
 };
 
+/* The sequential LU's arrays, at its first use: a partitioned band that never falls back never holds
+ * the whole band. Not collective. */
+static PetscErrorCode FrgBandSequentialAllocate(FrgBandLU lu)
+{
+  PetscFunctionBeginUser;
+  if (lu->M) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscCalloc4(5 * (lu->n + 2), &lu->M, 5 * lu->n, &lu->U, 2 * lu->n, &lu->L, lu->n, &lu->piv));
+  if (lu->distributed && lu->size > 1) PetscCall(PetscCalloc1(lu->n + FRG_BAND_PADDING, &lu->b_all));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FrgBandFree(FrgBandLU lu)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgBandSpikeDestroy(&lu->spike));
+  PetscCall(PetscFree4(lu->M, lu->U, lu->L, lu->piv));
+  PetscCall(PetscFree(lu->J));
+  PetscCall(PetscFree(lu->J_all));
+  PetscCall(PetscFree(lu->b));
+  PetscCall(PetscFree(lu->b_all));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The partition with blocks of min_rows to about max_rows rows, whether the ranks own whole blocks, the
+ * partitioned LU over them and the buffers: the lane sets read their band and right-hand side whole,
+ * zero beyond the rows. Collective. */
+static PetscErrorCode FrgBandSetUp(FrgBandLU lu, PetscInt min_rows, PetscInt max_rows, const char *isa)
+{
+  PetscInt  first = 0, count = 0, rows;
+  PetscBool aligned;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgBandFree(lu));
+  PetscCall(FrgBandPartitionCreate(lu->n, min_rows, max_rows, &lu->part));
+  aligned = FrgBandPartitionLocalBlocks(&lu->part, lu->rstart, lu->nlocal, &first, &count);
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &aligned, 1, MPIU_BOOL, MPI_LAND, lu->comm));
+  lu->distributed = aligned;
+  if (!aligned) first = 0, count = lu->part.blocks;
+  PetscCall(FrgBandSpikeCreate(aligned ? lu->comm : PETSC_COMM_SELF, &lu->part, first, count, isa, &lu->spike));
+  /* the rows of the lane sets: whole sets of P blocks */
+  rows = lu->spike ? (count + FRG_SPIKE_BLOCKS - 1) / FRG_SPIKE_BLOCKS * FRG_SPIKE_BLOCKS * lu->part.rows : 0;
+  if (aligned) {
+    rows = PetscMax(rows, lu->nlocal) + FRG_BAND_PADDING;
+    PetscCall(PetscCalloc1(5 * rows, &lu->J));
+  } else {
+    rows = PetscMax(rows, lu->n) + FRG_BAND_PADDING;
+    PetscCall(PetscCalloc1(5 * (lu->nlocal + FRG_BAND_PADDING), &lu->J));
+    if (lu->size > 1) PetscCall(PetscCalloc1(5 * rows, &lu->J_all));
+  }
+  PetscCall(PetscCalloc1(rows, &lu->b));
+  if (!lu->spike) PetscCall(FrgBandSequentialAllocate(lu));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The LU of the band of n rows, nlocal of them on this rank (the ranks' rows in rank order). Collective. */
 PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm comm, PetscInt n, PetscInt nlocal, FrgBandLU *lu)
 {
   FrgBandLU   b;
-  PetscMPIInt rank, local;
+  PetscMPIInt local;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&b));
@@ -52,7 +107,6 @@ PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm comm, PetscInt n, PetscInt 
   b->n      = n;
   b->nlocal = nlocal;
   PetscCallMPI(MPI_Comm_size(comm, &b->size));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Scan(&nlocal, &b->rstart, 1, MPIU_INT, MPI_SUM, comm));
   b->rstart -= nlocal;
   PetscCall(PetscMalloc4(b->size, &b->counts, b->size, &b->displs, b->size, &b->counts5, b->size, &b->displs5));
@@ -63,12 +117,7 @@ PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm comm, PetscInt n, PetscInt 
     b->counts5[r] = 5 * b->counts[r];
     b->displs5[r] = 5 * b->displs[r];
   }
-  PetscCall(PetscMalloc6(5 * (nlocal + FRG_BAND_PADDING), &b->J, 5 * (n + 2), &b->M, 5 * n, &b->U, 2 * n, &b->L, n, &b->piv, n + FRG_BAND_PADDING, &b->b));
-  PetscCall(PetscArrayzero(b->J, 5 * (nlocal + FRG_BAND_PADDING)));
-  PetscCall(PetscArrayzero(b->M, 5 * (n + 2)));
-  PetscCall(PetscArrayzero(b->b, n + FRG_BAND_PADDING));
-  if (b->size > 1) PetscCall(PetscCalloc1(5 * (n + FRG_BAND_PADDING), &b->J_all));
-  PetscCall(FrgBandSpikeCreate(n, FRG_BAND_MIN_BLOCK_ROWS, NULL, &b->spike));
+  PetscCall(FrgBandSetUp(b, FRG_BAND_MIN_BLOCK_ROWS, FRG_BAND_MAX_BLOCK_ROWS, NULL));
   *lu = b;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -77,15 +126,14 @@ PETSC_INTERN PetscErrorCode FrgBandLUDestroy(FrgBandLU *lu)
 {
   PetscFunctionBeginUser;
   if (!*lu) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgBandFree(*lu));
   PetscCall(PetscFree4((*lu)->counts, (*lu)->displs, (*lu)->counts5, (*lu)->displs5));
-  PetscCall(PetscFree6((*lu)->J, (*lu)->M, (*lu)->U, (*lu)->L, (*lu)->piv, (*lu)->b));
-  PetscCall(PetscFree((*lu)->J_all));
-  PetscCall(FrgBandSpikeDestroy(&(*lu)->spike));
   PetscCall(PetscFree(*lu));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The saved Jacobian, local rows x 5, for FrgOperatorJacobianBand to fill. */
+/* The saved Jacobian, local rows x 5, for FrgOperatorJacobianBand to fill. Valid until the next
+ * FrgBandLUSetPartition. */
 PETSC_INTERN PetscErrorCode FrgBandLUGetJacobian(FrgBandLU lu, PetscReal **J)
 {
   PetscFunctionBeginUser;
@@ -93,33 +141,31 @@ PETSC_INTERN PetscErrorCode FrgBandLUGetJacobian(FrgBandLU lu, PetscReal **J)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* For the tests and benchmarks: the partitioned LU from blocks of min_block_rows rows on (at least 4,
- * so that it can be forced on small n), with the kernels of isa ("avx512f", "avx2", "scalar"; NULL:
- * the widest this CPU runs). *available false: this CPU cannot run them, and the LU is left as it was.
- * Takes effect at the next factorization. Not collective. */
-PETSC_INTERN PetscErrorCode FrgBandLUSetPartition(FrgBandLU lu, PetscInt min_block_rows, const char *isa, PetscBool *available)
+/* For the tests and benchmarks: the partition with blocks of min_block_rows (at least 4, so that it can
+ * be forced on small n) to about max_block_rows rows, with the kernels of isa ("avx512f", "avx2",
+ * "scalar"; NULL: the widest this CPU runs). *available false: this CPU cannot run them, and the LU is
+ * left as it was. The Jacobian is to be filled again (FrgBandLUGetJacobian). Collective. */
+PETSC_INTERN PetscErrorCode FrgBandLUSetPartition(FrgBandLU lu, PetscInt min_block_rows, PetscInt max_block_rows, const char *isa, PetscBool *available)
 {
   PetscFunctionBeginUser;
   *available = FrgBandSpikeAvailable(isa);
   if (!*available) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(FrgBandSpikeDestroy(&lu->spike));
   lu->partitioned = PETSC_FALSE;
-  PetscCall(FrgBandSpikeCreate(lu->n, min_block_rows, isa, &lu->spike));
+  PetscCall(FrgBandSetUp(lu, min_block_rows, max_block_rows, isa));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The blocks of the partitioned LU (1 and n without it), and whether the last factorization used it.
- * Not collective. */
-PETSC_INTERN PetscErrorCode FrgBandLUGetPartition(FrgBandLU lu, PetscInt *blocks, PetscInt *block_rows, PetscBool *partitioned, const char **isa)
+/* The partition, this rank's share of it, and whether the last factorization used it. Not collective. */
+PETSC_INTERN PetscErrorCode FrgBandLUGetInfo(FrgBandLU lu, FrgBandLUInfo *info)
 {
   PetscFunctionBeginUser;
-  if (lu->spike) PetscCall(FrgBandSpikeGetInfo(lu->spike, blocks, block_rows, isa));
-  else {
-    *blocks     = 1;
-    *block_rows = lu->n;
-    if (isa) *isa = "sequential";
-  }
-  *partitioned = lu->partitioned;
+  info->blocks      = lu->spike ? lu->part.blocks : 1;
+  info->block_rows  = lu->spike ? lu->part.rows : lu->n;
+  info->lane_sets   = 0;
+  info->isa         = "sequential";
+  info->distributed = (PetscBool)(lu->spike && lu->distributed);
+  info->partitioned = lu->partitioned;
+  if (lu->spike) PetscCall(FrgBandSpikeGetInfo(lu->spike, &info->lane_sets, &info->isa));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -180,33 +226,6 @@ static void FrgBandFactor(FrgBandLU lu, PetscBool *singular)
   }
 }
 
-/* M = I - gamma J, factored on every rank: by the partitioned LU from the gathered J, or, when it
- * refuses M or n is small, by the sequential LU from the gathered M. */
-PETSC_INTERN PetscErrorCode FrgBandLUFactor(FrgBandLU lu, PetscReal gamma, PetscBool *singular)
-{
-  PetscReal *Mloc = lu->M + 5 * lu->rstart;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscLogEventBegin(FRG_EVENT_BAND_FACTOR, 0, 0, 0, 0));
-  lu->partitioned = PETSC_FALSE;
-  *singular       = PETSC_FALSE;
-  if (lu->spike) {
-    if (lu->size > 1) {
-      PetscCall(PetscArraycpy(lu->J_all + 5 * lu->rstart, lu->J, 5 * lu->nlocal));
-      PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lu->J_all, lu->counts5, lu->displs5, MPIU_REAL, lu->comm));
-    }
-    PetscCall(FrgBandSpikeFactor(lu->spike, gamma, lu->size > 1 ? lu->J_all : lu->J, &lu->partitioned));
-  }
-  if (!lu->partitioned) {
-    for (PetscInt i = 0; i < 5 * lu->nlocal; i++) Mloc[i] = -gamma * lu->J[i];
-    for (PetscInt i = 0; i < lu->nlocal; i++) Mloc[5 * i + 2] += 1.0;
-    if (lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lu->M, lu->counts5, lu->displs5, MPIU_REAL, lu->comm));
-    FrgBandFactor(lu, singular);
-  }
-  PetscCall(PetscLogEventEnd(FRG_EVENT_BAND_FACTOR, 0, 0, 0, 0));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* y = M^-1 y in place, with the factors of FrgBandFactor. */
 static void FrgBandSolve(FrgBandLU lu, PetscReal *y)
 {
@@ -239,24 +258,57 @@ static void FrgBandSolve(FrgBandLU lu, PetscReal *y)
   }
 }
 
-/* x = M^-1 b, with the factors of FrgBandLUFactor. b and x may be the same vector. */
+/* M = I - gamma J, factored by the partitioned LU on the blocks of each rank (or on the gathered band),
+ * or, when it refuses M (on every rank alike) or n is too short, by the sequential LU from the gathered
+ * M on every rank. Collective. */
+PETSC_INTERN PetscErrorCode FrgBandLUFactor(FrgBandLU lu, PetscReal gamma, PetscBool *singular)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FRG_EVENT_BAND_FACTOR, 0, 0, 0, 0));
+  lu->partitioned = PETSC_FALSE;
+  *singular       = PETSC_FALSE;
+  if (lu->spike) {
+    const PetscReal *J = lu->J;
+    if (!lu->distributed && lu->size > 1) {
+      PetscCall(PetscArraycpy(lu->J_all + 5 * lu->rstart, lu->J, 5 * lu->nlocal));
+      PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lu->J_all, lu->counts5, lu->displs5, MPIU_REAL, lu->comm));
+      J = lu->J_all;
+    }
+    PetscCall(FrgBandSpikeFactor(lu->spike, gamma, J, &lu->partitioned));
+  }
+  if (!lu->partitioned) {
+    PetscReal *Mloc;
+    PetscCall(FrgBandSequentialAllocate(lu));
+    Mloc = lu->M + 5 * lu->rstart;
+    for (PetscInt i = 0; i < 5 * lu->nlocal; i++) Mloc[i] = -gamma * lu->J[i];
+    for (PetscInt i = 0; i < lu->nlocal; i++) Mloc[5 * i + 2] += 1.0;
+    if (lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lu->M, lu->counts5, lu->displs5, MPIU_REAL, lu->comm));
+    FrgBandFactor(lu, singular);
+  }
+  PetscCall(PetscLogEventEnd(FRG_EVENT_BAND_FACTOR, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* x = M^-1 b, with the factors of FrgBandLUFactor. b and x may be the same vector. Collective. */
 PETSC_INTERN PetscErrorCode FrgBandLUSolve(FrgBandLU lu, Vec b, Vec x)
 {
   const PetscScalar *bl;
   PetscScalar       *xl;
-  PetscReal         *y = lu->b;
+  const PetscBool    local = (PetscBool)(lu->partitioned && lu->distributed); /* only this rank's rows */
+  PetscReal         *y     = local ? lu->b : (lu->b_all ? lu->b_all : lu->b);
+  const PetscInt     first = local ? 0 : lu->rstart; /* the row of y that is this rank's first */
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_BAND_SOLVE, 0, 0, 0, 0));
   PetscCall(VecGetArrayRead(b, &bl));
-  PetscCall(PetscArraycpy(y + lu->rstart, bl, lu->nlocal));
+  PetscCall(PetscArraycpy(y + first, bl, lu->nlocal));
   PetscCall(VecRestoreArrayRead(b, &bl));
-  if (lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, y, lu->counts, lu->displs, MPIU_REAL, lu->comm));
+  if (!local && lu->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, y, lu->counts, lu->displs, MPIU_REAL, lu->comm));
   PetscCall(VecGetArray(x, &xl));
-  if (lu->partitioned) PetscCall(FrgBandSpikeSolve(lu->spike, y, lu->rstart, lu->nlocal, xl));
+  if (lu->partitioned) PetscCall(FrgBandSpikeSolve(lu->spike, y, first, first + lu->nlocal, xl));
   else {
     FrgBandSolve(lu, y);
-    PetscCall(PetscArraycpy(xl, y + lu->rstart, lu->nlocal));
+    PetscCall(PetscArraycpy(xl, y + first, lu->nlocal));
   }
   PetscCall(VecRestoreArray(x, &xl));
   PetscCall(PetscLogEventEnd(FRG_EVENT_BAND_SOLVE, 0, 0, 0, 0));

@@ -1,7 +1,7 @@
-/* FrgBandSpike: the partitioned LU of the pentadiagonal Newton matrix M of FrgBandLU (band.c), whose
- * sequential elimination is a recurrence at its latency floor. The rows are split into P blocks that
- * are factored and solved in lockstep, one block per vector lane, so that one vector instruction
- * advances all P recurrences.
+/* FrgBandSpike: the partitioned LU of the pentadiagonal Newton matrix M of FrgBandLU (band.c), over the
+ * fixed blocks of band_partition.c. Each rank factors and solves its own blocks, P of them at a time in
+ * lockstep, one block per vector lane (a lane set), so that one vector instruction advances P
+ * recurrences; the ranks then exchange only the tips of their blocks.
  *
  * The SPIKE algorithm (Polizzi & Sameh, Parallel Computing 32 (2006) 177), exact variant. With the
  * diagonal blocks A_j (m x m), the couplings B_j (the last two rows of block j into the first two
@@ -10,23 +10,26 @@
  * two unknowns of block j, hence
  *     x_j = g_j - V_j t_{j+1} - W_j b_{j-1},   g_j = A_j^-1 b_j,
  *     V_j = A_j^-1 [0; B_j],  W_j = A_j^-1 [C_j; 0]   (the spikes, m x 2 each).
- * The top and bottom two rows of these equations form the reduced system for t_1..t_{P-1} and
- * b_0..b_{P-2}: block tridiagonal with identity diagonal blocks, eliminated from the first block on
- * (the 2 x 2 recurrence of SpikeReducedFactor); then every x_j follows from the line above.
+ * B_j and C_j are entries of block j's own rows, so every rank has what its blocks need. The top and
+ * bottom two rows of these equations form the reduced system of the interface unknowns (band_reduced.c):
+ * the factorization gathers the spike tips of every block (16 numbers and a status), each solve the tips
+ * of g (4 numbers) with one MPI_Allgatherv, every rank solves the reduced system redundantly in the same
+ * order, and then recovers its own x_j from the line above.
  *
  * Each A_j is factored with the band LU with partial pivoting of band.c, the same algorithm per lane
  * (the row exchanges as selects), and the forward elimination of W's right-hand side rides along.
  * Stability: there is no pivoting across blocks, so the rounding errors grow with the spikes
- * (|g| <= |x| (1 + max_k sum_e |V_j,ke| + |W_j,ke|)) and with the 2 x 2 quantities of the reduced
- * elimination. The factorization is refused, and the caller falls back to the sequential LU, when a
- * block meets an exactly zero pivot column (A_j singular: the spikes do not exist, though M may be
- * regular), when a spike row sum or an entry of the reduced elimination exceeds FRG_SPIKE_MAX_GROWTH
- * or is not a number, or when a 2 x 2 pivot block is singular. The sequential LU then decides whether
- * M is singular.
+ * (|g| <= |x| (1 + max_k sum_e |V_j,ke| + |W_j,ke|)) and with the reduced elimination. The
+ * factorization is refused, and the caller falls back to the sequential LU, when a block meets an
+ * exactly zero pivot column (A_j singular: the spikes do not exist, though M may be regular), when a
+ * spike row sum exceeds FRG_SPIKE_MAX_GROWTH or is not a number, or when the reduced system refuses
+ * (band_reduced.c). Each of these is a property of one block or of the gathered tips, so the decision,
+ * taken by every rank from the same gathered statuses and tips, does not depend on the ranks. The
+ * sequential LU then decides whether M is singular.
  *
  * The lane kernels are band_spike_lanes.h, compiled for AVX-512, AVX2 and scalar code and chosen at
- * run time. Every lane rounds as the scalar code does, so the result is bitwise the same on any of
- * them and, since every rank runs this on the gathered band, on any number of ranks. The scalar
+ * run time. Every lane rounds as the scalar code does, whichever lane or lane set a block sits in, so
+ * the result is bitwise the same on any of them and on any number of ranks. The scalar
  * kernels (CPUs without AVX2) are slower than the sequential LU (12 against 9.7 us at n = 800), and
  * kept so that the rounding, hence the integrator's steps, is the same on every machine. Not
  * FRG_CLONES (target_clones of one P-wide vector loop): GCC 12 lowers the vector comparisons of a
@@ -35,9 +38,6 @@
  * the comparisons and selects, each is one instruction. */
 #include <frg/integrator.h>
 
-#define FRG_SPIKE_BLOCKS     8    /* P */
-#define FRG_SPIKE_MAX_GROWTH 16.0 /* largest spike row sum and reduced-system entry accepted */
-#define FRG_SPIKE_MIN_ROWS   4    /* the top and bottom pairs of a block must differ */
 _Static_assert(FRG_SPIKE_BLOCKS + 8 <= FRG_BAND_PADDING + 2, "the tiles of the last block read past the padding of b");
 
 /* The lane kernels of one instruction set (band_spike_lanes.h). */
@@ -153,16 +153,9 @@ __attribute__((target("avx512f"), always_inline)) static inline void FrgTranspos
   #include "band_spike_lanes.h"
 #endif
 
-/* ---- the partitioned LU ----------------------------------------------------------------------- */
+/* ---- the partitioned LU of this rank's blocks ------------------------------------------------- */
+/* The lane arrays of one lane set (P consecutive blocks, one per lane): row after row, P lanes per entry */
 typedef struct {
-  PetscReal e[2][2];
-} FrgMatrix2;
-
-struct _p_FrgBandSpike {
-  PetscInt             n, rows; /* rows m per block: ceil(n / P); the last blocks are padded with identity rows */
-  const FrgSpikeLanes *lanes;   /* the kernels for this CPU */
-  void                *raw;     /* the allocation behind the lane arrays, which start on a cache line */
-  /* lane arrays: row after row, P lanes (blocks) per entry */
   PetscReal *M;         /* (m + 2) x 5: the diagonal blocks, two zero rows after */
   PetscReal *U, *L;     /* m x 5 and m x 2: the factors of each block, as U and L of band.c */
   PetscReal *piv;       /* m: the row (0, 1, 2 below k) exchanged with row k at step k */
@@ -170,181 +163,127 @@ struct _p_FrgBandSpike {
   PetscReal *g;         /* m + 8: the block solutions g_j; zero rows after */
   PetscReal *coupling;  /* 6: C_00, C_01, C_11 (rows 0, 1 into columns -2, -1) and B_00, B_10, B_11 */
   PetscReal *interface; /* 4: t_{j+1} (2) and b_{j-1} (2) of each lane, for the recovery */
-  /* the elimination of the reduced system, by block j = 1..P-1 */
-  FrgMatrix2 X[FRG_SPIKE_BLOCKS], inverse[FRG_SPIKE_BLOCKS], Y[FRG_SPIKE_BLOCKS], Z[FRG_SPIKE_BLOCKS];
-  FrgMatrix2 top_W[FRG_SPIKE_BLOCKS], bottom_W[FRG_SPIKE_BLOCKS];
+} FrgSpikeSet;
+
+struct _p_FrgBandSpike {
+  MPI_Comm             comm;         /* the ranks that share the blocks, in block order (PETSC_COMM_SELF: all here) */
+  FrgBandPartition     part;         /* the blocks of all n rows */
+  PetscInt             first, count; /* the blocks of this rank */
+  PetscInt             sets;         /* its lane sets: ceil(count / P), the last one padded with identity blocks */
+  PetscMPIInt          size, *tip_counts, *tip_displs, *g_counts, *g_displs; /* Allgatherv layouts of the tips */
+  const FrgSpikeLanes *lanes;        /* the kernels for this CPU */
+  void                *raw;          /* the allocation behind the lane arrays, which start on a cache line */
+  FrgSpikeSet         *set;
+  PetscReal           *tips;         /* B x FRG_SPIKE_TIP_SIZE: spike tips and status of every block */
+  PetscReal           *g_tips;       /* B x 4: g_j^top, g_j^bottom of every block */
+  PetscReal           *interface;    /* B x 4: t_{j+1}, b_{j-1} of every block */
+  FrgBandReduced       reduced;
 };
 
 #define FRG_LANE(a, i, j) ((a)[(i) * FRG_SPIKE_BLOCKS + (j)])
 
-/* The couplings out of the lane arrays of M: C_j from rows 0, 1 and B_j from rows m - 2, m - 1 of
- * block j, zero where their columns are outside 0..n-1 (the first and last blocks, the padding); the
- * entries of the rows n - 2, n - 1 beyond the grid are zeroed too. */
-static void SpikeCouplings(FrgBandSpike s)
+/* The couplings out of the lane arrays of M of lane set k: C_j from rows 0, 1 and B_j from rows m - 2,
+ * m - 1 of its block j, zero where their columns are outside 0..n-1 (the first and last blocks, the
+ * padding); the entries of the rows n - 2, n - 1 beyond the grid are zeroed too. */
+static void SpikeCouplings(FrgBandSpike s, PetscInt k)
 {
-  const PetscInt n = s->n, m = s->rows;
-  const PetscInt rows[6] = {0, 0, 1, m - 2, m - 1, m - 1}, columns[6] = {0, 1, 0, 4, 3, 4}; /* per coupling entry */
+  const PetscInt     n = s->part.n, m = s->part.rows;
+  const PetscInt     rows[6] = {0, 0, 1, m - 2, m - 1, m - 1}, columns[6] = {0, 1, 0, 4, 3, 4}; /* per coupling entry */
+  const FrgSpikeSet *S       = &s->set[k];
 
   for (PetscInt j = 0; j < FRG_SPIKE_BLOCKS; j++) {
+    const PetscInt start = (s->first + k * FRG_SPIKE_BLOCKS + j) * m; /* the global first row of the block */
     for (int i = 0; i < 6; i++) {
-      const PetscInt row = j * m + rows[i], col = row - 2 + columns[i];
-      PetscReal     *entry = &FRG_LANE(s->M, 5 * rows[i] + columns[i], j);
+      const PetscInt row = start + rows[i], col = row - 2 + columns[i];
+      PetscReal     *entry = &FRG_LANE(S->M, 5 * rows[i] + columns[i], j);
 
-      FRG_LANE(s->coupling, i, j) = (row < n && col >= 0 && col < n) ? *entry : 0.0;
+      FRG_LANE(S->coupling, i, j) = (row < n && col >= 0 && col < n) ? *entry : 0.0;
       *entry                      = 0.0;
     }
-    for (PetscInt row = PetscMax(n - 2, j * m); row < PetscMin(n, j * m + m); row++)
-      for (PetscInt c = n + 2 - row; c < 5; c++) FRG_LANE(s->M, 5 * (row - j * m) + c, j) = 0.0;
+    for (PetscInt row = PetscMax(n - 2, start); row < PetscMin(n, start + m); row++)
+      for (PetscInt c = n + 2 - row; c < 5; c++) FRG_LANE(S->M, 5 * (row - start) + c, j) = 0.0;
   }
 }
 
-static FrgMatrix2 Matrix2Product(FrgMatrix2 a, FrgMatrix2 b)
+/* Factors the blocks of lane set k and its spikes; nonzero if a block met a zero pivot column or a
+ * spike row sum above FRG_SPIKE_MAX_GROWTH. */
+static int SpikeFactorSet(FrgBandSpike s, PetscInt k, PetscReal gamma, const PetscReal *J)
 {
-  FrgMatrix2 p;
+  const PetscInt       m = s->part.rows, P = FRG_SPIKE_BLOCKS;
+  const FrgSpikeLanes *lanes = s->lanes;
+  const FrgSpikeSet   *S     = &s->set[k];
 
-  for (int i = 0; i < 2; i++)
-    for (int k = 0; k < 2; k++) p.e[i][k] = a.e[i][0] * b.e[0][k] + a.e[i][1] * b.e[1][k];
-  return p;
-}
-
-/* a + sign b */
-static FrgMatrix2 Matrix2Add(FrgMatrix2 a, PetscReal sign, FrgMatrix2 b)
-{
-  for (int i = 0; i < 2; i++)
-    for (int k = 0; k < 2; k++) a.e[i][k] = sign > 0 ? a.e[i][k] + b.e[i][k] : a.e[i][k] - b.e[i][k];
-  return a;
-}
-
-/* all entries at most FRG_SPIKE_MAX_GROWTH in magnitude, and numbers */
-static PetscBool Matrix2Bounded(FrgMatrix2 a)
-{
-  for (int i = 0; i < 2; i++)
-    for (int k = 0; k < 2; k++)
-      if (!(PetscAbsReal(a.e[i][k]) <= FRG_SPIKE_MAX_GROWTH)) return PETSC_FALSE;
-  return PETSC_TRUE;
-}
-
-/* The inverse by the adjugate; false when a is singular or its inverse large. */
-static PetscBool Matrix2Inverse(FrgMatrix2 a, FrgMatrix2 *inverse)
-{
-  const PetscReal det = a.e[0][0] * a.e[1][1] - a.e[0][1] * a.e[1][0];
-
-  if (!(det != 0.0)) return PETSC_FALSE;
-  inverse->e[0][0] = a.e[1][1] / det;
-  inverse->e[0][1] = -a.e[0][1] / det;
-  inverse->e[1][0] = -a.e[1][0] / det;
-  inverse->e[1][1] = a.e[0][0] / det;
-  return Matrix2Bounded(*inverse);
-}
-
-/* Rows row, row + 1 and columns column, column + 1 of the spikes of block j. */
-static FrgMatrix2 SpikeTip(FrgBandSpike s, PetscInt row, PetscInt column, PetscInt j)
-{
-  FrgMatrix2 a;
-
-  for (int i = 0; i < 2; i++)
-    for (int k = 0; k < 2; k++) a.e[i][k] = FRG_LANE(s->spike, 4 * (row + i) + column + k, j);
-  return a;
-}
-
-/* The reduced system, (T_j) t_j + V_j^top t_{j+1} + W_j^top b_{j-1} = g_j^top and (B_j) b_j +
- * V_j^bottom t_{j+1} + W_j^bottom b_{j-1} = g_j^bottom, eliminated from block 0 on: with
- * b_{j-1} = beta_{j-1} - X_j t_j (X_1 = V_0^bottom, since W_0 = 0), (T_j) gives
- * t_j = tau_j - Y_j t_{j+1} with A_j = I - W_j^top X_j, Y_j = A_j^-1 V_j^top, and (B_j) then
- * X_{j+1} = V_j^bottom + Z_j Y_j with Z_j = W_j^bottom X_j. This is the block LU, without pivoting,
- * of the block tridiagonal reduced matrix with diagonal blocks I: refused (false) when an A_j is
- * singular or one of these 2 x 2 matrices has a large entry, where rounding errors could grow. */
-static PetscBool SpikeReducedFactor(FrgBandSpike s)
-{
-  const PetscInt m = s->rows;
-  FrgMatrix2     X = SpikeTip(s, m - 2, 0, 0), identity = {{{1, 0}, {0, 1}}};
-
-  for (PetscInt j = 1; j < FRG_SPIKE_BLOCKS; j++) {
-    s->top_W[j]    = SpikeTip(s, 0, 2, j);
-    s->bottom_W[j] = SpikeTip(s, m - 2, 2, j);
-    s->X[j]        = X;
-    if (!Matrix2Inverse(Matrix2Add(identity, -1, Matrix2Product(s->top_W[j], X)), &s->inverse[j])) return PETSC_FALSE;
-    if (j == FRG_SPIKE_BLOCKS - 1) break; /* V_{P-1} = 0 */
-    s->Y[j] = Matrix2Product(s->inverse[j], SpikeTip(s, 0, 0, j));
-    s->Z[j] = Matrix2Product(s->bottom_W[j], X);
-    X       = Matrix2Add(SpikeTip(s, m - 2, 0, j), 1, Matrix2Product(s->Z[j], s->Y[j]));
-    if (!Matrix2Bounded(s->Y[j]) || !Matrix2Bounded(X)) return PETSC_FALSE;
+  lanes->form(m, gamma, J + 5 * k * P * m, S->M);
+  SpikeCouplings(s, k);
+  if (lanes->factor(m, S->M, S->coupling, S->U, S->L, S->piv, S->spike)) return 1;
+  /* V's right-hand side [0; B_j] is zero above row m - 2: its forward elimination starts at step m - 4 */
+  for (PetscInt j = 0; j < P; j++) {
+    FRG_LANE(S->spike, 4 * (m - 2), j)     = FRG_LANE(S->coupling, 3, j);
+    FRG_LANE(S->spike, 4 * (m - 1), j)     = FRG_LANE(S->coupling, 4, j);
+    FRG_LANE(S->spike, 4 * (m - 1) + 1, j) = FRG_LANE(S->coupling, 5, j);
   }
-  return PETSC_TRUE;
+  lanes->forward(m, m - 4, S->L, S->piv, S->spike, 4);
+  lanes->forward(m, m - 4, S->L, S->piv, S->spike + P, 4);
+  return lanes->backward_spikes(m, S->U, S->spike);
 }
 
-/* y = a x + sign z (2-vectors), in this order of operations */
-static void Vector2Update(const PetscReal z[2], PetscReal sign, FrgMatrix2 a, const PetscReal x[2], PetscReal y[2])
+/* The tips of the spikes of the real blocks of lane set k, with the set's status. */
+static void SpikeStoreTips(FrgBandSpike s, PetscInt k, int status)
 {
-  for (int i = 0; i < 2; i++) {
-    const PetscReal ax = a.e[i][0] * x[0] + a.e[i][1] * x[1];
-    y[i]               = sign > 0 ? z[i] + ax : z[i] - ax;
+  const PetscInt     m = s->part.rows, rows[4] = {0, m - 2, 0, m - 2}, columns[4] = {0, 0, 2, 2}; /* V top, V bottom, W top, W bottom */
+  const FrgSpikeSet *S = &s->set[k];
+
+  for (PetscInt j = 0; j < FRG_SPIKE_BLOCKS && k * FRG_SPIKE_BLOCKS + j < s->count; j++) {
+    PetscReal *tip = s->tips + FRG_SPIKE_TIP_SIZE * (s->first + k * FRG_SPIKE_BLOCKS + j);
+    for (int q = 0; q < 4; q++)
+      for (int i = 0; i < 2; i++)
+        for (int e = 0; e < 2; e++) tip[4 * q + 2 * i + e] = FRG_LANE(S->spike, 4 * (rows[q] + i) + columns[q] + e, j);
+    tip[FRG_SPIKE_TIP_STATUS] = status ? 1.0 : 0.0;
   }
 }
 
-/* The interface unknowns t_{j+1}, b_{j-1} of each lane from the block solutions g, by the
- * elimination of SpikeReducedFactor: beta_0 = g_0^bottom; tau_j = A_j^-1 (g_j^top - W_j^top
- * beta_{j-1}), beta_j = g_j^bottom - W_j^bottom beta_{j-1} + Z_j tau_j; then back: t_{P-1} =
- * tau_{P-1}, t_j = tau_j - Y_j t_{j+1}, b_j = beta_j - X_{j+1} t_{j+1}. */
-static void SpikeReducedSolve(FrgBandSpike s)
-{
-  const PetscInt m = s->rows, P = FRG_SPIKE_BLOCKS;
-  PetscReal      beta[FRG_SPIKE_BLOCKS][2], tau[FRG_SPIKE_BLOCKS][2], t[FRG_SPIKE_BLOCKS][2], b[FRG_SPIKE_BLOCKS][2], r[2], zero[2] = {0, 0};
-
-  for (int i = 0; i < 2; i++) beta[0][i] = FRG_LANE(s->g, m - 2 + i, 0);
-  for (PetscInt j = 1; j < P; j++) {
-    const PetscReal top[2] = {FRG_LANE(s->g, 0, j), FRG_LANE(s->g, 1, j)}, bottom[2] = {FRG_LANE(s->g, m - 2, j), FRG_LANE(s->g, m - 1, j)};
-    Vector2Update(top, -1, s->top_W[j], beta[j - 1], r);
-    Vector2Update(zero, 1, s->inverse[j], r, tau[j]);
-    if (j == P - 1) break;
-    Vector2Update(bottom, -1, s->bottom_W[j], beta[j - 1], r);
-    Vector2Update(r, 1, s->Z[j], tau[j], beta[j]);
-  }
-  for (int i = 0; i < 2; i++) t[P - 1][i] = tau[P - 1][i];
-  for (PetscInt j = P - 2; j >= 1; j--) Vector2Update(tau[j], -1, s->Y[j], t[j + 1], t[j]);
-  for (PetscInt j = 0; j <= P - 2; j++) Vector2Update(beta[j], -1, s->X[j + 1], t[j + 1], b[j]);
-  for (PetscInt j = 0; j < P; j++)
-    for (int i = 0; i < 2; i++) {
-      FRG_LANE(s->interface, i, j)     = j < P - 1 ? t[j + 1][i] : 0.0;
-      FRG_LANE(s->interface, 2 + i, j) = j > 0 ? b[j - 1][i] : 0.0;
-    }
-}
-
-/* Factors M = I - gamma J, J the whole band (row after row, with P zero rows after the grid).
- * *factored false: a block is singular or the growth test failed; the caller falls back to the
- * sequential LU. Not collective: every rank factors its own copy. */
+/* Factors M = I - gamma J on this rank's blocks, J its rows of the band (row after row, from the first
+ * row of its first block, readable and zero up to the end of its last lane set), gathers the tips of
+ * every block and factors the reduced system. *factored false, on every rank alike: a block is singular
+ * or a growth test failed somewhere; the caller falls back to the sequential LU. Collective on the
+ * communicator of FrgBandSpikeCreate. */
 PETSC_INTERN PetscErrorCode FrgBandSpikeFactor(FrgBandSpike s, PetscReal gamma, const PetscReal *J, PetscBool *factored)
 {
-  const PetscInt       m = s->rows, P = FRG_SPIKE_BLOCKS;
-  const FrgSpikeLanes *lanes = s->lanes;
-
   PetscFunctionBeginUser;
-  *factored = PETSC_FALSE;
-  lanes->form(m, gamma, J, s->M);
-  SpikeCouplings(s);
-  if (lanes->factor(m, s->M, s->coupling, s->U, s->L, s->piv, s->spike)) PetscFunctionReturn(PETSC_SUCCESS);
-  /* V's right-hand side [0; B_j] is zero above row m - 2: its forward elimination starts at step m - 4 */
-  PetscCall(PetscArraycpy(s->spike + 4 * (m - 2) * P, s->coupling + 3 * P, P));
-  PetscCall(PetscArraycpy(s->spike + 4 * (m - 1) * P, s->coupling + 4 * P, 2 * P));
-  lanes->forward(m, m - 4, s->L, s->piv, s->spike, 4);
-  lanes->forward(m, m - 4, s->L, s->piv, s->spike + P, 4);
-  if (lanes->backward_spikes(m, s->U, s->spike)) PetscFunctionReturn(PETSC_SUCCESS);
-  *factored = SpikeReducedFactor(s);
+  for (PetscInt k = 0; k < s->sets; k++) SpikeStoreTips(s, k, SpikeFactorSet(s, k, gamma, J));
+  if (s->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, s->tips, s->tip_counts, s->tip_displs, MPIU_REAL, s->comm));
+  PetscCall(FrgBandReducedFactor(s->reduced, s->tips, factored));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* x = M^-1 b for the rows rstart .. rstart + nlocal - 1 (x[0] is row rstart), b the whole right-hand
- * side with P zeros after the grid. Not collective. */
-PETSC_INTERN PetscErrorCode FrgBandSpikeSolve(FrgBandSpike s, const PetscReal *b, PetscInt rstart, PetscInt nlocal, PetscReal *x)
+/* x = M^-1 b for this rank's rows row_first .. row_last - 1 (x[0] is row row_first; rows counted from
+ * the first row of its first block), b its rows of the right-hand side, readable and zero up to
+ * FRG_BAND_PADDING rows after its last lane set. Collective on the communicator of FrgBandSpikeCreate. */
+PETSC_INTERN PetscErrorCode FrgBandSpikeSolve(FrgBandSpike s, const PetscReal *b, PetscInt row_first, PetscInt row_last, PetscReal *x)
 {
-  const PetscInt       m = s->rows;
+  const PetscInt       m = s->part.rows, P = FRG_SPIKE_BLOCKS;
   const FrgSpikeLanes *lanes = s->lanes;
 
   PetscFunctionBeginUser;
-  lanes->load_forward(m, b, s->L, s->piv, s->g);
-  lanes->backward(m, s->U, s->g);
-  SpikeReducedSolve(s);
-  lanes->recover_store(m, s->spike, s->interface, s->g, rstart, PetscMin(rstart + nlocal, s->n), x);
+  for (PetscInt k = 0; k < s->sets; k++) {
+    const FrgSpikeSet *S = &s->set[k];
+    lanes->load_forward(m, b + k * P * m, S->L, S->piv, S->g);
+    lanes->backward(m, S->U, S->g);
+    for (PetscInt j = 0; j < P && k * P + j < s->count; j++)
+      for (int i = 0; i < 2; i++) {
+        s->g_tips[4 * (s->first + k * P + j) + i]     = FRG_LANE(S->g, i, j);
+        s->g_tips[4 * (s->first + k * P + j) + 2 + i] = FRG_LANE(S->g, m - 2 + i, j);
+      }
+  }
+  if (s->size > 1) PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, s->g_tips, s->g_counts, s->g_displs, MPIU_REAL, s->comm));
+  PetscCall(FrgBandReducedSolve(s->reduced, s->g_tips, s->interface));
+  for (PetscInt k = 0; k < s->sets; k++) {
+    const FrgSpikeSet *S  = &s->set[k];
+    const PetscInt     lo = PetscMax(row_first, k * P * m), hi = PetscMin(row_last, (k + 1) * P * m);
+    for (PetscInt j = 0; j < P; j++)
+      for (int i = 0; i < 4; i++) FRG_LANE(S->interface, i, j) = k * P + j < s->count ? s->interface[4 * (s->first + k * P + j) + i] : 0.0;
+    if (lo < hi) lanes->recover_store(m, S->spike, S->interface, S->g, lo - k * P * m, hi - k * P * m, x + lo - row_first);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -372,50 +311,101 @@ PETSC_INTERN PetscBool FrgBandSpikeAvailable(const char *isa)
   return (PetscBool)(SpikeLanes(isa) != NULL);
 }
 
-/* NULL when n is too small for P blocks of min_rows rows (at least FRG_SPIKE_MIN_ROWS) or when this
- * CPU cannot run the kernels of isa (NULL: the widest it runs). Not collective. */
-PETSC_INTERN PetscErrorCode FrgBandSpikeCreate(PetscInt n, PetscInt min_rows, const char *isa, FrgBandSpike *spike)
+/* The Allgatherv layouts of the tips: the blocks of every rank, which must follow each other in rank order. */
+static PetscErrorCode SpikeLayout(FrgBandSpike s)
 {
-  const PetscInt       m = (n + FRG_SPIKE_BLOCKS - 1) / FRG_SPIKE_BLOCKS, P = FRG_SPIKE_BLOCKS;
+  PetscMPIInt count, rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(s->comm, &s->size));
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  PetscCall(PetscMalloc4(s->size, &s->tip_counts, s->size, &s->tip_displs, s->size, &s->g_counts, s->size, &s->g_displs));
+  PetscCall(PetscMPIIntCast(s->count, &count));
+  PetscCallMPI(MPI_Allgather(&count, 1, MPI_INT, s->g_counts, 1, MPI_INT, s->comm));
+  for (PetscMPIInt r = 0, first = 0; r < s->size; r++) {
+    const PetscMPIInt blocks = s->g_counts[r];
+    PetscCheck(r != rank || first == s->first, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the blocks of rank %d do not follow those of the ranks before", rank);
+    PetscCheck(r != s->size - 1 || first + blocks == s->part.blocks, s->comm, PETSC_ERR_PLIB, "the ranks' blocks do not cover the partition");
+    s->g_displs[r]   = 4 * first;
+    s->g_counts[r]   = 4 * blocks;
+    s->tip_displs[r] = FRG_SPIKE_TIP_SIZE * first;
+    s->tip_counts[r] = FRG_SPIKE_TIP_SIZE * blocks;
+    first += blocks;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The lane arrays of the lane sets, zeroed (the padding rows stay zero), on cache lines. */
+static PetscErrorCode SpikeAllocate(FrgBandSpike s)
+{
+  const PetscInt m = s->part.rows, P = FRG_SPIKE_BLOCKS, stride = ((18 * m + 60) * P + 7) / 8 * 8; /* doubles per set, whole cache lines */
+  PetscReal     *base;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc((size_t)(s->sets * stride + 8) * sizeof(PetscReal), &s->raw));
+  PetscCall(PetscMalloc1(s->sets, &s->set));
+  base = (PetscReal *)(((uintptr_t)s->raw + 63) & ~(uintptr_t)63);
+  for (PetscInt k = 0; k < s->sets; k++) {
+    FrgSpikeSet *S = &s->set[k];
+    S->M           = base + k * stride;
+    S->U           = S->M + 5 * (m + 2) * P;
+    S->L           = S->U + 5 * m * P;
+    S->piv         = S->L + 2 * m * P;
+    S->spike       = S->piv + m * P;
+    S->g           = S->spike + 4 * (m + 8) * P;
+    S->coupling    = S->g + (m + 8) * P;
+    S->interface   = S->coupling + 6 * P;
+  }
+  PetscCall(PetscCalloc3(FRG_SPIKE_TIP_SIZE * s->part.blocks, &s->tips, 4 * s->part.blocks, &s->g_tips, 4 * s->part.blocks, &s->interface));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The partitioned LU of the blocks first .. first + count - 1 of the partition on this rank, the other
+ * blocks on the other ranks of comm in rank order (PETSC_COMM_SELF: all blocks here), with the kernels of
+ * isa (NULL: the widest this CPU runs). NULL when the partition has no blocks or this CPU cannot run the
+ * kernels. Collective on comm. */
+PETSC_INTERN PetscErrorCode FrgBandSpikeCreate(MPI_Comm comm, const FrgBandPartition *part, PetscInt first, PetscInt count, const char *isa, FrgBandSpike *spike)
+{
   const FrgSpikeLanes *lanes = SpikeLanes(isa);
   FrgBandSpike         s;
 
   PetscFunctionBeginUser;
   *spike = NULL;
-  if (m < PetscMax(min_rows, FRG_SPIKE_MIN_ROWS) || !lanes) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!part->blocks || !lanes) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscNew(&s));
-  s->n     = n;
-  s->rows  = m;
+  s->comm  = comm;
+  s->part  = *part;
+  s->first = first;
+  s->count = count;
+  s->sets  = (count + FRG_SPIKE_BLOCKS - 1) / FRG_SPIKE_BLOCKS;
   s->lanes = lanes;
-  /* the lane arrays below, zeroed (the padding rows stay zero), and a cache line more to align them */
-  PetscCall(PetscCalloc((size_t)((18 * m + 60) * P + 8) * sizeof(PetscReal), &s->raw));
-  s->M         = (PetscReal *)(((uintptr_t)s->raw + 63) & ~(uintptr_t)63);
-  s->U         = s->M + 5 * (m + 2) * P;
-  s->L         = s->U + 5 * m * P;
-  s->piv       = s->L + 2 * m * P;
-  s->spike     = s->piv + m * P;
-  s->g         = s->spike + 4 * (m + 8) * P;
-  s->coupling  = s->g + (m + 8) * P;
-  s->interface = s->coupling + 6 * P;
-  *spike       = s;
+  PetscCall(SpikeLayout(s));
+  PetscCall(SpikeAllocate(s));
+  PetscCall(FrgBandReducedCreate(part->blocks, &s->reduced));
+  *spike = s;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The number of blocks, their rows, and the instruction set of the kernels. Not collective. */
-PETSC_INTERN PetscErrorCode FrgBandSpikeGetInfo(FrgBandSpike s, PetscInt *blocks, PetscInt *rows, const char **isa)
+/* The lane sets of this rank, and the instruction set of the kernels. Not collective. */
+PETSC_INTERN PetscErrorCode FrgBandSpikeGetInfo(FrgBandSpike s, PetscInt *sets, const char **isa)
 {
   PetscFunctionBeginUser;
-  if (blocks) *blocks = FRG_SPIKE_BLOCKS;
-  if (rows) *rows = s->rows;
+  if (sets) *sets = s->sets;
   if (isa) *isa = s->lanes->isa;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PETSC_INTERN PetscErrorCode FrgBandSpikeDestroy(FrgBandSpike *spike)
 {
+  FrgBandSpike s = *spike;
+
   PetscFunctionBeginUser;
-  if (!*spike) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscFree((*spike)->raw));
+  if (!s) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree4(s->tip_counts, s->tip_displs, s->g_counts, s->g_displs));
+  PetscCall(PetscFree3(s->tips, s->g_tips, s->interface));
+  PetscCall(FrgBandReducedDestroy(&s->reduced));
+  PetscCall(PetscFree(s->set));
+  PetscCall(PetscFree(s->raw));
   PetscCall(PetscFree(*spike));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

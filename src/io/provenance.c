@@ -1,6 +1,8 @@
-/* Provenance of a result file (/provenance attributes): versions of frg, PETSc, SUNDIALS and HDF5,
+/* Provenance of a result file (/provenance attributes): versions of frg, PETSc, SUNDIALS and HDF5, the
+ * git commit and state of the source tree, the compiler and flags, the MPI library, the host of rank 0,
  * the number of ranks, the date, the command line, every option in the database and the deck text;
  * and the registry of partial files removed when a run fails. */
+#define _DEFAULT_SOURCE /* gethostname */
 #include <frg/output.h>
 #include <sundials/sundials_version.h>
 #include <time.h>
@@ -12,7 +14,7 @@ PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput out)
 {
   hid_t       group;
   char        petsc[256], sundials[64], hdf5[64], date[64];
-  char       *options;
+  char       *options, mpi[256], host[256] = "unknown";
   unsigned    major, minor, release;
   PetscMPIInt size;
   time_t      now = time(NULL);
@@ -26,6 +28,9 @@ PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput out)
   /* the date of rank 0, so that every rank writes the same attribute */
   PetscCallMPI(MPI_Bcast(&now, sizeof(now), MPI_BYTE, 0, out->comm));
   strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  if (gethostname(host, sizeof(host) - 1)) PetscCall(PetscStrncpy(host, "unknown", sizeof(host)));
+  PetscCallMPI(MPI_Bcast(host, sizeof(host), MPI_CHAR, 0, out->comm)); /* rank 0's, as the date */
+  FrgBuildMPILibrary(mpi, sizeof(mpi));
   PetscCall(PetscOptionsGetAll(NULL, &options));
   {
     /* an HDF5 attribute is written collectively with one value: take rank 0's options, in case a
@@ -45,6 +50,12 @@ PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput out)
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "petsc_version", petsc));
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "sundials_version", sundials));
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "hdf5_version", hdf5));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "git_commit", FrgBuildGitHash()));
+  PetscCall(FrgH5WriteAttributeInt(out->comm, group, "git_dirty", FrgBuildGitDirty()));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "compiler", FrgBuildCompiler()));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "build_flags", FrgBuildFlags()));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "mpi_library", mpi));
+  PetscCall(FrgH5WriteAttributeString(out->comm, group, "host", host));
   PetscCall(FrgH5WriteAttributeInt(out->comm, group, "ranks", size));
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "date", date));
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "command_line", FrgCommandLine()));

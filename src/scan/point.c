@@ -81,6 +81,7 @@ PetscErrorCode FrgScanSetPoint(const FrgScan *scan, PetscInt p, const char bisec
     char path[PETSC_MAX_PATH_LEN + 64];
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s.points/point-%06lld.h5", scan->output, (long long)p));
     PetscCall(PetscOptionsSetValue(NULL, "-output", path));
+    if (!strcmp(scan->task, "fixedpoint")) PetscCall(PetscOptionsSetValue(NULL, "-fixedpoint_report", "false")); /* the scan prints one line */
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -180,7 +180,7 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
   PetscCallMPI(MPI_Comm_split(world, scan->group_id, scan->world_rank, &scan->group));
   PetscCallMPI(MPI_Comm_rank(scan->group, &scan->group_rank));
   PetscCallMPI(MPI_Comm_size(scan->group, &scan->group_size));
-  PetscCall(FrgScanSpecParse(world, scan->vary, scan->zip, &scan->spec));
+  PetscCall(FrgScanSpecParse(world, scan->vary, scan->zip, (PetscBool)(scan->bisect[0] != 0), &scan->spec));
   scan->result_names = scan->bisect[0] ? FrgScanBisectResults : FrgScanFlowResults;
   scan->nresults     = scan->bisect[0] ? FrgScanBisectResultCount : FrgScanFlowResultCount;
   if (!strcmp(scan->task, "flow")) scan->task[0] = 0;
@@ -367,6 +367,12 @@ static PetscErrorCode FrgScanRun(FrgScan *scan)
     for (PetscInt r = 0; r < rows.count; r++) failed += rows.status[r] != 0;
     PetscCall(FrgScanWriteTable(scan, &rows));
     PetscCall(PetscPrintf(scan->world, "[frg scan] %" PetscInt_FMT " points (%" PetscInt_FMT " failed) in %s and %s; %.3f s\n", rows.count, failed, scan->output, scan->csv, MPI_Wtime() - start));
+    /* a scan with no result is a failed run (exit 1), its table kept for the points' messages */
+    if (rows.count > 0 && failed == rows.count) {
+      PetscCall(PetscFPrintf(scan->world, PETSC_STDERR, "frg: error: every one of the %" PetscInt_FMT " scan points failed (their messages are in %s, column message); the first: %s\n", rows.count, scan->csv,
+                             rows.message ? rows.message[0] : "?"));
+      FrgSetExitStatus(1);
+    }
   }
   PetscCall(FrgScanRowsDestroy(&rows));
   PetscFunctionReturn(PETSC_SUCCESS);

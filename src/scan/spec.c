@@ -146,8 +146,9 @@ static PetscErrorCode FrgScanParseList(MPI_Comm comm, const char option[], FrgSc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Collective (every rank parses the same text). */
-PetscErrorCode FrgScanSpecParse(MPI_Comm comm, const char vary[], const char zip[], FrgScanSpec *spec)
+/* Collective (every rank parses the same text). Without axes (allowed for a single bisection) the
+ * scan has one point. */
+PetscErrorCode FrgScanSpecParse(MPI_Comm comm, const char vary[], const char zip[], PetscBool axes_optional, FrgScanSpec *spec)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(spec, sizeof(*spec)));
@@ -161,7 +162,7 @@ PetscErrorCode FrgScanSpecParse(MPI_Comm comm, const char vary[], const char zip
     PetscCheck(spec->axes[a].count == spec->axes[spec->nvary].count, comm, PETSC_ERR_USER_INPUT, "-scan_zip: lists must have equal lengths, %s has %" PetscInt_FMT " values and %s has %" PetscInt_FMT,
                spec->axes[a].name, spec->axes[a].count, spec->axes[spec->nvary].name, spec->axes[spec->nvary].count);
   if (spec->nzip) spec->points *= spec->axes[spec->nvary].count;
-  PetscCheck(spec->naxes > 0, comm, PETSC_ERR_USER_INPUT, "-task scan needs -scan_vary or -scan_zip, e.g. -scan_vary \"N=1,2; d=linspace(2.5,3.5,11)\"");
+  PetscCheck(spec->naxes > 0 || axes_optional, comm, PETSC_ERR_USER_INPUT, "-task scan needs -scan_vary or -scan_zip (or -scan_bisect alone), e.g. -scan_vary \"N=1,2; d=linspace(2.5,3.5,11)\"");
   PetscCheck(spec->points <= 100000000, comm, PETSC_ERR_USER_INPUT, "-scan_vary: %" PetscInt_FMT " points is too many", spec->points);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -162,6 +162,18 @@ static void FrgScanCSVField(FILE *fp, const char text[])
   fputc('"', fp);
 }
 
+/* An axis value that is a finite number is written as the number (the text as given), so that CSV
+ * readers type the column; anything else as a quoted string. */
+static void FrgScanCSVValue(FILE *fp, const char text[])
+{
+  char  *end;
+  double v = strtod(text, &end);
+
+  while (end && *end == ' ') end++;
+  if (text[0] && text[0] != ' ' && end && !*end && isfinite(v)) fputs(text, fp);
+  else FrgScanCSVField(fp, text);
+}
+
 /* Rank 0: the CSV table. Returns 0 or errno. */
 static int FrgScanWriteCSV(const FrgScan *scan, const FrgScanColumn *c, const char path[])
 {
@@ -178,7 +190,7 @@ static int FrgScanWriteCSV(const FrgScan *scan, const FrgScanColumn *c, const ch
     fprintf(fp, "%lld", (long long)i);
     for (PetscInt a = 0; a < scan->spec.naxes; a++) {
       fputc(',', fp);
-      FrgScanCSVField(fp, FrgScanSpecValue(&scan->spec, i, a));
+      FrgScanCSVValue(fp, FrgScanSpecValue(&scan->spec, i, a));
     }
     for (PetscInt r = 0; r < scan->nresults; r++) fprintf(fp, ",%.17g", (double)c->rows->values[row * scan->nresults + r]);
     fprintf(fp, ",%d,", (int)c->rows->status[row]);

@@ -147,4 +147,84 @@ test_user_jobscripts_find_frg() {
   rm deck.h5
   FRG="$FRG" FRG_LAUNCH="mpirun -n 2 --oversubscribe" SLURM_SUBMIT_DIR="$PWD" bash "$ROOT/jobscripts/slurm/flow.sbatch" deck.yaml >out.log 2>&1 || { cat out.log; fail "FRG_LAUNCH as a whole command"; }
   grep -q "^frg jobscript: mpirun -n 2 --oversubscribe $FRG " out.log && [ "$(h5attr deck.h5 provenance ranks)" = 2.0 ] || { cat out.log; fail "FRG_LAUNCH command not used"; }
+  # a checkpoint stop on 2 ranks: exit code 85 kept, and no Open MPI "job has been aborted" banner
+  rm -f deck.h5 deck.h5.checkpoint.h5
+  rc=0
+  FRG="$FRG" FRG_LAUNCH="mpirun -n 2 --oversubscribe" SLURM_SUBMIT_DIR="$PWD" bash "$ROOT/jobscripts/slurm/flow.sbatch" deck.yaml -stop_at 1 >out.log 2>&1 || rc=$?
+  cat out.log
+  [ $rc -eq 85 ] && [ -s deck.h5.checkpoint.h5 ] || fail "-stop_at on 2 ranks under the jobscript: exit $rc, not 85 with a checkpoint"
+  ! grep -qiE "aborted|non-zero status" out.log || fail "Open MPI's abort banner on a checkpoint exit (85)"
+}
+
+# -version and --version print frg's version, the git commit and the libraries (not PETSc's banner) and
+# exit 0 without MPI; --help is -help; every result file records the commit, compiler, MPI and host.
+test_user_version_and_provenance() {
+  local v commit
+  for v in -version --version; do
+    "$FRG" $v >v.log 2>&1 || { cat v.log; fail "frg $v exited nonzero"; }
+    grep -q "^frg [0-9]" v.log && grep -q "git commit" v.log && grep -q "PETSc  *3\." v.log && grep -q "SUNDIALS" v.log && grep -q "HDF5" v.log &&
+      grep -q "MPI  *Open MPI" v.log || { cat v.log; fail "frg $v does not print frg's version, commit and libraries"; }
+  done
+  commit=$(git -C "$TESTS/.." rev-parse HEAD 2>/dev/null || echo unknown)
+  grep -q "git commit   $commit" v.log || { cat v.log; fail "frg --version names another commit than the checkout's ($commit)"; }
+  "$FRG" --help >h.log 2>&1 || { cat h.log; fail "frg --help exited nonzero"; }
+  grep -q -- "-task" h.log || fail "frg --help does not list -task"
+  frg -options_file "$INPUTS/default.yaml" -t_ir 0.1 -output p.h5 -progress 0 >p.log || { cat p.log; fail "flow failed"; }
+  [ "$(h5attr p.h5 provenance git_commit)" = "$commit" ] || fail "/provenance git_commit is $(h5attr p.h5 provenance git_commit), not $commit"
+  for a in git_dirty compiler build_flags mpi_library host; do
+    [ -n "$(h5attr p.h5 provenance $a)" ] || fail "/provenance lacks $a"
+  done
+}
+
+# -task sample runs on its own defaults: a zero-dimensional flow whose noise range covers the sampler's
+# [-sample_s_min, -sample_s_max] (it failed with the flow task's -d 3, Lambda = 1, t_IR = 5), and
+# -task sample -help lists the options without validating them (it exited 1 on -d).
+test_user_sample_defaults_and_help() {
+  frg -task sample -sample_count 2000 -sample_floor_replicas 2 -output s.h5 >s.log 2>&1 || { cat s.log; fail "-task sample on its defaults failed"; }
+  grep -q "s in \[0.0001, 1000" s.log || { cat s.log; fail "the score table does not cover the default noise range"; }
+  [ "$(h5attr s.h5 parameters Lambda)" = "200.0" ] || fail "Lambda $(h5attr s.h5 parameters Lambda), expected 2/sqrt(s_min) = 200"
+  frg -task sample -help >h.log 2>&1 || { cat h.log; fail "-task sample -help exited nonzero"; }
+  frg -task sample -d 3 -help >h3.log 2>&1 || { cat h3.log; fail "-task sample -d 3 -help exited nonzero"; }
+  for o in -sample_s_min -sampler -score_levels -integrator_max_dt -grid_cells; do grep -q -- "$o" h.log || fail "-task sample -help does not list $o"; done
+  expect_error "-task sample needs a zero-dimensional flow: -d must be 0, got 3" out.h5 "$FRG" -task sample -d 3 -output out.h5 || return 1
+}
+
+# A scan in which every point failed is a failed run: exit 1 and one line naming the first failure; the
+# table with each point's message is kept (it exited 0).
+test_user_scan_all_points_failed() {
+  local rc=0
+  "$FRG" -task scan -scan_vary "potential=phi^2/0,2*phi^2/0" -output s.h5 >s.log 2>&1 || rc=$?
+  [ $rc -eq 1 ] || { cat s.log; fail "a scan whose points all failed exited $rc"; }
+  grep -q "frg: error: every one of the 2 scan points failed" s.log || { cat s.log; fail "no error line for the failed scan"; }
+  [ -s s.csv ] && grep -q "not finite" s.csv || fail "the table with the points' messages was not kept"
+  "$FRG" -task scan -scan_vary "potential=phi^2/0,phi^2/2+phi^4/24" -d 0 -Lambda 1e4 -t_ir 20 -output m.h5 >m.log 2>&1 || { cat m.log; fail "a scan with one good point exited nonzero"; }
+}
+
+# Scans as a user reads them: -scan_task fixedpoint prints one line per point (it printed each point's
+# 20-line report), numeric axis values are CSV numbers and strings stay quoted (every value was a
+# quoted string), and a single bisection needs no -scan_vary axis (it needed a dummy one); frgpy reads
+# the axis-less table.
+test_user_scan_output() {
+  frg -task scan -scan_task fixedpoint -scan_vary "N=1,2; truncation=lpa,taylor" -output fp.h5 >fp.log 2>&1 || { cat fp.log; fail "fixed-point scan failed"; }
+  [ "$(grep -c '' fp.log)" -eq 6 ] || { cat fp.log; fail "the fixed-point scan printed $(grep -c '' fp.log) lines for 4 points, not 6"; }
+  grep -q "^0,1,\"lpa\",0\.6495" fp.csv || { head -3 fp.csv; fail "fp.csv: N is not written as a number or truncation not as a string"; }
+  $PY -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]).read().splitlines()[1:], quoting=csv.QUOTE_NONNUMERIC)); assert r[0][1] == 1.0 and r[2][1] == 2.0 and r[0][2] == "lpa", r[0]' fp.csv ||
+    fail "a CSV reader does not see N as a number"
+  grep -v "^scan_vary" "$INPUTS/scan/ising_bisect.yaml" >bisect.yaml
+  frg -options_file bisect.yaml -scan_bisect_tol 1e-4 -output b.h5 >b.log 2>&1 || { cat b.log; fail "a bisection without -scan_vary failed"; }
+  grep -q "point 0/1: critical = -0.229" b.log || { cat b.log; fail "the bisection without axes did not find m2_c = -0.229..."; }
+  PYTHONPATH="$TESTS/../python" $PY -c 'import frgpy,sys; s=frgpy.open(sys.argv[1]); t=s.table; print(t); assert abs(float(t["critical"][0]) + 0.2294) < 1e-3' b.h5 ||
+    fail "frgpy cannot read the axis-less bisection table"
+}
+
+# -help puts frg first: the usage and frg's own options, without PETSc's 60 lines of start-up options
+# (it printed those before ours); -help_petsc adds them. Both exit 0.
+test_user_help_frg_first() {
+  "$FRG" -help >h.log 2>&1 || { cat h.log; fail "-help exited nonzero"; }
+  head -1 h.log | grep -q "^frg: functional renormalization group" || { head -3 h.log; fail "-help does not start with frg's usage"; }
+  ! grep -q "Options for all PETSc programs" h.log || fail "-help prints PETSc's start-up options"
+  [ "$(grep -c '' h.log)" -lt 110 ] || fail "-help prints $(grep -c '' h.log) lines"
+  grep -qE "^ +-grid_cells <" h.log || fail "-help does not list -grid_cells"
+  "$FRG" -help_petsc >p.log 2>&1 || { cat p.log; fail "-help_petsc exited nonzero"; }
+  grep -q "Options for all PETSc programs" p.log && grep -qE "^ +-grid_cells <" p.log || fail "-help_petsc lacks PETSc's or frg's options"
 }

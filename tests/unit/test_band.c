@@ -1,11 +1,12 @@
 /* Unit test of FrgBandLU (src/integrate/band.c, band_spike.c), the LU of the modified-Newton route;
  * run by tests/cases/core_unit.sh on 1, 2 and 3 ranks. For each matrix M = I - gamma J:
  *  1. the residual |M x - b|_inf / (|M|_inf |x|_inf) of the solve is below 1e-14;
- *  2. the solution on this communicator and on one rank are bitwise the same (the band is gathered and
- *     factored redundantly, so the step sequence of the integrator cannot depend on the ranks);
+ *  2. the solution on this communicator and on one rank are bitwise the same (the blocks depend on n
+ *     alone, so the step sequence of the integrator cannot depend on the ranks), with the rows of each
+ *     rank whole blocks (each rank factors its own) and with PETSc's split (the band gathered);
  *  3. the LU took the expected path: the partitioned LU (band_spike.c) for the diagonally dominant
- *     matrices of every size it runs on (n = 800, 801, 803, 1000, and forced on small n down to blocks
- *     of 4 rows, with identity padding rows and whole padding blocks), the sequential fallback when a
+ *     matrices of every size it runs on (n = 800, 801, 803, 1000 in one lane set, 8193 and 20011 in 2
+ *     and 3, and forced on small n down to blocks of 4 rows, with identity padding rows), the sequential fallback when a
  *     diagonal block is exactly singular while M is not (solved, not reported singular) and at
  *     n = 40, 41 (too small), and either for the random matrices without diagonal dominance;
  *  4. with the partitioned LU, the AVX-512, AVX2 and scalar kernels give bitwise the same solution
@@ -48,6 +49,7 @@ static void FillBand(BandKind kind, PetscInt n, PetscInt block_rows, PetscReal *
 }
 
 typedef struct {
+  PetscBool   grid_layout;    /* the rows of each rank are whole blocks (FrgBandPartitionOwnership), else PETSc's split */
   PetscInt    min_block_rows; /* 0: the library's default */
   const char *isa;            /* NULL: the widest kernels */
   PetscBool   singular, partitioned, available;
@@ -60,21 +62,38 @@ static PetscErrorCode Solve(MPI_Comm comm, PetscInt n, const PetscReal *Jglobal,
   FrgBandLU    lu;
   Vec          b, xall;
   PetscReal   *J;
-  PetscInt     rstart, nlocal, blocks;
+  PetscInt     rstart, nlocal;
   PetscScalar *a;
   VecScatter   scatter;
 
   PetscFunctionBeginUser;
-  PetscCall(VecCreateMPI(comm, PETSC_DECIDE, n, &b));
+  nlocal = PETSC_DECIDE;
+  if (info->grid_layout) {
+    FrgBandPartition part;
+    PetscMPIInt      size, rank;
+    PetscInt        *lx;
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    PetscCall(PetscMalloc1(size, &lx));
+    PetscCall(FrgBandPartitionCreate(n, info->min_block_rows ? info->min_block_rows : FRG_BAND_MIN_BLOCK_ROWS, FRG_BAND_MAX_BLOCK_ROWS, &part));
+    if (FrgBandPartitionOwnership(&part, size, 1, lx)) nlocal = lx[rank];
+    PetscCall(PetscFree(lx));
+  }
+  PetscCall(VecCreateMPI(comm, nlocal, n, &b));
   PetscCall(VecGetOwnershipRange(b, &rstart, NULL));
   PetscCall(VecGetLocalSize(b, &nlocal));
   PetscCall(FrgBandLUCreate(comm, n, nlocal, &lu));
   info->available = PETSC_TRUE;
-  if (info->min_block_rows || info->isa) PetscCall(FrgBandLUSetPartition(lu, info->min_block_rows ? info->min_block_rows : 8, info->isa, &info->available)); /* 8: band.c's default */
+  if (info->min_block_rows || info->isa) PetscCall(FrgBandLUSetPartition(lu, info->min_block_rows ? info->min_block_rows : FRG_BAND_MIN_BLOCK_ROWS, FRG_BAND_MAX_BLOCK_ROWS, info->isa, &info->available));
   PetscCall(FrgBandLUGetJacobian(lu, &J));
   PetscCall(PetscArraycpy(J, Jglobal + 5 * rstart, 5 * nlocal));
   PetscCall(FrgBandLUFactor(lu, test_gamma, &info->singular));
-  PetscCall(FrgBandLUGetPartition(lu, &blocks, &info->block_rows, &info->partitioned, NULL));
+  {
+    FrgBandLUInfo lu_info;
+    PetscCall(FrgBandLUGetInfo(lu, &lu_info));
+    info->block_rows  = lu_info.block_rows;
+    info->partitioned = lu_info.partitioned;
+  }
   if (!info->singular) {
     PetscCall(VecGetArray(b, &a));
     for (PetscInt i = 0; i < nlocal; i++) a[i] = bglobal[rstart + i];
@@ -128,13 +147,16 @@ static PetscReal Differences(PetscInt n, const PetscReal *x, const PetscReal *y)
 static PetscErrorCode BlockRows(PetscInt n, PetscInt min_block_rows, PetscInt *rows)
 {
   FrgBandLU lu;
-  PetscInt  blocks;
-  PetscBool partitioned, available;
+  PetscBool available;
 
   PetscFunctionBeginUser;
   PetscCall(FrgBandLUCreate(PETSC_COMM_SELF, n, n, &lu));
-  if (min_block_rows) PetscCall(FrgBandLUSetPartition(lu, min_block_rows, NULL, &available));
-  PetscCall(FrgBandLUGetPartition(lu, &blocks, rows, &partitioned, NULL));
+  if (min_block_rows) PetscCall(FrgBandLUSetPartition(lu, min_block_rows, FRG_BAND_MAX_BLOCK_ROWS, NULL, &available));
+  {
+    FrgBandLUInfo info;
+    PetscCall(FrgBandLUGetInfo(lu, &info));
+    *rows = info.block_rows;
+  }
   PetscCall(FrgBandLUDestroy(&lu));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -142,10 +164,10 @@ static PetscErrorCode BlockRows(PetscInt n, PetscInt min_block_rows, PetscInt *r
 typedef enum { EXPECT_PARTITIONED, EXPECT_SEQUENTIAL, EXPECT_EITHER, EXPECT_SINGULAR } Expect;
 
 /* The checks 1-5 of the banner for one matrix. */
-static PetscErrorCode TestCase(MPI_Comm comm, PetscInt n, BandKind kind, PetscInt min_block_rows, Expect expect)
+static PetscErrorCode TestCase(MPI_Comm comm, PetscBool grid_layout, PetscInt n, BandKind kind, PetscInt min_block_rows, Expect expect)
 {
   const char *const isas[] = {"avx512f", "avx2", "scalar"};
-  SolveInfo         info = {.min_block_rows = min_block_rows}, one = info;
+  SolveInfo         info = {.grid_layout = grid_layout, .min_block_rows = min_block_rows}, one = info;
   unsigned long     seed = 9;
   PetscReal        *J, *b, *x, *xs, res;
   PetscInt          rows;
@@ -160,7 +182,7 @@ static PetscErrorCode TestCase(MPI_Comm comm, PetscInt n, BandKind kind, PetscIn
   for (PetscInt i = 0; i < n; i++) b[i] = Random(&seed);
   PetscCall(Solve(comm, n, J, b, x, &info));
   PetscCall(Solve(PETSC_COMM_SELF, n, J, b, xs, &one));
-  PetscCall(PetscSNPrintf(where, sizeof(where), "n = %" PetscInt_FMT "%s, %d rank(s)", n, min_block_rows ? " forced" : "", size));
+  PetscCall(PetscSNPrintf(where, sizeof(where), "n = %" PetscInt_FMT "%s, %d rank(s)%s", n, min_block_rows ? " forced" : "", size, grid_layout ? ", whole blocks" : ""));
   if (expect == EXPECT_SINGULAR) {
     PetscCall(PetscSNPrintf(what, sizeof(what), "band LU reports %s as singular, %s", band_kinds[kind], where));
     PetscCall(Report(comm, (PetscBool)(info.singular && one.singular), what, info.singular ? 0.0 : 1.0, 0.0));
@@ -178,7 +200,7 @@ static PetscErrorCode TestCase(MPI_Comm comm, PetscInt n, BandKind kind, PetscIn
     PetscCall(Report(comm, (PetscBool)(info.partitioned == want && one.partitioned == want), what, info.partitioned == want ? 0.0 : 1.0, 0.0));
   }
   for (int k = 0; info.partitioned && k < 3; k++) {
-    SolveInfo other = {.min_block_rows = min_block_rows, .isa = isas[k]};
+    SolveInfo other = {.grid_layout = grid_layout, .min_block_rows = min_block_rows, .isa = isas[k]};
     PetscCall(Solve(comm, n, J, b, xs, &other));
     if (!other.available) continue; /* this CPU does not run them */
     PetscCall(PetscSNPrintf(what, sizeof(what), "%s kernels give the same x (bitwise), %s, %s", isas[k], band_kinds[kind], where));
@@ -190,28 +212,31 @@ static PetscErrorCode TestCase(MPI_Comm comm, PetscInt n, BandKind kind, PetscIn
 
 int main(int argc, char **argv)
 {
-  const PetscInt small[] = {40, 41}, forced[] = {41, 40, 32, 25}, large[] = {800, 801, 803, 1000};
+  const PetscInt small[] = {40, 41}, forced[] = {41, 40, 32, 25}, large[] = {800, 801, 803, 1000, 8193, 20011};
 
   PetscFunctionBeginUser;
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
-  for (int i = 0; i < 2; i++) { /* too small for the partitioned LU */
-    PetscCall(TestCase(PETSC_COMM_WORLD, small[i], BAND_ZERO_TINY, 0, EXPECT_SEQUENTIAL));
-    PetscCall(TestCase(PETSC_COMM_WORLD, small[i], BAND_DOMINANT, 0, EXPECT_SEQUENTIAL));
-    PetscCall(TestCase(PETSC_COMM_WORLD, small[i], BAND_ZERO_COLUMN, 0, EXPECT_SINGULAR));
-  }
-  for (int i = 0; i < 4; i++) { /* blocks of 4 to 6 rows, padding rows and padding blocks */
-    PetscCall(TestCase(PETSC_COMM_WORLD, forced[i], BAND_ZERO_TINY, 4, EXPECT_EITHER));
-    PetscCall(TestCase(PETSC_COMM_WORLD, forced[i], BAND_DOMINANT, 4, EXPECT_PARTITIONED));
-    PetscCall(TestCase(PETSC_COMM_WORLD, forced[i], BAND_RANDOM, 4, EXPECT_EITHER));
-    PetscCall(TestCase(PETSC_COMM_WORLD, forced[i], BAND_SINGULAR_BLOCK, 4, EXPECT_SEQUENTIAL));
-    PetscCall(TestCase(PETSC_COMM_WORLD, forced[i], BAND_ZERO_COLUMN, 4, EXPECT_SINGULAR));
-  }
-  for (int i = 0; i < 4; i++) {
-    PetscCall(TestCase(PETSC_COMM_WORLD, large[i], BAND_ZERO_TINY, 0, EXPECT_EITHER));
-    PetscCall(TestCase(PETSC_COMM_WORLD, large[i], BAND_DOMINANT, 0, EXPECT_PARTITIONED));
-    PetscCall(TestCase(PETSC_COMM_WORLD, large[i], BAND_RANDOM, 0, EXPECT_EITHER));
-    PetscCall(TestCase(PETSC_COMM_WORLD, large[i], BAND_SINGULAR_BLOCK, 0, EXPECT_SEQUENTIAL));
-    PetscCall(TestCase(PETSC_COMM_WORLD, large[i], BAND_ZERO_COLUMN, 0, EXPECT_SINGULAR));
+  for (int layout = 0; layout < 2; layout++) { /* PETSc's split (the band gathered), whole blocks per rank */
+    const PetscBool grid = (PetscBool)layout;
+    for (int i = 0; i < 2; i++) { /* too small for the partitioned LU */
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, small[i], BAND_ZERO_TINY, 0, EXPECT_SEQUENTIAL));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, small[i], BAND_DOMINANT, 0, EXPECT_SEQUENTIAL));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, small[i], BAND_ZERO_COLUMN, 0, EXPECT_SINGULAR));
+    }
+    for (int i = 0; i < 4; i++) { /* blocks of 4 to 6 rows, padding rows and padding blocks */
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, forced[i], BAND_ZERO_TINY, 4, EXPECT_EITHER));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, forced[i], BAND_DOMINANT, 4, EXPECT_PARTITIONED));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, forced[i], BAND_RANDOM, 4, EXPECT_EITHER));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, forced[i], BAND_SINGULAR_BLOCK, 4, EXPECT_SEQUENTIAL));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, forced[i], BAND_ZERO_COLUMN, 4, EXPECT_SINGULAR));
+    }
+    for (int i = 0; i < 6; i++) { /* one lane set of 8 blocks, then 2 and 3 lane sets (n > 8 x 1024) */
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, large[i], BAND_ZERO_TINY, 0, EXPECT_EITHER));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, large[i], BAND_DOMINANT, 0, EXPECT_PARTITIONED));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, large[i], BAND_RANDOM, 0, EXPECT_EITHER));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, large[i], BAND_SINGULAR_BLOCK, 0, EXPECT_SEQUENTIAL));
+      PetscCall(TestCase(PETSC_COMM_WORLD, grid, large[i], BAND_ZERO_COLUMN, 0, EXPECT_SINGULAR));
+    }
   }
   PetscCall(PetscFinalize());
   return failures ? 1 : 0;
