@@ -234,3 +234,28 @@ test_yukawa_fp_trap() {
   frg -model qm -T 10 -mu 330 -Lambda 1000 -t_ir 5 -potential "794^2*phi^2/2 + 2*phi^4/4" -qm_c 1.75e6 -grid_cells 100 -grid_phi_max 200 -fp_trap -progress 0 \
     -output c.h5 >c.log 2>&1 || { cat c.log; fail "qm under -fp_trap"; }
 }
+
+# The scan task runs the new models over (T, mu) like any option: a mean-field gny scan over T at mu = 0 gives
+# sigma_0(T) of the closed form below T_c (measured 8e-9 at T = 0.1 to 1.3e-7 at 0.55; tolerance 1e-6) and 0 above.
+test_yukawa_gny_scan_temperature() {
+  frg -task scan -model gny -mean_field true -Lambda 100 -t_ir 14 -potential "1.3682207834772186*phi^2/2" -grid_cells 400 -grid_phi_max 1.5 \
+    -rtol 1e-10 -atol 1e-12 -scan_vary "T=0.1,0.3,0.45,0.55,0.6" -output scan.h5 >scan.log 2>&1 || { cat scan.log; fail "scan"; }
+  $PY -W ignore - "$TESTS/py" <<'PYEOF' || fail "sigma_0(T) of the scan"
+import csv, math, sys
+sys.path.insert(0, sys.argv[1])
+from gny_check import u_over_sigma
+from scipy.optimize import brentq
+A, Lam = 1.3682207834772186, 100.0
+k = Lam * math.exp(-14)
+ok = True
+for row in csv.DictReader(open("scan.csv")):
+    T, phi0 = float(row["T"]), float(row["phi0"])
+    broken = u_over_sigma(0.0, T, A, Lam, k) < 0
+    ref = brentq(lambda s: u_over_sigma(s, T, A, Lam, k), 1e-9, 10.0, xtol=1e-15) if broken else 0.0
+    err = abs(phi0 - ref) / max(ref, 1e-300) if broken else phi0
+    good = err <= 1e-6 if broken else phi0 == 0
+    ok &= good
+    print(f"T = {T:g}: phi0 = {phi0:.9f}, closed form {ref:.9f} ({'relative error %.1e' % err if broken else 'symmetric'}) {'ok' if good else 'BAD'}")
+sys.exit(0 if ok else 1)
+PYEOF
+}
