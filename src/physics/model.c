@@ -76,7 +76,7 @@ PetscErrorCode FrgModelSetFromOptions(FrgModel model)
   PetscCall(PetscStrncpy(type, model->type[0] ? model->type : "on", sizeof(type)));
   PetscOptionsBegin(model->comm, NULL, "Model (physics of the flow)", "FrgModel");
   PetscCall(PetscOptionsFList("-model", "Model", "FrgModelSetType", FrgModelList, type, type, sizeof(type), &set));
-  PetscCall(PetscOptionsReal("-N", "Number of field components N of the O(N) model (real, >= 0)", "", model->N, &model->N, NULL));
+  PetscCall(PetscOptionsReal("-N", "Number of field components N of the O(N) model (real, >= 0); -model gny: the number of fermion flavours", "", model->N, &model->N, NULL));
   PetscCall(PetscOptionsReal("-d", "Space-time dimension d (real, in [0, 4])", "", model->d, &model->d, NULL));
   PetscCall(PetscOptionsReal("-Lambda", "UV cutoff Lambda: k = Lambda exp(-t)", "", model->Lambda, &model->Lambda, NULL));
   PetscCall(PetscOptionsReal("-t_ir", "Final RG time t_IR = -ln(k_IR/Lambda)", "", model->t_ir, &model->t_ir, NULL));
