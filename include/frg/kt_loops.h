@@ -13,7 +13,9 @@
  *
  * Flux per interface, with x = q/(m2 phi) - 1 relative to the pole (q = m2 phi + u):
  *     F(u) = -cg x D(x),  F'(u) = -cg g'(x)/(m2 phi),  F''(u) = -cg g''(x)/(m2 phi)^2,
- *     P(w) = cr x_r D_r(x_r), x_r = w/m2,  P'(w) = cr g_r'(x_r)/m2. */
+ *     P(w) = cr x_r D_r(x_r), x_r = w/m2,  P'(w) = cr g_r'(x_r)/m2.
+ * A model without a radial loop (cr = 0: a mean-field flow, a source alone) has no radial pole: its
+ * potential may turn non-convex, so neither the check nor the flux looks at x_r then. */
 #include <frg/kt.h>
 
 #if !defined(FRG_KT_NAME) || !defined(FRG_KT_RADIAL)
@@ -36,6 +38,7 @@ static inline __attribute__((always_inline)) int FRG_KT(FrgKTFluxesBody)(const F
 {
   const double  shift = p->m2 * f->h, inv_m2 = 1.0 / p->m2, inv_h = f->inv_h, cg = p->cg, cr = p->cr;
   const double *uj = u + xs - 1; /* uj[m] = u_j */
+  const int     radial = cr != 0.0; /* without a radial loop (mean field) there is no radial pole */
   int           bad = 0, near = 0;
 
   for (int64_t m = first; m <= last; m++) {
@@ -43,9 +46,12 @@ static inline __attribute__((always_inline)) int FRG_KT(FrgKTFluxesBody)(const F
     const double dc = up1 - u0, xr = (dc * inv_h) * inv_m2;
     double       flux = 0.0;
 
-    bad |= (int)!(1.0 + xr > 0.0);
-    if (check) near |= (int)(1.0 + xr < FRG_POLE_NEAR);
-    else flux = cr * (xr * FRG_KT_RADIAL(p, xr, NULL, NULL));
+    bad |= radial & (int)!(1.0 + xr > 0.0);
+    if (check) near |= radial & (int)(1.0 + xr < FRG_POLE_NEAR);
+    else {
+      const double xk = radial ? xr : 0.0; /* without a radial loop x_r may lie beyond -1: no sqrt(< 0) under -fp_trap */
+      flux = radial ? cr * (xr * FRG_KT_RADIAL(p, xk, NULL, NULL)) : 0.0;
+    }
     if (goldstone) {
       _Bool        pl, pr;
       const double sl = FrgMinmodShifted(u0 - um1, dc, shift, &pl, &pr), sr = FrgMinmodShifted(dc, up2 - up1, shift, &pl, &pr);
@@ -83,8 +89,8 @@ static inline __attribute__((always_inline)) void FRG_KT(FrgKTJacobiansBody)(con
     const double um1 = uj[m - 1], u0 = uj[m], up1 = uj[m + 1], up2 = uj[m + 2];
     const double dc = up1 - u0, xr = (dc * inv_h) * inv_m2;
     double       Er;
-    (void)FRG_KT_RADIAL(p, xr, &Er, NULL);
-    const double dPh = crh * Er; /* P'(w)/h */
+    (void)FRG_KT_RADIAL(p, p->cr != 0.0 ? xr : 0.0, &Er, NULL);
+    const double dPh = p->cr != 0.0 ? crh * Er : 0.0; /* P'(w)/h; none without a radial loop */
 
     if (goldstone) {
       _Bool        l_left, l_right, r_left, r_right;

@@ -61,11 +61,13 @@ static PetscErrorCode FrgSampleFlowDefaults(MPI_Comm comm, PetscReal s_min, Pets
 {
   PetscBool set;
   PetscReal Lambda = 1.0;
-  char      value[64];
+  char      value[64], model[64] = "on";
 
   PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-model", model, sizeof(model), NULL));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-d", &set));
-  if (!set) PetscCall(PetscOptionsSetValue(NULL, "-d", "0"));
+  /* only the models the sampler takes (others are refused by name in FrgScoreFlowCreate) */
+  if (!set && (!strcmp(model, "on") || !strcmp(model, "field"))) PetscCall(PetscOptionsSetValue(NULL, "-d", "0"));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-sample_s_min", &s_min, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-sample_s_max", &s_max, NULL));
   if (!(s_min > 0 && s_max > s_min && PetscIsNormalReal(s_max))) PetscFunctionReturn(PETSC_SUCCESS); /* reported later, by name */

@@ -10,6 +10,8 @@ PETSC_INTERN PetscErrorCode FrgModelCreate_ON(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_Lattice(FrgModel); /* src/lattice/model.c */
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field2(FrgModel);
+PETSC_INTERN PetscErrorCode FrgModelCreate_GNY(FrgModel);
+PETSC_INTERN PetscErrorCode FrgModelCreate_QM(FrgModel);
 
 static PetscFunctionList FrgModelList = NULL;
 
@@ -31,6 +33,8 @@ static PetscErrorCode FrgModelRegisterAll(void)
   PetscCall(FrgModelRegister("field", FrgModelCreate_Field));
   PetscCall(FrgModelRegister("lattice", FrgModelCreate_Lattice));
   PetscCall(FrgModelRegister("field2", FrgModelCreate_Field2));
+  PetscCall(FrgModelRegister("gny", FrgModelCreate_GNY));
+  PetscCall(FrgModelRegister("qm", FrgModelCreate_QM));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -60,7 +64,7 @@ PetscErrorCode FrgModelSetType(FrgModel model, const char type[])
 
   PetscFunctionBeginUser;
   PetscCall(PetscFunctionListFind(FrgModelList, type, &create));
-  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, field2, lattice", type);
+  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, field2, lattice, gny, qm", type);
   if (model->ops.destroy) PetscCall(model->ops.destroy(model));
   PetscCall(PetscMemzero(&model->ops, sizeof(model->ops)));
   model->dim = 1;
@@ -78,7 +82,7 @@ PetscErrorCode FrgModelSetFromOptions(FrgModel model)
   PetscCall(PetscStrncpy(type, model->type[0] ? model->type : "on", sizeof(type)));
   PetscOptionsBegin(model->comm, NULL, "Model (physics of the flow)", "FrgModel");
   PetscCall(PetscOptionsFList("-model", "Model", "FrgModelSetType", FrgModelList, type, type, sizeof(type), &set));
-  PetscCall(PetscOptionsReal("-N", "Number of field components N of the O(N) model (real, >= 0)", "", model->N, &model->N, NULL));
+  PetscCall(PetscOptionsReal("-N", "Number of field components N of the O(N) model (real, >= 0); -model gny: the number of fermion flavours", "", model->N, &model->N, NULL));
   PetscCall(PetscOptionsReal("-d", "Space-time dimension d (real, in [0, 4])", "", model->d, &model->d, NULL));
   PetscCall(PetscOptionsReal("-Lambda", "UV cutoff Lambda: k = Lambda exp(-t)", "", model->Lambda, &model->Lambda, NULL));
   PetscCall(PetscOptionsReal("-t_ir", "Final RG time t_IR = -ln(k_IR/Lambda)", "", model->t_ir, &model->t_ir, NULL));
