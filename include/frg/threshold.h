@@ -39,6 +39,7 @@ typedef struct {
   FrgRegulatorType type;
   double           d, alpha;
   double           pole;      /* l is analytic for w > -pole: pole = min_y (y + p(y)) */
+  double           log_pole;  /* ln(pole), once: the kernel's s = ln(1 + x) + ln(pole) */
   int              tabulated; /* 0: analytic (Litim) */
   int              panels, degree, derivatives, with_eta, kinds;
   double           s_lo, s_hi; /* tables in s = ln(w + pole) */

@@ -16,7 +16,8 @@
 #define FRG_KT_RADIAL(p, x, E, dE) FrgKernelLitim(p, x, E, dE)
 #include <frg/kt_loops.h>
 
-static PetscErrorCode FrgModelKernelParams_Field(FrgModel model, PetscReal t, FrgKernelParams *p)
+/* The 0D mass-like regulator R = k^2 (also of -model field2, src/physics/field2.c). */
+PETSC_INTERN PetscErrorCode FrgModelKernelParams_Field(FrgModel model, PetscReal t, FrgKernelParams *p)
 {
   const PetscReal k = model->Lambda * PetscExpReal(-t);
 

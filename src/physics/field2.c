@@ -15,17 +15,7 @@
  * -Lambda 1e4 and -t_ir 25 (r from 1e8 down to 2e-14). */
 #include <frg/impl.h>
 
-static PetscErrorCode FrgModelKernelParams_Field2(FrgModel model, PetscReal t, FrgKernelParams *p)
-{
-  const PetscReal k = model->Lambda * PetscExpReal(-t);
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(p, sizeof(*p)));
-  p->cr      = 1.0;
-  p->m2      = k * k;
-  p->m2_rate = 2.0;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+PETSC_INTERN PetscErrorCode FrgModelKernelParams_Field(FrgModel, PetscReal, FrgKernelParams *); /* src/physics/field.c: R = k^2 */
 
 static PetscErrorCode FrgModelSetFromOptions_Field2(FrgModel model)
 {
@@ -51,7 +41,7 @@ static PetscErrorCode FrgModelSetFromOptions_Field2(FrgModel model)
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field2(FrgModel model)
 {
   PetscFunctionBeginUser;
-  model->ops.kernelparams   = FrgModelKernelParams_Field2;
+  model->ops.kernelparams   = FrgModelKernelParams_Field;
   model->ops.setfromoptions = FrgModelSetFromOptions_Field2;
   model->kt                 = NULL; /* no one-field scheme: the 2D operator (src/discretization/operator2d.c) */
   model->dim                = 2;

@@ -19,7 +19,7 @@
  * the mean-field grand potential with a sharp spatial cutoff plus the UV boundary term Lambda F(E_Lambda). */
 #include <frg/impl.h>
 #include <frg/thermal.h>
-#include <frg/signature.h>
+#include <frg/medium.h>
 
 /* constant[]: 0 tau = T/k, 1 mu/k, 2 the source prefactor -k^2/pi, 3 h^2/k^2 */
 #define FRG_KT_NAME                GNY
@@ -76,8 +76,7 @@ static PetscErrorCode FrgModelSetUp_GNY(FrgModel model)
   const FrgModel_GNY *gny = (const FrgModel_GNY *)model->data;
 
   PetscFunctionBeginUser;
-  PetscCheck(gny->T >= 0 && PetscIsNormalReal(gny->T + 1), model->comm, PETSC_ERR_USER_INPUT, "-T must be a finite number >= 0, got %g", (double)gny->T);
-  PetscCheck(PetscIsNormalReal(gny->mu) || gny->mu == 0.0, model->comm, PETSC_ERR_USER_INPUT, "-mu must be a finite number, got %g", (double)gny->mu);
+  PetscCall(FrgMediumCheck(model->comm, gny->T, gny->mu));
   PetscCheck(gny->h > 0 && PetscIsNormalReal(gny->h), model->comm, PETSC_ERR_USER_INPUT, "-gny_h must be a positive number, got %g", (double)gny->h);
   PetscCheck(gny->mean_field || model->N > 0, model->comm, PETSC_ERR_USER_INPUT, "-N (the number of fermion flavours) must be > 0 for -model gny without -mean_field, got %g",
              (double)model->N);
@@ -97,9 +96,7 @@ static PetscErrorCode FrgModelSignature_GNY(FrgModel model, FrgSignature *sig)
 
   PetscFunctionBeginUser;
   PetscCall(FrgSignatureAdd(sig, "gny_h", "%.17g", (double)gny->h));
-  PetscCall(FrgSignatureAdd(sig, "T", "%.17g", (double)gny->T));
-  PetscCall(FrgSignatureAdd(sig, "mu", "%.17g", (double)gny->mu));
-  PetscCall(FrgSignatureAdd(sig, "mean_field", "%s", gny->mean_field ? "true" : "false"));
+  PetscCall(FrgMediumSignature(sig, gny->T, gny->mu, gny->mean_field));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -20,7 +20,7 @@
  * and the flow is T times the d = 3 O(4) flow of -model on (dimensional reduction; tests/cases/yukawa.sh). */
 #include <frg/impl.h>
 #include <frg/thermal.h>
-#include <frg/signature.h>
+#include <frg/medium.h>
 
 /* constant[]: 0 tau = T/k, 1 mu/k, 2 the source prefactor -4 N_c N_f c, 3 h^2/k^2 */
 #define FRG_KT_NAME                   QM
@@ -113,8 +113,7 @@ static PetscErrorCode FrgModelSetUp_QM(FrgModel model)
   const FrgModel_QM *qm = (const FrgModel_QM *)model->data;
 
   PetscFunctionBeginUser;
-  PetscCheck(qm->T >= 0 && PetscIsNormalReal(qm->T + 1), model->comm, PETSC_ERR_USER_INPUT, "-T must be a finite number >= 0, got %g", (double)qm->T);
-  PetscCheck(PetscIsNormalReal(qm->mu) || qm->mu == 0.0, model->comm, PETSC_ERR_USER_INPUT, "-mu must be a finite number, got %g", (double)qm->mu);
+  PetscCall(FrgMediumCheck(model->comm, qm->T, qm->mu));
   PetscCheck(qm->h >= 0 && PetscIsNormalReal(qm->h + 1), model->comm, PETSC_ERR_USER_INPUT, "-qm_h must be a finite number >= 0, got %g", (double)qm->h);
   PetscCheck(qm->c >= 0 && PetscIsNormalReal(qm->c + 1), model->comm, PETSC_ERR_USER_INPUT, "-qm_c must be a finite number >= 0, got %g", (double)qm->c);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -134,9 +133,7 @@ static PetscErrorCode FrgModelSignature_QM(FrgModel model, FrgSignature *sig)
   PetscFunctionBeginUser;
   PetscCall(FrgSignatureAdd(sig, "qm_h", "%.17g", (double)qm->h));
   PetscCall(FrgSignatureAdd(sig, "qm_c", "%.17g", (double)qm->c));
-  PetscCall(FrgSignatureAdd(sig, "T", "%.17g", (double)qm->T));
-  PetscCall(FrgSignatureAdd(sig, "mu", "%.17g", (double)qm->mu));
-  PetscCall(FrgSignatureAdd(sig, "mean_field", "%s", qm->mean_field ? "true" : "false"));
+  PetscCall(FrgMediumSignature(sig, qm->T, qm->mu, qm->mean_field));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

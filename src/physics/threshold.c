@@ -167,6 +167,7 @@ static int FrgThresholdSetType(FrgThreshold *t, FrgRegulatorType type, double d,
 {
   t->type = type, t->d = d, t->alpha = alpha, t->coefficients = NULL, t->tabulated = 0, t->kinds = 0;
   t->pole = type == FRG_REGULATOR_MASS_EXPONENTIAL ? (alpha <= 1 ? alpha : 1 + log(alpha)) : 1.0;
+  t->log_pole = log(t->pole);
   return type == FRG_REGULATOR_LITIM;
 }
 
@@ -266,7 +267,7 @@ double FrgThresholdKernel(const FrgThreshold *t, double x, double *E, double *dE
     return D;
   }
   if (!(x > -1.0)) return NAN;
-  s = log1p(x) + log(pole); /* ln(w + pole) */
+  s = log1p(x) + t->log_pole; /* ln(w + pole) */
   if (s > t->s_hi) scale = exp(t->s_hi - s), s = t->s_hi;
   if (s < t->s_lo) s = t->s_lo;
   FrgTableEval(t, FRG_THRESHOLD_QUOTIENT, s, 0, &q);
