@@ -145,23 +145,41 @@ PetscErrorCode FrgModelGetParameters(FrgModel model, PetscReal *N, PetscReal *d,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* 2D grids: U itself at the cell centres (the scheme is second order in point values). Not collective. */
+/* The first cell (global index, PETSC_MAX_INT if none) whose initial value is not finite, over every
+ * rank: a potential that overflows on one rank's part of the grid is an error on all of them, named
+ * once at the same place (a rank-local error would leave the others waiting). Collective. */
+static PetscErrorCode FrgModelFirstNonFinite(FrgGrid grid, PetscInt local_first, PetscInt *first)
+{
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPIU_Allreduce(&local_first, first, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)grid->da)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscBool FrgFiniteOrZero(PetscReal x)
+{
+  return (PetscBool)(PetscIsNormalReal(x) || x == 0.0);
+}
+
+/* 2D grids: U itself at the cell centres (the scheme is second order in point values). Collective. */
 static PetscErrorCode FrgModelInitialCondition2D(FrgModel model, FrgGrid grid, Vec u)
 {
   PetscScalar **x;
-  PetscInt      xs, ys, xm, ym;
+  PetscInt      xs, ys, xm, ym, mx, bad = PETSC_MAX_INT;
 
   PetscFunctionBeginUser;
+  PetscCall(DMDAGetInfo(grid->da, NULL, &mx, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   PetscCall(DMDAGetCorners(grid->da, &xs, &ys, NULL, &xm, &ym, NULL));
   PetscCall(DMDAVecGetArray(grid->da, u, &x));
   for (PetscInt j = ys; j < ys + ym; j++)
     for (PetscInt i = xs; i < xs + xm; i++) {
       const PetscReal phi[2] = {grid->phi_first + i * grid->spacing, grid->phi_first_y + j * grid->spacing_y};
       PetscCall(FrgModelPotentialAt(model, phi, &x[j][i]));
-      PetscCheck(PetscIsNormalReal(x[j][i]) || x[j][i] == 0.0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite at (phi1, phi2) = (%g, %g)", model->potential,
-                 (double)phi[0], (double)phi[1]);
+      if (!FrgFiniteOrZero(x[j][i])) bad = PetscMin(bad, j * mx + i);
     }
   PetscCall(DMDAVecRestoreArray(grid->da, u, &x));
+  PetscCall(FrgModelFirstNonFinite(grid, bad, &bad));
+  PetscCheck(bad == PETSC_MAX_INT, PetscObjectComm((PetscObject)grid->da), PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite at (phi1, phi2) = (%g, %g)", model->potential,
+             (double)(grid->phi_first + (bad % mx) * grid->spacing), (double)(grid->phi_first_y + (bad / mx) * grid->spacing_y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -174,6 +192,7 @@ PetscErrorCode FrgModelInitialCondition(FrgModel model, FrgGrid grid, Vec u)
   PetscInt     xs, xm;
   PetscReal    phi_first, h, Uleft, Uright;
   PetscBool    odd = (PetscBool)(grid->left == FRG_BOUNDARY_ODD);
+  PetscInt     bad = PETSC_MAX_INT;
 
   PetscFunctionBeginUser;
   if (grid->dim == 2) {
@@ -192,10 +211,11 @@ PetscErrorCode FrgModelInitialCondition(FrgModel model, FrgGrid grid, Vec u)
     PetscCall(FrgModelPotential(model, odd ? PetscAbsReal(a) : a, &Uleft));
     PetscCall(FrgModelPotential(model, b, &Uright));
     x[i] = (Uright - Uleft) / h;
-    PetscCheck(PetscIsNormalReal(x[i]) || x[i] == 0.0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite near phi = %g", model->potential,
-               (double)(a + 0.5 * h));
+    if (!FrgFiniteOrZero(x[i])) bad = PetscMin(bad, i);
   }
   PetscCall(DMDAVecRestoreArray(grid->da, u, &x));
+  PetscCall(FrgModelFirstNonFinite(grid, bad, &bad));
+  PetscCheck(bad == PETSC_MAX_INT, PetscObjectComm((PetscObject)grid->da), PETSC_ERR_USER_INPUT, "-potential \"%s\" is not finite near phi = %g", model->potential, (double)(phi_first + bad * h));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
