@@ -178,6 +178,7 @@ PETSC_EXTERN PetscErrorCode FrgFinalize(void);
 PETSC_EXTERN PetscErrorCode FrgTaskRegister(const char name[], PetscErrorCode (*run)(MPI_Comm));
 PETSC_EXTERN PetscErrorCode FrgTaskRegisterAll(void);
 PETSC_EXTERN PetscErrorCode FrgTaskRun(MPI_Comm, const char name[]);
+PETSC_EXTERN PetscErrorCode FrgTaskGetList(PetscFunctionList *);
 PETSC_EXTERN PetscErrorCode FrgCheckUnusedOptions(MPI_Comm);
 PETSC_EXTERN PetscErrorCode FrgHelpRequested(PetscBool *);
 PETSC_EXTERN const char    *FrgDeckText(void);

@@ -3,6 +3,7 @@
 #define FRG_SCAN_IMPL_H
 
 #include <frg/scan.h>
+#include <sys/types.h> /* off_t */
 
 #define FRG_SCAN_MAX_AXES    16
 #define FRG_SCAN_MAX_RESULTS 48
@@ -50,6 +51,8 @@ typedef struct {
   int                 journal_fd;
   PetscReal           fsync_interval; /* seconds between fsyncs of the journal */
   double              last_fsync;
+  char               *done;        /* group leaders: points seen finished in the journal (src/scan/journal_claim.c) */
+  off_t               done_offset; /* how far the journal has been read into done */
 } FrgScan;
 
 PETSC_INTERN PetscErrorCode FrgScanTrim(char *, char **);
@@ -61,6 +64,8 @@ PETSC_INTERN PetscErrorCode FrgScanJournalOpen(FrgScan *);
 PETSC_INTERN PetscErrorCode FrgScanJournalAppend(FrgScan *, PetscInt point, int status, const PetscReal values[], const char message[]);
 PETSC_INTERN PetscErrorCode FrgScanJournalRead(FrgScan *, FrgScanRows *);
 PETSC_INTERN PetscErrorCode FrgScanJournalClose(FrgScan *);
+PETSC_INTERN int            FrgScanJournalClaim(FrgScan *, PetscInt point, PetscBool *mine);
+PETSC_INTERN int            FrgScanJournalRelease(FrgScan *, PetscInt point);
 PETSC_INTERN PetscErrorCode FrgScanRowsDestroy(FrgScanRows *);
 
 PETSC_INTERN PetscErrorCode FrgScanSetPoint(const FrgScan *, PetscInt point, const char bisect_value[]);

@@ -2,6 +2,16 @@
  * estimate: what a scan point or a bisection step runs (the flow task's own objects, src/driver). */
 #include <frg/flow.h>
 
+static PetscErrorCode FrgFlowSolveCheckStopped(MPI_Comm comm, FrgIntegrator integrator, PetscReal t_ir)
+{
+  PetscReal t;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgIntegratorGetTime(integrator, &t));
+  PetscCheck(t >= t_ir, comm, PETSC_ERR_SIG, "stopped by a signal at t = %g, before t_IR = %g", (double)t, (double)t_ir);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgFlowSolveIntegrate(FrgFlowLevel *level, FrgFlowEstimate *estimate, FrgFlowResult *result)
 {
   PetscReal   t_ir;
@@ -12,8 +22,14 @@ static PetscErrorCode FrgFlowSolveIntegrate(FrgFlowLevel *level, FrgFlowEstimate
   PetscCall(FrgModelGetParameters(level->model, NULL, NULL, NULL, &t_ir));
   PetscCall(FrgFlowLevelStart(level, 0.0, NULL));
   PetscCall(FrgFlowEstimateStart(estimate, 0.0, NULL));
+  /* a long flow inside a scan stops within one step of a SIGTERM/SIGUSR1 (the scan reruns the point
+   * when it resumes), not only after it reached t_IR */
+  PetscCall(FrgIntegratorSetInterrupt(level->integrator, FrgSignalPending));
+  if (estimate->enabled) PetscCall(FrgIntegratorSetInterrupt(estimate->coarse.integrator, FrgSignalPending));
   PetscCall(FrgFlowLevelAdvance(level, t_ir, &result->obs));
+  PetscCall(FrgFlowSolveCheckStopped(level->grid->comm, level->integrator, t_ir));
   PetscCall(FrgFlowEstimateAdvance(estimate, t_ir, &result->obs));
+  if (estimate->enabled && !estimate->failed) PetscCall(FrgFlowSolveCheckStopped(level->grid->comm, estimate->coarse.integrator, t_ir));
   result->coarse = estimate->last;
   PetscCall(FrgIntegratorGetStats(level->integrator, &result->stats));
   PetscCall(FrgWarningsOfLevel(&warnings, level, "flow"));

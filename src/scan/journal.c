@@ -91,7 +91,7 @@ PetscErrorCode FrgScanJournalOpen(FrgScan *scan)
              scan->output, scan->journal, found, scan->hash_text);
   PetscCheck(!err, scan->world, PETSC_ERR_FILE_OPEN, "-output %s: the scan journal %s cannot be opened: %s", scan->output, scan->journal, strerror(err));
   if (!scan->group_rank) {
-    scan->journal_fd = open(scan->journal, O_WRONLY | O_APPEND);
+    scan->journal_fd = open(scan->journal, O_RDWR | O_APPEND); /* read too: the claims of journal_claim.c */
     if (scan->journal_fd < 0) err = errno;
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_INT, MPI_MAX, scan->world));
@@ -214,5 +214,7 @@ PetscErrorCode FrgScanJournalClose(FrgScan *scan)
     close(scan->journal_fd);
   }
   scan->journal_fd = -1;
+  free(scan->done);
+  scan->done = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

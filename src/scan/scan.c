@@ -162,6 +162,21 @@ static PetscErrorCode FrgScanFlowResults_(FrgScan *scan, const FrgFlowResult *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -scan_task names a task of frg's list other than scan itself: a scan of scans would run each point
+ * in OUTPUT.points/, whose points would run in OUTPUT.points/check-0.h5.points/, and so on. */
+static PetscErrorCode FrgScanCheckTask(FrgScan *scan)
+{
+  PetscFunctionList tasks;
+  PetscErrorCode (*run)(MPI_Comm) = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgTaskGetList(&tasks));
+  PetscCall(PetscFunctionListFind(tasks, scan->task, &run));
+  PetscCheck(run, scan->world, PETSC_ERR_USER_INPUT, "-scan_task %s is not a known task (flow, fixedpoint, sample, hmc, lattice_sample)", scan->task);
+  PetscCheck(strcmp(scan->task, "scan"), scan->world, PETSC_ERR_USER_INPUT, "-scan_task scan: a scan cannot run scans as its points (vary more options in one -scan_vary instead)");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
 {
   PetscInt group_size = 1;
@@ -185,6 +200,7 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
   scan->nresults     = scan->bisect[0] ? FrgScanBisectResultCount : FrgScanFlowResultCount;
   if (!strcmp(scan->task, "flow")) scan->task[0] = 0;
   PetscCheck(!scan->task[0] || !scan->bisect[0], world, PETSC_ERR_USER_INPUT, "-scan_bisect works with flows only, got -scan_task %s", scan->task);
+  if (scan->task[0]) PetscCall(FrgScanCheckTask(scan));
   if (scan->task[0]) PetscCall(FrgScanTaskResults(scan));
   PetscCall(PetscSNPrintf(scan->journal, sizeof(scan->journal), "%s.journal", scan->output));
   if (!scan->csv[0]) {
@@ -300,14 +316,35 @@ static PetscErrorCode FrgScanReport(const FrgScan *scan, PetscInt p, PetscBool o
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Group leaders: the next point this group runs, from the job's shared counter (index into todo),
+ * skipping points that another process holds or has finished (journal_claim.c). claim[0]: index
+ * (>= count: none left), claim[1]: stop on a signal, claim[2]: errno of a failed claim. */
+static PetscErrorCode FrgScanNextPoint(FrgScan *scan, MPI_Win win, PetscInt count, const PetscInt todo[], long claim[3])
+{
+  const long one  = 1;
+  PetscBool  mine = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  claim[2] = 0;
+  while (!mine) {
+    claim[1] = FrgSignalPendingLocal() ? 1 : 0;
+    if (claim[1]) break;
+    PetscCallMPI(MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win));
+    PetscCallMPI(MPI_Fetch_and_op(&one, &claim[0], MPI_LONG, 0, 0, MPI_SUM, win));
+    PetscCallMPI(MPI_Win_unlock(0, win));
+    if (claim[0] >= count) break;
+    if ((claim[2] = FrgScanJournalClaim(scan, todo[claim[0]], &mine))) break;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Collective on world: runs the todo points; *stopped if a signal asked to stop. */
 static PetscErrorCode FrgScanSchedule(FrgScan *scan, PetscInt count, const PetscInt todo[], PetscBool *stopped)
 {
   MPI_Win   win;
-  long     *counter, claim[2];
-  const long one = 1;
+  long     *counter, claim[3];
   PetscReal values[FRG_SCAN_MAX_RESULTS];
-  PetscBool ok;
+  PetscBool ok, signal = PETSC_FALSE;
   char      message[FRG_SCAN_MESSAGE_LEN];
 
   PetscFunctionBeginUser;
@@ -316,19 +353,22 @@ static PetscErrorCode FrgScanSchedule(FrgScan *scan, PetscInt count, const Petsc
   PetscCallMPI(MPI_Barrier(scan->world));
   *stopped = PETSC_FALSE;
   for (;;) {
-    if (!scan->group_rank) { /* claim[0]: next index into todo, claim[1]: stop on a signal */
-      claim[1] = FrgSignalPendingLocal() ? 1 : 0;
-      if (!claim[1]) {
-        PetscCallMPI(MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win));
-        PetscCallMPI(MPI_Fetch_and_op(&one, &claim[0], MPI_LONG, 0, 0, MPI_SUM, win));
-        PetscCallMPI(MPI_Win_unlock(0, win));
-      }
-    }
-    PetscCallMPI(MPI_Bcast(claim, 2, MPI_LONG, 0, scan->group));
+    if (!scan->group_rank) PetscCall(FrgScanNextPoint(scan, win, count, todo, claim));
+    PetscCallMPI(MPI_Bcast(claim, 3, MPI_LONG, 0, scan->group));
+    PetscCheck(!claim[2], scan->group, PETSC_ERR_FILE_UNEXPECTED, "-output %s: cannot claim a point in the scan journal %s: %s", scan->output, scan->journal, strerror((int)claim[2]));
     if (claim[1]) *stopped = PETSC_TRUE;
     if (claim[1] || claim[0] >= count) break;
     PetscCall(FrgScanRunPoint(scan, todo[claim[0]], values, &ok, message));
-    if (!scan->group_rank) PetscCall(FrgScanJournalAppend(scan, todo[claim[0]], ok ? 0 : 1, values, message));
+    if (!ok) PetscCall(FrgSignalPending(scan->group, &signal));
+    if (!ok && signal) { /* stopped inside the point: it runs again when the scan resumes */
+      if (!scan->group_rank) (void)FrgScanJournalRelease(scan, todo[claim[0]]);
+      *stopped = PETSC_TRUE;
+      break;
+    }
+    if (!scan->group_rank) {
+      PetscCall(FrgScanJournalAppend(scan, todo[claim[0]], ok ? 0 : 1, values, message));
+      PetscCheck(!FrgScanJournalRelease(scan, todo[claim[0]]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "-output %s: cannot release a point of the scan journal %s: %s", scan->output, scan->journal, strerror(errno));
+    }
     PetscCall(FrgScanReport(scan, todo[claim[0]], ok, values, message));
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, stopped, 1, MPIU_BOOL, MPI_LOR, scan->world));
@@ -360,7 +400,7 @@ static PetscErrorCode FrgScanRun(FrgScan *scan)
                           scan->spec.points, scan->journal, FRG_EXIT_CHECKPOINTED));
     FrgSetExitStatus(FRG_EXIT_CHECKPOINTED);
   } else if (rows.count < scan->spec.points) {
-    PetscCall(PetscPrintf(scan->world, "[frg scan] shard %" PetscInt_FMT " of %" PetscInt_FMT " done; %" PetscInt_FMT " of %" PetscInt_FMT " points finished: the job that finishes the last one writes %s\n", scan->shard,
+    PetscCall(PetscPrintf(scan->world, "[frg scan] shard %" PetscInt_FMT " of %" PetscInt_FMT " done; %" PetscInt_FMT " of %" PetscInt_FMT " points finished (the others by other jobs, or still running in them): the job that finishes the last one writes %s\n", scan->shard,
                           scan->shards, rows.count, scan->spec.points, scan->output));
   } else {
     PetscInt failed = 0;
