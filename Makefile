@@ -37,13 +37,14 @@ LIB_SRC   := $(sort $(wildcard src/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/lib/libfrg.a
 BIN       := $(BUILD)/bin/frg
+CORE      := $(BUILD)/libexec/frg-core
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c tests/tools/*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps ensure-deps run test bench format clean help install
-all: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
+all: $(BIN) $(CORE) $(UNIT_BIN) $(BENCH_BIN)
 
 help:
 	@sed -n '2,8p' Makefile
@@ -73,10 +74,17 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(BUILD)/obj/src/frg.o $(LIB)
+$(CORE): $(BUILD)/obj/src/frg.o $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+# bin/frg: the launcher (src/launcher.c), static and without sanitizers: it only blocks SIGTERM/SIGUSR1
+# and becomes $(CORE), so that a signal during the core's dynamic loading is kept.
+$(BIN): src/launcher.c | $(CORE)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)cc -std=c11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIB)
 	@mkdir -p $(@D)
@@ -95,7 +103,7 @@ test: all
 
 # Builds only when frg is missing, so that 'sudo make install' after 'make' compiles nothing as root.
 install:
-	$(Q)[ -x $(BIN) ] || $(MAKE) --no-print-directory $(BIN)
+	$(Q)[ -x $(BIN) ] && [ -x $(CORE) ] || $(MAKE) --no-print-directory $(BIN) $(CORE)
 	$(Q)tools/install.sh "$(PREFIX)" "$(BUILD)"
 
 bench: all

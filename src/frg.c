@@ -4,11 +4,11 @@
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include <frg.h>
 #include <frg/output.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 PETSC_EXTERN void           FrgRemovePartialFiles(void);
-PETSC_EXTERN PetscErrorCode FrgTaskGetList(PetscFunctionList *);
 PETSC_EXTERN int            FrgExitStatus(void); /* 0, or FRG_EXIT_CHECKPOINTED after a signal (src/io/signal.c) */
 PETSC_EXTERN int            FrgSignalInstallEarly(void);
 PETSC_EXTERN void           FrgSignalSetPolled(PetscBool);
@@ -52,12 +52,23 @@ static void FrgSingletonTransports(void)
   (void)setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
 }
 
-/* As early as this process runs code of ours (before main, after the dynamic loader mapped the ~100
- * shared libraries of PETSc and MPI): a SIGTERM/SIGUSR1 from here on is kept and honoured by the task. */
-__attribute__((constructor)) static void FrgSignalsFirst(void)
+/* As early as this process runs code of ours: from the executable's .preinit_array, which the dynamic
+ * loader calls after mapping the ~100 shared libraries of PETSc and MPI but before any of their
+ * initializers. The launcher bin/frg (src/launcher.c) blocked SIGTERM and SIGUSR1 before it became
+ * this program, so one that came while the libraries were loaded is pending: unblocking after our
+ * handler is in place delivers it to the handler, which keeps it for the task. */
+static void FrgSignalsFirst(int argc, char **argv, char **envp)
 {
-  (void)FrgSignalInstallEarly();
+  sigset_t set;
+
+  (void)argc, (void)argv, (void)envp;
+  if (FrgSignalInstallEarly()) return;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
+  (void)sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
+__attribute__((section(".preinit_array"), used)) static void (*const frg_signals_first)(int, char **, char **) = FrgSignalsFirst;
 
 /* -help/--help: frg's options only, grouped by object, after our usage lines; PETSc's own start-up
  * options (about 60 lines before ours) are left to -help_petsc, which is PETSc's plain -help. So
