@@ -45,11 +45,14 @@ int FrgSignalInstallEarly(void)
 }
 
 /* Replaces PETSc's handlers for SIGTERM and SIGUSR1 (which would abort), right after PetscInitialize
- * installed them. Not collective. */
+ * installed them. SIGPIPE is ignored: PETSc's handler turned `frg -help | head` into an MPI_Abort
+ * with a traceback; now a write to a closed pipe fails quietly and the run goes on to its output
+ * file. Not collective. */
 PetscErrorCode FrgSignalInstall(void)
 {
   PetscFunctionBeginUser;
   PetscCheck(!FrgSignalInstallEarly(), PETSC_COMM_SELF, PETSC_ERR_SYS, "cannot install the SIGTERM/SIGUSR1 handler");
+  PetscCheck(signal(SIGPIPE, SIG_IGN) != SIG_ERR, PETSC_COMM_SELF, PETSC_ERR_SYS, "cannot ignore SIGPIPE");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

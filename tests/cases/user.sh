@@ -228,3 +228,18 @@ test_user_help_frg_first() {
   "$FRG" -help_petsc >p.log 2>&1 || { cat p.log; fail "-help_petsc exited nonzero"; }
   grep -q "Options for all PETSc programs" p.log && grep -qE "^ +-grid_cells <" p.log || fail "-help_petsc lacks PETSc's or frg's options"
 }
+
+# `frg -help | head` ended in PETSc's SIGPIPE traceback and MPI_Abort (exit 59); a run whose stdout
+# closes early still writes its result.
+test_user_help_into_closed_pipe() {
+  local rc
+  "$FRG" -help 2>stderr.log | head -1
+  rc=${PIPESTATUS[0]}
+  cat stderr.log
+  [ "$rc" -eq 0 ] || fail "frg -help | head exited $rc"
+  ! grep -q "PETSC ERROR\|MPI_ABORT" stderr.log || fail "a traceback on a closed pipe"
+  "$FRG" -options_file "$INPUTS/tests/zero_d_convex.yaml" -output out.h5 2>stderr.log | head -1
+  rc=${PIPESTATUS[0]}
+  cat stderr.log
+  [ "$rc" -eq 0 ] && [ -s out.h5 ] || fail "a flow whose stdout closed exited $rc or wrote no out.h5"
+}
