@@ -14,7 +14,7 @@ src/physics/model.c, src/analysis/observables.c):
   initial     cell averages u_i = (U(phi_i + h/2) - U(|phi_i - h/2|))/h;
   vertices    Gamma2, Gamma4 from the odd polynomial a1 phi + a3 phi^3 + a5 phi^5 + a7 phi^7 whose cell
               averages fit cells 1..M by least squares, M = max(8, cells/20) as frg's default.
-Exact values (DESIGN.md 2.1): Gamma2 = N/<phi^2>, <phi^2n> = int s^(N-1+2n) e^-U / int s^(N-1) e^-U.
+Exact values (doc/physics.md 2.1): Gamma2 = N/<phi^2>, <phi^2n> = int s^(N-1+2n) e^-U / int s^(N-1) e^-U.
 
   /usr/bin/python3 bench/peer/kt0d_scipy.py --method BDF --rtol 1e-8 --atol 1e-10 [--repeat 5]
 (one warm-up solve, then --repeat timed solves inside the process: Python start-up is not counted)

@@ -1,4 +1,4 @@
-/* The diffusion view of the zero-dimensional flow (DESIGN.md 2.3): plain-C kernels, no PETSc.
+/* The diffusion view of the zero-dimensional flow (doc/physics.md 2.3): plain-C kernels, no PETSc.
  *
  * Score. With the constant regulator R = 1/s the solver's unknown u = Gamma_R' is the score of the
  * Gaussian-smoothed target p_s = p_0 * N(0, s) read on the warped grid x(phi) = phi + s u(phi):

@@ -1,10 +1,10 @@
 /* Fixed points of the dimensionless LPA flow and their critical exponents: plain-C kernels.
  *
- * With rho-hat = rho-tilde / c_d and u = c_d u-hat (c_d = A_d of DESIGN.md 2.2), the flow of
+ * With rho-hat = rho-tilde / c_d and u = c_d u-hat (c_d = A_d of doc/physics.md 2.2), the flow of
  * v = du/drho (the prefactor c_d drops out) reads, for a regulator R = Z k^2 p(q^2/k^2),
  *   d_t v = -(2 - eta) v + (d - 2 + eta) rho v' + (N - 1) l'(v) v' + l'(W) (3 v' + 2 rho v''),
  *   W = v + 2 rho v',   l(w) = (d/2) int_0^inf dy y^(d/2-1) [p - y p' - eta p/2] / (y + p + w),
- * the derivative in rho of DESIGN.md 2.2 (Wetterich, Phys. Lett. B 301 (1993) 90; Berges, Tetradis,
+ * the derivative in rho of doc/physics.md 2.2 (Wetterich, Phys. Lett. B 301 (1993) 90; Berges, Tetradis,
  * Wetterich, Phys. Rep. 363 (2002) 223, eq. (4.4)). The Litim regulator p = (1 - y) theta(1 - y)
  * gives l(w) = (1 - eta/(d+2)) / (1 + w) (Litim, Phys. Rev. D 64 (2001) 105007).
  * Everything here is plain C on plain numbers, independent of PETSc, so it is unit-testable. */

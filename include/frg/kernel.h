@@ -6,10 +6,10 @@
  *       + cr g_r(w/m2)     ... radial (diffusion) part P(w), w = d_phi u
  *       + S(phi)           ... a source independent of u (e.g. the fermion loop of a Yukawa model)
  * where g(x) = l(0) - l(x) is the threshold function of the loop, minus its value at zero mass (the
- * large-k advice of DESIGN.md 3: a constant part of d_t U does not move u, and subtracting it in the
+ * large-k advice of doc/physics.md 3: a constant part of d_t U does not move u, and subtracting it in the
  * kernel keeps huge Lambda from cancelling digits), and x is the mass relative to the pole scale m2:
  * the propagator denominators m2 phi + u (Goldstone) and m2 + w (radial) reach zero, the pole, at
- * x = -1. For the Litim regulator g(x) = x/(1 + x) with m2 = k^2 (DESIGN.md 2.1).
+ * x = -1. For the Litim regulator g(x) = x/(1 + x) with m2 = k^2 (doc/physics.md 2.1).
  *
  * A model supplies g in the form the scheme needs without cancellation, as a kernel
  *     double kernel(const FrgKernelParams *p, double x, double *E, double *dE)

@@ -1,4 +1,4 @@
-/* Lattice phi^4 theory in two dimensions (DESIGN.md 2.6): plain-C kernels, no PETSc.
+/* Lattice phi^4 theory in two dimensions (doc/physics.md 2.6): plain-C kernels, no PETSc.
  *
  * Action on an L x L periodic lattice, V = L^2 sites (the form of Wang, Aarts & Zhou, arXiv 2309.17082):
  *     S = sum_x [ -2 kappa sum_mu phi_x phi_{x+mu} + (1 - 2 lambda) phi_x^2 + lambda phi_x^4 ]

@@ -27,7 +27,7 @@ typedef enum {
 extern const char *const FrgRegulatorTypes[];
 
 /* The angular factor A_d = 1/((4 pi)^(d/2) Gamma(d/2 + 1)) of the loop integral (1/(6 pi^2) in d = 3,
- * 1 in d = 0), the c_d of DESIGN.md 2.2. */
+ * 1 in d = 0), the c_d of doc/physics.md 2.2. */
 static inline double FrgAngularFactor(double d)
 {
   return 1.0 / (pow(4.0 * 3.14159265358979323846, 0.5 * d) * exp(lgamma(0.5 * d + 1.0)));

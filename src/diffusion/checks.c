@@ -1,4 +1,4 @@
-/* Checks of the score from the flow against exact quadrature (DESIGN.md 2.3).
+/* Checks of the score from the flow against exact quadrature (doc/physics.md 2.3).
  *   Tweedie      at each -score_check_s: the table's score against (E[phi | x] - x)/s on 401 points over
  *                mean +- 10 sqrt(k2 + s), weighted by p_s:  abs = (int p_s dS^2 / int p_s)^{1/2},
  *                rel = (int p_s dS^2 / int p_s S^2)^{1/2}, max = max |dS| where p_s > 1e-3 max p_s;

@@ -1,4 +1,4 @@
-/* The second route to the score (DESIGN.md 2.3): the smoothed log-density V_s = -ln p_s solves the 0D
+/* The second route to the score (doc/physics.md 2.3): the smoothed log-density V_s = -ln p_s solves the 0D
  * Polchinski equation  dV/ds = (V'' - V'^2)/2; its slope v = V' = -score obeys the viscous Burgers law
  *     dv/ds = d_x [ (v_x - v^2)/2 ],
  * solved here on cells of the flow's spacing (x = phi, no warping) over [-X, X], X = -score_density_phi_max

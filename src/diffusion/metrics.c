@@ -2,7 +2,7 @@
  *
  *   moments, Tweedie score  composite Simpson on a uniform grid; the Tweedie score of p_s = p_0 * N(0, s)
  *                           E[phi | x] = int phi p_0(phi) N(x - phi; s) dphi / p_s(x),  score = (E - x)/s
- *                           (Efron 2011; the denoiser of DESIGN.md 2.3), with a log-sum-exp shift so that
+ *                           (Efron 2011; the denoiser of doc/physics.md 2.3), with a log-sum-exp shift so that
  *                           nothing underflows far from the support;
  *   CDF F                   trapezoid with the Euler-Maclaurin end correction h^2/12 (p'_i - p'_{i+1}) per
  *                           cell (fourth order), cubic Hermite between nodes (F' = p);

@@ -1,5 +1,5 @@
 /* Task "sample": draws samples of the target e^{-S} of -model field with the exact score from the flow
- * (DESIGN.md 2.3) by reverse-time diffusion, and compares them with the exact answer.
+ * (doc/physics.md 2.3) by reverse-time diffusion, and compares them with the exact answer.
  *   1. one flow over the whole noise range gives the O(1) score table (src/diffusion/score.c);
  *   2. particles are spread over all ranks (contiguous blocks of the global index); their random
  *      numbers come from Philox keyed by (-sample_seed, particle index, step), so the samples do not

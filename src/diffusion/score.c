@@ -1,4 +1,4 @@
-/* The score from the flow (DESIGN.md 2.3): integrates the zero-dimensional Wetterich flow of -model
+/* The score from the flow (doc/physics.md 2.3): integrates the zero-dimensional Wetterich flow of -model
  * field once, from the UV (s = 1/Lambda^2, Gamma = S) through the whole noise range of the sampler to
  * t_IR, stops exactly at table levels uniform in tau = ln s (the integrator's stop time: no
  * re-integration), and turns each stored state into one level of the O(1) score table

@@ -1,4 +1,4 @@
-/* One level of the score table from the flow's state (plain C, no PETSc; DESIGN.md 2.3).
+/* One level of the score table from the flow's state (plain C, no PETSc; doc/physics.md 2.3).
  *
  * The unknowns are cell averages ubar_i of u = Gamma_R'. Point values at the centres follow from the
  * fourth-order deconvolution u_i = ubar_i - (ubar_{i+1} - 2 ubar_i + ubar_{i-1})/24, slopes w_i = u'(phi_i)

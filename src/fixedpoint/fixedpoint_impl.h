@@ -18,7 +18,7 @@ typedef struct {
  * (d_t delta = -theta delta, t = ln k), sorted by decreasing real part: theta_1 = 1/nu, theta_2 = -omega. */
 typedef struct {
   PetscReal nu, omega, eta;
-  PetscReal kappa, lambda;         /* minimum and u''(kappa) in DESIGN.md 2.2 units (rho-tilde) */
+  PetscReal kappa, lambda;         /* minimum and u''(kappa) in doc/physics.md 2.2 units (rho-tilde) */
   PetscReal kappa_hat, lambda_hat; /* the same in hat units (rho-hat = rho-tilde / c_d) */
   PetscReal theta[FRG_FIXEDPOINT_MAX_THETA], theta_imag[FRG_FIXEDPOINT_MAX_THETA];
   PetscInt  ntheta;

@@ -1,6 +1,6 @@
 /* Wilson-Fisher fixed point of the dimensionless LPA flow on a Chebyshev grid, and its exponents.
  *
- * Equation (include/frg/fixedpoint.h, the rho-derivative of DESIGN.md 2.2 in hat units):
+ * Equation (include/frg/fixedpoint.h, the rho-derivative of doc/physics.md 2.2 in hat units):
  *   0 = -(2 - eta) v + (d - 2 + eta) rho v' + (N - 1) l'(v) v' + l'(v + 2 rho v') (3 v' + 2 rho v''),
  * for v = u'(rho) on rho in [0, rho_max].
  * Discretization: Chebyshev-Gauss-Lobatto collocation (Trefethen, Spectral Methods in MATLAB, ch. 6).

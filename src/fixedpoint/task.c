@@ -1,4 +1,4 @@
-/* Task "fixedpoint": the Wilson-Fisher fixed point of the dimensionless O(N) flow (DESIGN.md 2.2) for
+/* Task "fixedpoint": the Wilson-Fisher fixed point of the dimensionless O(N) flow (doc/physics.md 2.2) for
  * the deck's N, d, truncation and regulator, and its critical exponents nu = 1/theta_1 and
  * omega = -theta_2 from the eigenvalues theta_i of minus the stability matrix. Prints a table and
  * writes HDF5 /summary attributes (nu, omega, eta, kappa, lambda, theta_1.., each with <name>_error from

@@ -1,6 +1,6 @@
 /* FrgGrid: the field-space grid, a PETSc DMDA of finite-volume cells decomposed across the
  * communicator, and the ghost-cell rules at its ends. A 1D grid (one field, the unknown u = U') has
- * the rules of DESIGN.md 3 (Koenigstein et al. 2022):
+ * the rules of doc/physics.md 3 (Koenigstein et al. 2022):
  *   odd         the first cell is centred at phi = 0; u is odd, so u_0 = 0 and u_{-j} = -u_j;
  *   extrapolate linear extrapolation of the two outermost cells: u_{n+j} = (1+j) u_{n-1} - j u_{n-2}.
  * With an odd left end the cells are centred at phi_i = i h, h = phi_max/(n - 1/2), so the last cell

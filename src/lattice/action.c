@@ -1,4 +1,4 @@
-/* The lattice phi^4 action, its force and Hessian (include/frg/lattice.h; DESIGN.md 2.6), plain C.
+/* The lattice phi^4 action, its force and Hessian (include/frg/lattice.h; doc/physics.md 2.6), plain C.
  *     S = sum_x [ -2 kappa sum_mu phi_x phi_{x+mu} + (1 - 2 lambda) phi_x^2 + lambda phi_x^4 ]
  * Site x = i + L j; the neighbour sums run over the four neighbours with periodic wrap. For L = 2 the
  * forward and backward neighbours coincide and the formulas count that bond twice, as the action does. */

@@ -1,7 +1,7 @@
 /* Sparse symmetric positive definite solves on the periodic lattice (include/frg/lattice.h), plain C.
  *
  * The matrices are A = t (K + diag(D)) + 1 (K: hopping, t > 0): the Newton matrix of the proximal problem and
- * the Jacobians of the sampler steps (DESIGN.md 2.6). Periodic wrap puts neighbours at distance L - 1 in each
+ * the Jacobians of the sampler steps (doc/physics.md 2.6). Periodic wrap puts neighbours at distance L - 1 in each
  * direction; the folded order 0, L-1, 1, L-2, 2, ... of each coordinate puts every neighbour within 2 positions,
  * so with site (i, j) at fold(i) + L fold(j) the half-bandwidth is 2L and a band Cholesky factorization costs
  * about V (2L)^2/2 = 2 L^4 multiply-adds (L = 8: 8e3, L = 32: 2e6), giving the solve and log det A = 2 sum ln L_pp

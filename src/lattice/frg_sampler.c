@@ -1,4 +1,4 @@
-/* The FRG-driven samplers of the lattice target e^{-S} (DESIGN.md 2.3, 2.6), plain C: one sample at a time.
+/* The FRG-driven samplers of the lattice target e^{-S} (doc/physics.md 2.3, 2.6), plain C: one sample at a time.
  *
  * Noise levels s_0 > s_1 > ... > s_{K-1} > s_K = 0 (sigma_k = sqrt(s_k)); the score at level k is (phi*_k(x) - x)/s_k
  * (src/lattice/prox.c). The start is x_0 ~ N(0, s_0 1).

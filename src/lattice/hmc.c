@@ -1,4 +1,4 @@
-/* Task "hmc": hybrid Monte Carlo for lattice phi^4 in two dimensions (DESIGN.md 2.6), the baseline of the
+/* Task "hmc": hybrid Monte Carlo for lattice phi^4 in two dimensions (doc/physics.md 2.6), the baseline of the
  * FRG-driven sampler.
  *   1. -hmc_chains independent chains, spread over the ranks in contiguous blocks; chain c starts hot
  *      (phi_x ~ N(0, 1)) and draws its momenta and Metropolis uniforms from Philox keyed by -sample_seed with the

@@ -1,5 +1,5 @@
 /* Model "lattice": the LPA flow of lattice phi^4 in two dimensions with the momentum-independent regulator
- * R = k^2 = 1/s (DESIGN.md 2.6), on frg's one PDE core (the KT operator and the integrators).
+ * R = k^2 = 1/s (doc/physics.md 2.6), on frg's one PDE core (the KT operator and the integrators).
  *     Gamma_s = phi K phi/2 + sum_x U_s(phi_x),   d_t U_s = (1/2) d_t R I(U_s'' + R),   d_t R = -2 R,
  *     I(m^2) = int_BZ d^2q/(2 pi)^2 1/(K(q) + m^2),  K(q) = -4 kappa sum_mu cos q_mu   (src/lattice/threshold.c).
  * The propagator K(q) + R + U'' has its pole where R + U'' = a = 4 d |kappa| (q = 0 for kappa > 0), so the flow's

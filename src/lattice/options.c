@@ -1,5 +1,5 @@
 /* The lattice options shared by the lattice tasks (-lattice_L, -lattice_kappa, -lattice_lambda) and their
- * validation. The action (DESIGN.md 2.6) is bounded below for lambda > 0 at any kappa; at lambda = 0 it is
+ * validation. The action (doc/physics.md 2.6) is bounded below for lambda > 0 at any kappa; at lambda = 0 it is
  * Gaussian with the lowest mode 2 - 4 d |kappa| (q = 0 for kappa > 0, q = (pi, pi) for kappa < 0), which must
  * be positive; lambda < 0 is unbounded below. */
 #include "lattice_impl.h"

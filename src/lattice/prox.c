@@ -1,4 +1,4 @@
-/* The score of the Gaussian-smoothed lattice target from the LPA potential (DESIGN.md 2.6), plain C.
+/* The score of the Gaussian-smoothed lattice target from the LPA potential (doc/physics.md 2.6), plain C.
  *
  * With per-site noise of variance s the smoothed log-density's gradient (the score) at x is (phi* - x)/s, where
  * phi* minimizes Gamma_s(phi) + |x - phi|^2/(2 s) (the Moreau envelope of 2.3 on V fields; Morris 1994). In the

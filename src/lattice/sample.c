@@ -1,4 +1,4 @@
-/* Task "lattice_sample": the FRG-driven sampler of lattice phi^4 in two dimensions (DESIGN.md 2.3, 2.6).
+/* Task "lattice_sample": the FRG-driven sampler of lattice phi^4 in two dimensions (doc/physics.md 2.3, 2.6).
  *   1. The potential table U_s', U_s'' at -sample_levels noise variances s, geometric from -sample_s_max down to
  *      -sample_s_min: from the LPA flow of -model lattice (src/lattice/flow.c; -sample_table flow, the default), or
  *      the action's own site potential at every level (-sample_table bare: exact only at lambda = 0).

@@ -1,4 +1,4 @@
-/* The lattice threshold function of the LPA flow with a momentum-independent regulator (DESIGN.md 2.6):
+/* The lattice threshold function of the LPA flow with a momentum-independent regulator (doc/physics.md 2.6):
  *     I(m^2) = int_BZ d^dq/(2 pi)^d 1/(K(q) + m^2),   K(q) = -4 kappa sum_mu cos q_mu,
  * defined for m^2 > 4 d |kappa| (the propagator pole: K(q) + m^2 > 0 on the whole zone). With a = 4 d |kappa| and
  * r = m^2/a, I = J(r)/a for the universal function (kappa < 0 shifts q by pi)

@@ -1,11 +1,11 @@
 /* Model "field": one real field phi on [-phi_max, phi_max] without any symmetry, in zero dimensions,
- * with the mass-like regulator r = k^2, k = Lambda e^{-t}. The exact 0D Wetterich flow (DESIGN.md 2.1
+ * with the mass-like regulator r = k^2, k = Lambda e^{-t}. The exact 0D Wetterich flow (doc/physics.md 2.1
  * with N = 1, no Goldstone term; Koenigstein et al., PRD 106, 065012 (2022)) for u = Gamma':
  *     d_t u = d_phi [ 1/2 d_t r / (r + d_phi u) ],   d_t r = -2 r,
  * i.e. the radial kernel of include/frg/kernel.h, g(x) = x/(1 + x), with cr = -(d_t r)/(2 r) = 1 and
  * m2 = r, and no Goldstone term.
  * Read with the noise variance s = 1/r = e^{2t}/Lambda^2, this is the forward noising process of a
- * variance-exploding diffusion (DESIGN.md 2.3): u(phi) is the score -d ln p_s at x = phi + s u(phi).
+ * variance-exploding diffusion (doc/physics.md 2.3): u(phi) is the score -d ln p_s at x = phi + s u(phi).
  * Both ends of the grid extrapolate linearly, so the cells tile [-phi_max, phi_max] and any potential
  * (e.g. an asymmetric double well) is allowed. The model is zero-dimensional: -d and -N, when given,
  * must be 0 and 1. Unless given, -Lambda 1e5 and -t_ir 30: the flow runs from s = 1e-10 (Gamma = S up to

@@ -1,15 +1,15 @@
 /* Model "field2": two real fields (phi1, phi2) in zero dimensions without any symmetry, the potential
  * U(phi1, phi2) a muparser expression in phi1 and phi2, with the mass-like regulator R = r 1, r = k^2,
- * k = Lambda e^{-t}. The exact 0D Wetterich flow (DESIGN.md 2.4 with d = 0; the two-field analogue of
+ * k = Lambda e^{-t}. The exact 0D Wetterich flow (doc/physics.md 2.4 with d = 0; the two-field analogue of
  * -model field, src/physics/field.c) is
  *     d_t U = 1/2 tr[ d_t R (r + H)^{-1} ] = -r tr[(r + H)^{-1}],   H = the field-space Hessian of U,
- * and with the field-independent -2 of the UV subtracted (DESIGN.md 3, "large k"; it moves U by a
+ * and with the field-independent -2 of the UV subtracted (doc/physics.md 3, "large k"; it moves U by a
  * constant only):
  *     d_t U = tr[H (r + H)^{-1}] = (r tr H + 2 det H) / det(r + H),   det(r + H) = r^2 + r tr H + det H,
  * written so that nothing cancels at r >> |H| (kernel.h: FrgKernelTwoField). Read with s = 1/r, it is
  * the 2D heat equation d_s p = 1/2 Laplacian p for the smoothed density p_s = e^{-S} * N(0, s 1) seen
  * through the Legendre transform: Gamma_IR is the Legendre transform of W(J) = ln int e^{-S + J.phi},
- * so its minimum is <phi> and its Hessian there the inverse covariance (the d = 0 check of DESIGN.md 2.4).
+ * so its minimum is <phi> and its Hessian there the inverse covariance (the d = 0 check of doc/physics.md 2.4).
  * The grid is 2D with the unknown U at the cell centres and quadratic extrapolation at all four ends
  * (cells tile [-phi_max, phi_max]^2). -d and -N, when given, must be 0 and 2. Unless given,
  * -Lambda 1e4 and -t_ir 25 (r from 1e8 down to 2e-14). */

@@ -1,4 +1,4 @@
-/* Model "gny": the Gross-Neveu-Yukawa model in 1+1 dimensions, LPA, per flavour (DESIGN.md 2.5;
+/* Model "gny": the Gross-Neveu-Yukawa model in 1+1 dimensions, LPA, per flavour (doc/physics.md 2.5;
  * Stoll, Zorbach, Koenigstein, Steil, Rechenberger, arXiv 2108.10616). A Z2 field sigma, N flavours of
  * two-component fermions with Yukawa coupling h (-gny_h), temperature -T and chemical potential -mu.
  * With the spatial Litim regulator R_k(p) = (k^2 - p^2) theta(k^2 - p^2) the Matsubara sums are

@@ -1,4 +1,4 @@
-/* Model "on": the O(N) model in the local potential approximation (DESIGN.md 2.1):
+/* Model "on": the O(N) model in the local potential approximation (doc/physics.md 2.1):
  *     d_t U = -A_d k^d [ (N-1) l(U'/(phi k^2)) + l(U''/k^2) ],   k = Lambda e^{-t},
  *     A_d = 1/((4 pi)^{d/2} Gamma(d/2 + 1)),
  * with the threshold function l of the regulator (include/frg/threshold.h, -regulator): Litim's

@@ -1,6 +1,6 @@
 /* Model "qm": the two-flavour quark-meson model in 3+1 dimensions, O(4) LPA (sigma and three pions,
  * N_c = 3, N_f = 2), at temperature -T and quark chemical potential -mu, Yukawa coupling -qm_h
- * (DESIGN.md 2.5; Schaefer & Wambach, Nucl. Phys. A 757, 479 (2005), eq. (17), with the 3D spatial Litim
+ * (doc/physics.md 2.5; Schaefer & Wambach, Nucl. Phys. A 757, 479 (2005), eq. (17), with the 3D spatial Litim
  * regulator instead of their proper-time one). With the Matsubara sums done analytically
  * (include/frg/thermal.h), for u = dU/dsigma:
  *     d_t U = -k^4/(12 pi^2) [ 3 l_B(U'/(sigma k^2)) + l_B(U''/k^2) - 4 N_c N_f l_F(h^2 sigma^2/k^2) ],

@@ -1,4 +1,4 @@
-# Unit tests of the core kernels (tests/unit/test_kt.c): flux kernels against DESIGN.md 2.1, the KT
+# Unit tests of the core kernels (tests/unit/test_kt.c): flux kernels against doc/physics.md 2.1, the KT
 # flux against its documented formula, the analytic Jacobian against finite differences of the
 # operator (N = 1, 4; odd and extrapolated left ends; smooth and rough states) and the operator on
 # several ranks against one rank; run on 1 and 2 ranks.

@@ -1,4 +1,4 @@
-# Diffusion view (issue 5; DESIGN.md 2.3): the 0D flow with R = 1/s is the forward noising process, its
+# Diffusion view (issue 5; doc/physics.md 2.3): the 0D flow with R = 1/s is the forward noising process, its
 # solution u is the exact score on the warped grid x = phi + s u. Reference values come from quadrature
 # of the target exp(-S) in tests/py/diffusion_check.py (scipy/numpy, independent of frg's own exact code).
 #   score        flow states vs the exact Tweedie score, p_s-weighted relative error <= 1e-4 at s = 1e-2..1e2,

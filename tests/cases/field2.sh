@@ -1,4 +1,4 @@
-# Two-field flows (-model field2, DESIGN.md 2.4): U(phi1, phi2) on the 2D grid in d = 0, where the exact
+# Two-field flows (-model field2, doc/physics.md 2.4): U(phi1, phi2) on the 2D grid in d = 0, where the exact
 # answer is known: the minimum of Gamma_IR is <phi> and its Hessian the inverse connected covariance, both by
 # 2D quadrature of exp(-U) (tests/py/field2_check.py).
 #   grid         ghost rules of the 2D grid (even, quadratic; 1 and 3 unknowns per cell) exact on

@@ -1,4 +1,4 @@
-# Lattice phi^4 in two dimensions (DESIGN.md 2.6): the HMC baseline (-task hmc) and the FRG-driven sampler.
+# Lattice phi^4 in two dimensions (doc/physics.md 2.6): the HMC baseline (-task hmc) and the FRG-driven sampler.
 #   unit          force and Hessian against differences of the action; leapfrog and Omelyan reversible and
 #                 symplectic to round-off (M^T J M = J, det M = 1 for the tangent map of the very operations the
 #                 sampler runs); energy violation dH(eps)/dH(eps/2) -> 4; the Gamma method on AR(1) series with

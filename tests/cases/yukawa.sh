@@ -1,4 +1,4 @@
-# Yukawa models at finite temperature and density (issue 13, DESIGN.md 2.5; README "Yukawa models").
+# Yukawa models at finite temperature and density (issue 13, doc/physics.md 2.5; README "Yukawa models").
 #   thermal kernels  the bosonic and fermionic loops of include/frg/thermal.h (T = 0 exactly, T -> infinity,
 #                    Fermi surfaces) against 50-digit evaluation of coth/tanh (tests/py/thermal_check.py)
 #   gny              mean field against its closed form, gap and T_c, order, ranks, T -> 0, finite-N restoration

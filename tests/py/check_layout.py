@@ -46,7 +46,7 @@ def main():
             check(f["observables/" + o].shape == (len(t),), f"/observables/{o} has one value per output time")
         check(np.allclose(f["observables/t"][:], t, rtol=1e-12, atol=0), "/observables/t equals /flow/t")
         check(np.allclose(f["observables/k"][:], Lambda * np.exp(-t), rtol=1e-12), "/observables/k = Lambda e^{-t}")
-        # initial condition: exact cell averages of U' (DESIGN.md 2.1), u_0 = 0 by symmetry
+        # initial condition: exact cell averages of U' (doc/physics.md 2.1), u_0 = 0 by symmetry
         U = lambda phi: eval(potential, {"np": np, "phi": phi})
         expected = (U(np.abs(phi - h / 2)) - U(phi + h / 2)) / -h
         expected[0] = 0

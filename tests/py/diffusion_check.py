@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Independent checks of an frg -task sample result against the exact target p_0 ~ exp(-S) (scipy/numpy,
-no frg code): DESIGN.md 2.3.
+no frg code): doc/physics.md 2.3.
 
   diffusion_check.py score FILE TOL        the stored flow states u at /score_flow/check_s read as scores:
                                            at x = phi + s u(phi) the exact Tweedie score (quadrature) must equal

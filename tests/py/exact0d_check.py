@@ -3,7 +3,7 @@
 
 For each potential and N it recomputes, with scipy instead of GSL and numpy instead of muparser:
   * Gamma2 = N/<phi^2>, Gamma4 = 3N^2/<phi^2>^2 [1 - N<phi^4>/((N+2)<phi^2>^2)] from the radial
-    moments (Koenigstein et al., PRD 106, 065012 (2022); DESIGN.md 2.1), written as in the paper;
+    moments (Koenigstein et al., PRD 106, 065012 (2022); doc/physics.md 2.1), written as in the paper;
   * Gamma2, Gamma4, Gamma6 by a numerical Legendre transform that uses no cumulant algebra at all:
     with a source j along phi_1, Z(j) = int d^N phi e^{-U(|phi|) + j phi_1}. The angular integral gives
     Z(j) ∝ int sigma^{N-1} e^{-U} A(j sigma), A(x) = Gamma(N/2) (2/x)^nu I_nu(x), nu = N/2 - 1, and

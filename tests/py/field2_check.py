@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Exact d = 0 answers for -model field2 (two real fields, DESIGN.md 2.4): Gamma_IR is the Legendre
+"""Exact d = 0 answers for -model field2 (two real fields, doc/physics.md 2.4): Gamma_IR is the Legendre
 transform of W(J) = ln int exp(-U + J.phi), so its minimum is <phi> and its Hessian there is the inverse
 of the connected covariance C_ij = <phi_i phi_j> - <phi_i><phi_j>; both by 2D quadrature of exp(-U).
 

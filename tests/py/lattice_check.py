@@ -2,7 +2,7 @@
 """Checks of the lattice phi^4 tasks (tests/cases/lattice.sh), independent of frg's own formulas.
 
   lattice_check.py exact FILE [NSIGMA]     /summary against the exact answer within NSIGMA (3) errors:
-                                           lambda = 0: M normal with <M^2> = 1/(V (2 - 8 kappa)) (DESIGN.md 2.6);
+                                           lambda = 0: M normal with <M^2> = 1/(V (2 - 8 kappa)) (doc/physics.md 2.6);
                                            L = 2, lambda > 0: 4-dimensional quadrature of exp(-S)
   lattice_check.py samples FILE            /samples [n, L, L] is consistent with /chains/magnetization
   lattice_check.py same FILE FILE...       every dataset of the files bitwise equal (rank invariance)

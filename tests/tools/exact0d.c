@@ -1,7 +1,7 @@
 /* exact0d: exact infrared vertices of the zero-dimensional O(N) model, the reference of the 0D tests.
  *
  * In d = 0 the partition function is an ordinary integral; for an O(N)-symmetric action U(sigma),
- * sigma = |phi|, the radial moments are one-dimensional integrals (DESIGN.md 2.1; Koenigstein et al.,
+ * sigma = |phi|, the radial moments are one-dimensional integrals (doc/physics.md 2.1; Koenigstein et al.,
  * PRD 106, 065012 (2022), eqs. for <(phi^2)^n>):
  *     <(phi^2)^n> = int_0^inf sigma^{N-1+2n} e^{-U} dsigma / int_0^inf sigma^{N-1} e^{-U} dsigma.
  * Along one component phi_1 the moments follow from the angular averages of the unit sphere,

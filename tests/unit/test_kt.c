@@ -2,7 +2,7 @@
  * ranks).
  *  1. The loops of the KT scheme instantiated from the O(N) model's kernels (include/frg/kt_loops.h
  *     with the Litim kernel of include/frg/kernel.h) at single interfaces, against a reference
- *     written here from the formulas alone: the LPA flow of DESIGN.md 2.1,
+ *     written here from the formulas alone: the LPA flow of doc/physics.md 2.1,
  *     Q(u, w) = -c m2 [ g/(m2 + u/phi) + r/(m2 + w) ], P(w) - F(u) = Q(u, w) - Q(0, 0), and the KT
  *     flux of the banner of include/frg/kt.h (minmod reconstruction of q = m2 phi + u, Kurganov &
  *     Tadmor 2000 eq. (4.2)-(4.4)); the Jacobian loop against central differences of the flux loop;
@@ -64,7 +64,7 @@ static void InterfaceJacobian(const FrgKernelParams *p, double phi, double h, co
   for (int c = 0; c < 4; c++) dG[c] = out[c][1];
 }
 
-/* The LPA flux as written in DESIGN.md 2.1, in units where A_d k^{d+2} = c m2. */
+/* The LPA flux as written in doc/physics.md 2.1, in units where A_d k^{d+2} = c m2. */
 static double DirectQ(double c, double m2, double g, double r, double phi, double u, double w)
 {
   return -c * m2 * (g / (m2 + u / phi) + r / (m2 + w));
@@ -137,7 +137,7 @@ static PetscErrorCode TestKTFlux(MPI_Comm comm)
       pole_wrong += ((status & FRG_POLE_CROSSED) != 0) != (den <= 0) || ((status & FRG_POLE_NEAR_FLAG) != 0) != (den < FRG_POLE_NEAR);
     }
   }
-  PetscCall(Report(comm, (PetscBool)(err_flux < 1e-12), "KT flux loop against DESIGN.md 2.1 and the documented scheme (rough states, N = 1, 4)", err_flux, 1e-12));
+  PetscCall(Report(comm, (PetscBool)(err_flux < 1e-12), "KT flux loop against doc/physics.md 2.1 and the documented scheme (rough states, N = 1, 4)", err_flux, 1e-12));
   PetscCall(Report(comm, (PetscBool)(err_jac < 1e-6), "KT flux Jacobian loop against central differences (rough states)", err_jac, 1e-6));
   PetscCall(Report(comm, (PetscBool)(pole_wrong == 0), "pole loop: crossed and near exactly where the reference denominators say", pole_wrong, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
