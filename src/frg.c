@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include <frg.h>
 #include <frg/output.h>
+#include <frg/tune.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ static PetscErrorCode FrgMain(void)
   PetscOptionsEnd();
   /* flows and scans poll for SIGTERM/SIGUSR1 and stop with a checkpoint; the other tasks end on it */
   FrgSignalSetPolled((PetscBool)(!strcmp(task, "flow") || !strcmp(task, "scan")));
+  PetscCall(FrgTuneApply(PETSC_COMM_WORLD, task)); /* -tune: the UV coupling before the run */
   PetscCall(FrgTaskRun(PETSC_COMM_WORLD, task));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

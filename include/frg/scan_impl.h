@@ -56,6 +56,7 @@ typedef struct {
 } FrgScan;
 
 PETSC_INTERN PetscErrorCode FrgScanTrim(char *, char **);
+PETSC_INTERN PetscErrorCode FrgScanSubstitute(char *text, size_t size, const char name[], const char value[]);
 PETSC_INTERN PetscErrorCode FrgScanSpecParse(MPI_Comm, const char vary[], const char zip[], PetscBool axes_optional, FrgScanSpec *);
 PETSC_INTERN const char    *FrgScanSpecValue(const FrgScanSpec *, PetscInt point, PetscInt axis);
 PETSC_INTERN PetscErrorCode FrgScanSpecDestroy(FrgScanSpec *);

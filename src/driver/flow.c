@@ -9,6 +9,7 @@
 #include <frg/checkpoint.h>
 #include <frg/flow.h>
 #include <frg/integrator.h>
+#include <frg/tune.h>
 #include <unistd.h>
 
 typedef struct {
@@ -306,6 +307,23 @@ static PetscErrorCode FrgFlowWriteParameters(FrgFlow *flow)
 }
 
 /* /summary: the IR observables with their errors, what is unconverged, the warnings, the statistics. */
+/* -tune: tuned_NAME, tuned_NAME_error and the flows the tuning took (src/tune/tune.c). */
+static PetscErrorCode FrgFlowWriteTuned(FrgFlow *flow)
+{
+  const FrgTuneResult *tuned;
+  char                 value_name[FRG_NAME_LEN], error_name[FRG_NAME_LEN];
+  const char          *names[2] = {value_name, error_name}, *flows = "tuned_flows";
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgTuneGetResult(&tuned));
+  if (!tuned->done) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscSNPrintf(value_name, sizeof(value_name), "tuned_%s", tuned->name));
+  PetscCall(PetscSNPrintf(error_name, sizeof(error_name), "tuned_%s_error", tuned->name));
+  PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", names, (PetscReal[]){tuned->value, tuned->error}, 2));
+  PetscCall(FrgOutputWriteIntAttributes(flow->output, "/summary", &flows, &tuned->flows, 1));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgFlowWriteSummary(FrgFlow *flow, const FrgObservables *obs, double wall, PetscInt unconverged)
 {
   FrgIntegratorStats s;
@@ -334,6 +352,7 @@ static PetscErrorCode FrgFlowWriteSummary(FrgFlow *flow, const FrgObservables *o
     PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", &one, &obs->error[c], 1));
   }
   PetscCall(FrgOutputWriteStringAttribute(flow->output, "/summary", "warning_text", flow->warnings.text));
+  PetscCall(FrgFlowWriteTuned(flow));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

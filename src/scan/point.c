@@ -29,7 +29,7 @@ static PetscErrorCode FrgScanErrorHandler(MPI_Comm comm, int line, const char *f
 }
 
 /* Replaces every ${name} of text by (value). Not collective. */
-static PetscErrorCode FrgScanSubstitute(char *text, size_t size, const char name[], const char value[])
+PetscErrorCode FrgScanSubstitute(char *text, size_t size, const char name[], const char value[])
 {
   char  key[80], *at, *buffer;
   size_t klen;
