@@ -1,0 +1,99 @@
+/* Options with a range (include/frg/options.h). PETSc's PetscOptionsReal takes "inf", "nan" and 1e308,
+ * PetscOptionsInt reports 99999999999999999999 as -1, and both ignore an option given without a value:
+ * here the text the user wrote is checked first, then PETSc reads it (for -help and the used-option
+ * bookkeeping), so every bad value ends with one error that names the option and that text. */
+#include <frg/options.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* The text of NAME in the database (NULL when not given); an error if it was given without a value. */
+static PetscErrorCode FrgOptionsText(PetscOptionItems *items, const char name[], const char **text)
+{
+  PetscBool set = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  *text = NULL;
+  PetscCall(PetscOptionsFindPair(items->options, items->prefix, name, text, &set));
+  if (!set) *text = NULL;
+  PetscCheck(!set || (*text && (*text)[0]), items->comm, PETSC_ERR_USER_INPUT, "%s needs a value, got none (%s)", name, set && *text ? "an empty string" : "the option alone");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOptionsRequireValue_Private(PetscOptionItems *items, const char name[])
+{
+  const char *text;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOptionsText(items, name, &text));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* strtod/strtoll must consume the whole text (trailing blanks allowed). */
+static PetscBool FrgOptionsParsedAll(const char *end)
+{
+  while (*end == ' ' || *end == '\t') end++;
+  return *end ? PETSC_FALSE : PETSC_TRUE;
+}
+
+static PetscErrorCode FrgOptionsRealChecked(PetscOptionItems *items, const char name[], const char help[], PetscReal value, PetscReal *out, PetscBool *set, PetscReal min, PetscReal max, PetscBool open)
+{
+  const char *text;
+  char        range[128], longhelp[1024];
+
+  PetscFunctionBeginUser;
+  snprintf(range, sizeof(range), "%c%g, %g]", open ? '(' : '[', (double)min, (double)max);
+  PetscCall(FrgOptionsText(items, name, &text));
+  if (text) {
+    char  *end = NULL;
+    double v   = strtod(text, &end);
+    PetscCheck(end != text && FrgOptionsParsedAll(end) && isfinite(v) && (open ? v > min : v >= min) && v <= max, items->comm, PETSC_ERR_USER_INPUT, "%s must be a finite number in %s, got %s", name, range, text);
+  }
+  PetscCall(PetscSNPrintf(longhelp, sizeof(longhelp), "%s; in %s", help, range));
+  PetscCall(PetscOptionsReal_Private(items, name, longhelp, "", value, out, set));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOptionsReal_Private(PetscOptionItems *items, const char name[], const char help[], PetscReal value, PetscReal *out, PetscBool *set, PetscReal min, PetscReal max)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOptionsRealChecked(items, name, help, value, out, set, min, max, PETSC_FALSE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOptionsRealAbove_Private(PetscOptionItems *items, const char name[], const char help[], PetscReal value, PetscReal *out, PetscBool *set, PetscReal min, PetscReal max)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOptionsRealChecked(items, name, help, value, out, set, min, max, PETSC_TRUE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOptionsInt_Private(PetscOptionItems *items, const char name[], const char help[], PetscInt value, PetscInt *out, PetscBool *set, PetscInt min, PetscInt max)
+{
+  const char *text;
+  char        longhelp[1024];
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOptionsText(items, name, &text));
+  if (text) {
+    char     *end = NULL;
+    long long v;
+    errno = 0;
+    v     = strtoll(text, &end, 10);
+    PetscCheck(end != text && FrgOptionsParsedAll(end) && errno != ERANGE && v >= min && v <= max, items->comm, PETSC_ERR_USER_INPUT, "%s must be an integer in [%" PetscInt_FMT ", %" PetscInt_FMT "], got %s", name, min, max, text);
+  }
+  PetscCall(PetscSNPrintf(longhelp, sizeof(longhelp), "%s; in [%" PetscInt_FMT ", %" PetscInt_FMT "]", help, min, max));
+  PetscCall(PetscOptionsInt_Private(items, name, longhelp, "", value, out, set, PETSC_MIN_INT, PETSC_MAX_INT));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOptionsString_Private(PetscOptionItems *items, const char name[], const char help[], const char value[], char *out, size_t len, PetscBool *set)
+{
+  const char *text;
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgOptionsText(items, name, &text));
+  PetscCheck(!text || strlen(text) < len, items->comm, PETSC_ERR_USER_INPUT, "%s is too long: %zu characters, at most %zu are taken (it begins %.40s...)", name, text ? strlen(text) : 0, len - 1, text ? text : "");
+  PetscCall(PetscOptionsString_Private(items, name, help, "", value, out, len, set));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,80 @@
+# Hostile inputs (issue "Hostile inputs and faults"): values, decks and options that used to be
+# silently ignored, changed or reported unclearly. Each must end, on 1 and 2 ranks, with exactly one
+# line "frg: error: ..." naming the option (or deck key) and the value, exit code 1, no hang and no
+# output file (neither FILE nor FILE.partial).
+
+HOSTILE_DECK=$INPUTS/tests/zero_d_convex.yaml
+
+# hostile_once NP PATTERN ARGS...: frg on NP ranks with ARGS must be refused as above.
+hostile_once() {
+  local np=$1 pattern=$2 rc=0; shift 2
+  local launch=("$FRG")
+  [ "$np" -eq 1 ] || launch=(mpirun -n "$np" --oversubscribe "$FRG")
+  echo "== $np rank(s): frg $*"
+  expect_error "$pattern" out.h5 "${launch[@]}" "$@" || return 1
+  timeout 60 "${launch[@]}" "$@" >/dev/null 2>&1 || rc=$?
+  [ "$rc" -eq 1 ] || fail "exit code $rc, not 1"
+  [ "$(grep -c 'frg: error' stderr.log)" -eq 1 ] || fail "expected exactly one 'frg: error' line on $np ranks"
+}
+
+# refuses PATTERN ARGS...: on 1 and 2 ranks, with a good 0D deck underneath.
+refuses() {
+  local pattern=$1 np; shift
+  for np in 1 2; do hostile_once "$np" "$pattern" -options_file "$HOSTILE_DECK" -output out.h5 -progress 0 "$@" || return 1; done
+}
+
+# refuses_plain PATTERN ARGS...: the same without a deck (the arguments say everything).
+refuses_plain() {
+  local pattern=$1 np; shift
+  for np in 1 2; do hostile_once "$np" "$pattern" -output out.h5 "$@" || return 1; done
+}
+
+# refuses_deck PATTERN FILE [ARGS...]: the deck FILE (written by the test) must be refused.
+refuses_deck() {
+  local pattern=$1 deck=$2 np; shift 2
+  for np in 1 2; do hostile_once "$np" "$pattern" -options_file "$deck" -output out.h5 -progress 0 "$@" || return 1; done
+}
+
+# --- 1. ranges of numeric options
+test_hostile_inputs_atol_inf() { refuses '-atol .*got inf' -atol inf; }
+test_hostile_inputs_atol_huge() { refuses '-atol .*got 1e308' -atol 1e308; }
+test_hostile_inputs_t_ir_huge() { refuses '-t_ir .*1000.*got 1e308' -t_ir 1e308; }
+test_hostile_inputs_regulator_alpha_inf() { refuses '-regulator_alpha .*got inf' -regulator mass_exponential -regulator_alpha inf; }
+test_hostile_inputs_score_phi_max_huge() { refuses_plain '-score_density_phi_max .*got 1e308' -task sample -model field -score_density_phi_max 1e308; }
+test_hostile_inputs_int_overflow() { refuses '-grid_cells .*got 99999999999999999999' -grid_cells 99999999999999999999; }
+test_hostile_inputs_int_overflow_seed() { refuses_plain '-sample_seed .*got 99999999999999999999' -task hmc -sample_seed 99999999999999999999; }
+
+# hostile_numeric_options TASK: the numeric options that frg -task TASK -help lists (PETSc's own
+# solver options, with their object prefixes, and the array options left out).
+hostile_numeric_options() {
+  "$FRG" -task "$1" -help 2>/dev/null | sed -nE 's/^  (-[A-Za-z_0-9]+) <(now )?([^ :>]*).*/\1 \3/p' |
+    awk '$2 ~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/ { print $1 }' |
+    grep -vE '^-(fixedpoint_(snes|ksp|pc)_|output_times$|score_check_s$|scan_bisect_range$)'
+}
+
+# Property: every numeric option of every task refuses each hostile value, naming the option and
+# the value, on one rank; a few on two ranks.
+test_hostile_inputs_numeric_sweep() {
+  local task opt value seen=" " count=0 rc
+  local values=(nan inf -inf 1e308 -1e308 99999999999999999999 abc "")
+  for task in flow sample fixedpoint hmc lattice_sample scan; do
+    for opt in $(hostile_numeric_options "$task"); do
+      case "$seen" in *" $opt "*) continue ;; esac
+      seen="$seen$opt "
+      count=$((count + 1))
+      for value in "${values[@]}"; do
+        rc=0
+        timeout 60 "$FRG" -task "$task" -output out.h5 "$opt" "$value" >stdout.log 2>stderr.log || rc=$?
+        [ "$rc" -eq 1 ] || { cat stderr.log; fail "-task $task $opt '$value': exit code $rc"; }
+        [ "$(grep -c 'frg: error' stderr.log)" -eq 1 ] || { cat stderr.log; fail "-task $task $opt '$value': not one error line"; }
+        grep -q -- "frg: error: .*$opt\b.*${value:-value}" stderr.log || { cat stderr.log; fail "-task $task $opt '$value': the error does not name the option and the value"; }
+        [ ! -e out.h5 ] && [ ! -e out.h5.partial ] || fail "-task $task $opt '$value': out.h5 written"
+      done
+    done
+  done
+  echo "$count numeric options, ${#values[@]} values each"
+  [ "$count" -ge 40 ] || fail "only $count numeric options found in -help"
+  for opt in -rtol -grid_phi_max -Lambda; do
+    for value in nan -1e308 abc; do hostile_once 2 "$opt.*$value" -options_file "$HOSTILE_DECK" -output out.h5 "$opt" "$value" || return 1; done
+  done
+}
