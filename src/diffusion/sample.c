@@ -26,9 +26,11 @@ static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
   PetscFunctionBeginUser;
   PetscOptionsBegin(st->comm, NULL, "Sampling with the score from the flow", "FrgSample");
   PetscCall(FrgOptionsInt("-sample_count", "Number of samples (spread over all ranks)", st->count, &st->count, NULL, 1, FRG_COUNT_MAX));
+  PetscCall(FrgOptionsRequireValue("-sampler"));
   PetscCall(PetscOptionsEnum("-sampler", "Sampler: reverse SDE (em), probability-flow ODE by Heun (heun) or adaptive RK3(2) (pf_ode)", "", FrgSamplerTypes,
                              sampler, &sampler, NULL));
   PetscCall(FrgOptionsInt("-sample_steps", "Steps of the em and heun samplers", st->steps, &st->steps, NULL, 1, FRG_COUNT_MAX));
+  PetscCall(FrgOptionsRequireValue("-sample_schedule"));
   PetscCall(PetscOptionsEnum("-sample_schedule", "Noise schedule of the em and heun samplers", "", FrgScheduleTypes, schedule, &schedule, NULL));
   PetscCall(FrgOptionsRealAbove("-sample_s_max", "Largest noise variance s (start of sampling)", st->s_max, &st->s_max, NULL, 0, FRG_REAL_MAX));
   PetscCall(FrgOptionsRealAbove("-sample_s_min", "Smallest noise variance s (end of sampling)", st->s_min, &st->s_min, NULL, 0, FRG_REAL_MAX));
@@ -37,6 +39,7 @@ static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
   PetscCall(FrgOptionsInt("-sample_floor_replicas", "Replicas of exact i.i.d. samples (inverse CDF) that estimate the W1/KS floor", st->floor_replicas,
                             &st->floor_replicas, NULL, 1, 10000));
   PetscCall(FrgOptionsInt("-target_quadrature_nodes", "Simpson nodes of the exact target on [-grid_phi_max, grid_phi_max]", st->nodes, &st->nodes, NULL, 101, FRG_COUNT_MAX));
+  PetscCall(FrgOptionsRequireValue("-score_check_s"));
   PetscCall(PetscOptionsRealArray("-score_check_s", "Noise levels at which the score is compared with the exact Tweedie score", "", st->check_s, &n, &set));
   PetscOptionsEnd();
   if (set) st->ncheck = n;
@@ -72,8 +75,9 @@ static PetscErrorCode FrgSampleFlowDefaults(MPI_Comm comm, PetscReal s_min, Pets
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-sample_s_min", &s_min, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-sample_s_max", &s_max, NULL));
   if (!(s_min > 0 && s_max > s_min && s_max <= FRG_REAL_MAX)) PetscFunctionReturn(PETSC_SUCCESS); /* reported later, by name */
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-Lambda", &Lambda, &set));
-  if (!set) {
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-Lambda", &set)); /* "-Lambda" without a value: refused by name later */
+  if (set) PetscCall(PetscOptionsGetReal(NULL, NULL, "-Lambda", &Lambda, NULL));
+  else {
     Lambda = 2.0 / PetscSqrtReal(s_min);
     PetscCall(PetscSNPrintf(value, sizeof(value), "%.17g", (double)Lambda));
     PetscCall(PetscOptionsSetValue(NULL, "-Lambda", value));

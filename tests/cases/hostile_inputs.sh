@@ -78,3 +78,26 @@ test_hostile_inputs_numeric_sweep() {
     for value in nan -1e308 abc; do hostile_once 2 "$opt.*$value" -options_file "$HOSTILE_DECK" -output out.h5 "$opt" "$value" || return 1; done
   done
 }
+
+# Property: every option that takes a value (numbers, strings, names from a list), given alone on
+# the command line, is refused by name (it used to be ignored: the default ran).
+test_hostile_inputs_option_without_value() {
+  local task opt seen=" " count=0 rc
+  for task in flow sample fixedpoint hmc lattice_sample; do
+    for opt in $("$FRG" -task "$task" -help 2>/dev/null | sed -nE 's/^  (-[A-Za-z_0-9]+) <.*/\1/p' | grep -vE '^-(output|sf_type|fixedpoint_(snes|ksp|pc)_.*)$'); do
+      case "$seen" in *" $opt "*) continue ;; esac
+      seen="$seen$opt "
+      count=$((count + 1))
+      rc=0
+      timeout 60 "$FRG" -task "$task" -output out.h5 "$opt" >stdout.log 2>stderr.log || rc=$?
+      [ "$rc" -eq 1 ] || { cat stderr.log; fail "-task $task $opt alone: exit code $rc"; }
+      [ "$(grep -c 'frg: error' stderr.log)" -eq 1 ] || { cat stderr.log; fail "-task $task $opt alone: not one error line"; }
+      grep -q -- "frg: error: $opt needs a value" stderr.log || { cat stderr.log; fail "-task $task $opt alone: the error does not say it needs a value"; }
+    done
+  done
+  echo "$count options that take a value"
+  [ "$count" -ge 45 ] || fail "only $count options found in -help"
+  refuses '-N needs a value' -N
+  refuses '-grid_cells needs a value' -grid_cells
+  refuses '-potential needs a value' -grid_cells 100 -potential
+}
