@@ -101,3 +101,33 @@ test_hostile_inputs_option_without_value() {
   refuses '-grid_cells needs a value' -grid_cells
   refuses '-potential needs a value' -grid_cells 100 -potential
 }
+
+# --- 3. decks
+HOSTILE_GOOD='model: on
+N: 4
+d: 0
+potential: "phi^2/2 + phi^4/24"
+Lambda: 1e6
+t_ir: 30
+grid_cells: 100'
+
+test_hostile_inputs_deck_key_without_value() { printf '%s\nt_ir:\n' "${HOSTILE_GOOD/t_ir: 30/}" >deck.yaml; refuses_deck 'key t_ir has no value' deck.yaml; }
+test_hostile_inputs_deck_duplicate_key() { printf '%s\nN: 2\n' "$HOSTILE_GOOD" >deck.yaml; refuses_deck 'key N is given twice' deck.yaml; }
+test_hostile_inputs_deck_duplicate_nested_key() { printf '%s\ngrid:\n  phi_max: 6\ngrid_phi_max: 7\n' "$HOSTILE_GOOD" >deck.yaml; refuses_deck 'key grid_phi_max is given twice' deck.yaml; }
+test_hostile_inputs_deck_second_document() { printf '%s\n---\nN: 2\n' "$HOSTILE_GOOD" >deck.yaml; refuses_deck 'second YAML document' deck.yaml; }
+test_hostile_inputs_deck_nul_byte() { printf '%s\n\0t_ir: 3\n' "$HOSTILE_GOOD" >deck.yaml; refuses_deck 'NUL byte' deck.yaml; }
+test_hostile_inputs_deck_options_file_key() { printf '%s\noptions_file: other.yaml\n' "$HOSTILE_GOOD" >deck.yaml; refuses_deck 'key options_file' deck.yaml; }
+test_hostile_inputs_deck_fifo() { mkfifo deck.yaml; refuses_deck 'deck.yaml is not a regular file' deck.yaml; }
+test_hostile_inputs_deck_directory() { mkdir deck.yaml; refuses_deck 'deck.yaml is not a regular file' deck.yaml; }
+# a syntax error in a PETSc-format deck: rank 0 alone found it and the other ranks waited forever
+test_hostile_inputs_deck_plain_syntax() { printf -- '-N 4\ngrid_cells 100\n' >d.txt; refuses_deck 'd.txt line 2: "grid_cells 100"' d.txt; }
+test_hostile_inputs_deck_plain_duplicate() { printf -- '-N 4\n-N 2\n' >d.txt; refuses_deck 'key N is given twice' d.txt; }
+test_hostile_inputs_deck_plain_good() {
+  printf -- '-model on\n-N 4  # components\n-d 0\n-potential "phi^2/2 + phi^4/24"\n-Lambda 1e6\n-t_ir 30\n-grid_cells 100\n' >d.txt
+  frg_np 2 -options_file d.txt -output out.h5 -progress 0 >run.log 2>&1 || { cat run.log; fail "a good PETSc-format deck was refused"; }
+  [ -e out.h5 ] || fail "no out.h5"
+}
+test_hostile_inputs_two_decks() { refuses_plain '-options_file is given twice' -options_file "$HOSTILE_DECK" -options_file "$HOSTILE_DECK"; }
+test_hostile_inputs_bare_options_file() { refuses_plain '-options_file needs a value' -options_file; }
+test_hostile_inputs_positional_deck() { refuses_plain "argument $HOSTILE_DECK is not an option" "$HOSTILE_DECK"; }
+test_hostile_inputs_positional_after_value() { refuses 'argument extra is not an option' -grid_cells 100 extra; }
