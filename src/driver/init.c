@@ -224,14 +224,17 @@ PetscErrorCode FrgHelpRequested(PetscBool *help)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Options that PETSc itself reads outside any object (at start-up, at the end, or lazily). */
+/* Options that PETSc itself reads after frg's objects are set up (at the end, in PetscFinalize, or
+ * lazily) and that frg allows: exact names, so that a typo with a PETSc-like prefix (-log_vieww,
+ * -info_level, -mpi_foo, -N_view, -helpme) is an unknown option like any other. What PETSc reads in
+ * PetscInitialize is marked used there and never reaches this list. */
 static PetscBool FrgOptionIsInfrastructure(const char name[])
 {
-  static const char *prefixes[] = {"log", "malloc", "info", "options_", "help", "frg_traceback", "fp_trap", "on_error", "no_signal_handler", "mpi", "viewer", "check_pointer", "history", "saws", "objects_dump", "memory_view", "use_gpu", "device"};
+  static const char *allowed[] = {"log_view", "log_view_memory", "log_view_gpu_time", "log_all", "log_trace", "log_exclude", "log_sync", "info", "malloc_debug", "malloc_dump", "malloc_view", "malloc_view_threshold", "malloc_test", "memory_view", "objects_dump", "options_left", "options_view", "options_monitor", "options_monitor_cancel", "help", "frg_traceback", "fp_trap", "on_error_abort", "no_signal_handler", "check_pointer_intensity", "citations"};
 
-  for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-    if (!strncmp(name, prefixes[i], strlen(prefixes[i]))) return PETSC_TRUE;
-  return strstr(name, "_view") ? PETSC_TRUE : PETSC_FALSE;
+  for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+    if (!strcmp(name, allowed[i])) return PETSC_TRUE;
+  return PETSC_FALSE;
 }
 
 PetscErrorCode FrgCheckUnusedOptions(MPI_Comm comm)

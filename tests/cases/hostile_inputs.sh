@@ -131,3 +131,12 @@ test_hostile_inputs_two_decks() { refuses_plain '-options_file is given twice' -
 test_hostile_inputs_bare_options_file() { refuses_plain '-options_file needs a value' -options_file; }
 test_hostile_inputs_positional_deck() { refuses_plain "argument $HOSTILE_DECK is not an option" "$HOSTILE_DECK"; }
 test_hostile_inputs_positional_after_value() { refuses 'argument extra is not an option' -grid_cells 100 extra; }
+
+# --- 4. typos with a PETSc-like prefix are unknown options like any other
+test_hostile_inputs_petsc_prefixed_typos() {
+  local o
+  for o in -log_vieww -info_level -mpi_foo -N_view -helpme; do refuses "unknown option $o" "$o" || return 1; done
+  # the PETSc options frg allows still run
+  frg -options_file "$HOSTILE_DECK" -output ok.h5 -progress 0 -log_view :log.txt -malloc_dump -options_left 0 >run.log 2>&1 || { cat run.log; fail "allowed PETSc options were refused"; }
+  [ -s log.txt ] || fail "-log_view :log.txt wrote nothing"
+}
