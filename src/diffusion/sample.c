@@ -26,12 +26,10 @@ static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
   PetscFunctionBeginUser;
   PetscOptionsBegin(st->comm, NULL, "Sampling with the score from the flow", "FrgSample");
   PetscCall(FrgOptionsInt("-sample_count", "Number of samples (spread over all ranks)", st->count, &st->count, NULL, 1, FRG_COUNT_MAX));
-  PetscCall(FrgOptionsRequireValue("-sampler"));
-  PetscCall(PetscOptionsEnum("-sampler", "Sampler: reverse SDE (em), probability-flow ODE by Heun (heun) or adaptive RK3(2) (pf_ode)", "", FrgSamplerTypes,
+  PetscCall(FrgOptionsEnum("-sampler", "Sampler: reverse SDE (em), probability-flow ODE by Heun (heun) or adaptive RK3(2) (pf_ode)", FrgSamplerTypes,
                              sampler, &sampler, NULL));
   PetscCall(FrgOptionsInt("-sample_steps", "Steps of the em and heun samplers", st->steps, &st->steps, NULL, 1, FRG_COUNT_MAX));
-  PetscCall(FrgOptionsRequireValue("-sample_schedule"));
-  PetscCall(PetscOptionsEnum("-sample_schedule", "Noise schedule of the em and heun samplers", "", FrgScheduleTypes, schedule, &schedule, NULL));
+  PetscCall(FrgOptionsEnum("-sample_schedule", "Noise schedule of the em and heun samplers", FrgScheduleTypes, schedule, &schedule, NULL));
   PetscCall(FrgOptionsRealAbove("-sample_s_max", "Largest noise variance s (start of sampling)", st->s_max, &st->s_max, NULL, 0, FRG_REAL_MAX));
   PetscCall(FrgOptionsRealAbove("-sample_s_min", "Smallest noise variance s (end of sampling)", st->s_min, &st->s_min, NULL, 0, FRG_REAL_MAX));
   PetscCall(FrgOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", st->seed, &st->seed, NULL, 0, PETSC_MAX_INT));

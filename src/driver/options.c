@@ -7,6 +7,17 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* Options are the same on every rank: an object that each rank has alone (on a communicator of one
+ * rank, as the per-rank score flows and samplers) finds the same bad value on every rank, so the
+ * error is raised on PETSC_COMM_WORLD and printed once, not once per rank. */
+static MPI_Comm FrgOptionsComm(PetscOptionItems *items)
+{
+  PetscMPIInt size = 0;
+
+  if (MPI_Comm_size(items->comm, &size) || size != 1) return items->comm;
+  return PETSC_COMM_WORLD;
+}
+
 /* The text of NAME in the database (NULL when not given); an error if it was given without a value. */
 static PetscErrorCode FrgOptionsText(PetscOptionItems *items, const char name[], const char **text)
 {
@@ -16,7 +27,7 @@ static PetscErrorCode FrgOptionsText(PetscOptionItems *items, const char name[],
   *text = NULL;
   PetscCall(PetscOptionsFindPair(items->options, items->prefix, name, text, &set));
   if (!set) *text = NULL;
-  PetscCheck(!set || (*text && (*text)[0]), items->comm, PETSC_ERR_USER_INPUT, "%s needs a value, got none (%s)", name, set && *text ? "an empty string" : "the option alone");
+  PetscCheck(!set || (*text && (*text)[0]), FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s needs a value, got none (%s)", name, set && *text ? "an empty string" : "the option alone");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -47,7 +58,7 @@ static PetscErrorCode FrgOptionsRealChecked(PetscOptionItems *items, const char 
   if (text) {
     char  *end = NULL;
     double v   = strtod(text, &end);
-    PetscCheck(end != text && FrgOptionsParsedAll(end) && isfinite(v) && (open ? v > min : v >= min) && v <= max, items->comm, PETSC_ERR_USER_INPUT, "%s must be a finite number in %s, got %s", name, range, text);
+    PetscCheck(end != text && FrgOptionsParsedAll(end) && isfinite(v) && (open ? v > min : v >= min) && v <= max, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s must be a finite number in %s, got %s", name, range, text);
   }
   PetscCall(PetscSNPrintf(longhelp, sizeof(longhelp), "%s; in %s", help, range));
   PetscCall(PetscOptionsReal_Private(items, name, longhelp, "", value, out, set));
@@ -80,7 +91,7 @@ PetscErrorCode FrgOptionsInt_Private(PetscOptionItems *items, const char name[],
     long long v;
     errno = 0;
     v     = strtoll(text, &end, 10);
-    PetscCheck(end != text && FrgOptionsParsedAll(end) && errno != ERANGE && v >= min && v <= max, items->comm, PETSC_ERR_USER_INPUT, "%s must be an integer in [%" PetscInt_FMT ", %" PetscInt_FMT "], got %s", name, min, max, text);
+    PetscCheck(end != text && FrgOptionsParsedAll(end) && errno != ERANGE && v >= min && v <= max, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s must be an integer in [%" PetscInt_FMT ", %" PetscInt_FMT "], got %s", name, min, max, text);
   }
   PetscCall(PetscSNPrintf(longhelp, sizeof(longhelp), "%s; in [%" PetscInt_FMT ", %" PetscInt_FMT "]", help, min, max));
   PetscCall(PetscOptionsInt_Private(items, name, longhelp, "", value, out, set, PETSC_MIN_INT, PETSC_MAX_INT));
@@ -93,7 +104,32 @@ PetscErrorCode FrgOptionsString_Private(PetscOptionItems *items, const char name
 
   PetscFunctionBeginUser;
   PetscCall(FrgOptionsText(items, name, &text));
-  PetscCheck(!text || strlen(text) < len, items->comm, PETSC_ERR_USER_INPUT, "%s is too long: %zu characters, at most %zu are taken (it begins %.40s...)", name, text ? strlen(text) : 0, len - 1, text ? text : "");
+  PetscCheck(!text || strlen(text) < len, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s is too long: %zu characters, at most %zu are taken (it begins %.40s...)", name, text ? strlen(text) : 0, len - 1, text ? text : "");
   PetscCall(PetscOptionsString_Private(items, name, help, "", value, out, len, set));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* PETSc's own "unknown enum" error is raised on PETSC_COMM_SELF (once per rank) and does not list the
+ * choices: check the value here first. list: the names, then the type name, the prefix and NULL. */
+PetscErrorCode FrgOptionsEnum_Private(PetscOptionItems *items, const char name[], const char help[], const char *const *list, PetscEnum value, PetscEnum *out, PetscBool *set)
+{
+  const char *text;
+  PetscInt    n = 0, found = -1;
+  char        choices[512] = "";
+
+  PetscFunctionBeginUser;
+  while (list[n]) n++;
+  PetscCheck(n >= 3, items->comm, PETSC_ERR_PLIB, "%s: the list of choices is malformed", name);
+  n -= 2;
+  PetscCall(FrgOptionsText(items, name, &text));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool same = PETSC_FALSE;
+    if (text) PetscCall(PetscStrcasecmp(text, list[i], &same));
+    if (same) found = i;
+    PetscCall(PetscStrlcat(choices, i ? ", " : "", sizeof(choices)));
+    PetscCall(PetscStrlcat(choices, list[i], sizeof(choices)));
+  }
+  PetscCheck(!text || found >= 0, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s %s is not one of the choices: %s", name, text, choices);
+  PetscCall(PetscOptionsEnum_Private(items, name, help, "", list, value, out, set));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

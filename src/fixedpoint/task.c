@@ -63,8 +63,7 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, PetscBool dimension
   if (dimensionless_flow) task->flow_perturbation = 1e-9, task->flow_irrelevant = 1e-4;
   PetscOptionsBegin(comm, NULL, "Fixed point and critical exponents", "FrgFixedPoint");
   PetscCall(PetscOptionsBool("-fixedpoint_report", "Print the full report (a scan's points set false: one line each)", "", task->report, &task->report, NULL));
-  PetscCall(FrgOptionsRequireValue("-truncation"));
-  PetscCall(PetscOptionsEnum("-truncation", "Truncation of the effective action", "", FrgTruncationNames, (PetscEnum)task->truncation, (PetscEnum *)&task->truncation, NULL));
+  PetscCall(FrgOptionsEnum("-truncation", "Truncation of the effective action", FrgTruncationNames, (PetscEnum)task->truncation, (PetscEnum *)&task->truncation, NULL));
   PetscCall(FrgOptionsInt("-taylor_order", "Order n of the Taylor truncation in (rho - kappa), 2..12", task->taylor_order, &task->taylor_order, NULL, 2, 12));
   PetscCall(PetscOptionsBool("-error_estimate", "Estimate the error of every number from extra solves (grid: finer, and on a larger domain; Taylor: refined Newton step, halved difference steps)", "", task->error_estimate, &task->error_estimate, NULL));
   PetscCall(FrgOptionsReal("-fixedpoint_flow_time", "Then flow the dimensionless potential from v* + perturbation toward the IR for this RG time (0: no flow; -task flow -flow_dimensionless: 2 ln(irrelevant/perturbation)/(theta_1 + omega))", task->flow_time, &task->flow_time, &task->flow_time_set, 0, 100));

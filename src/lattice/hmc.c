@@ -34,8 +34,7 @@ static PetscErrorCode FrgHMCSetFromOptions(FrgHMCTask *t)
   PetscCall(FrgOptionsInt("-hmc_thermalize", "Thermalization trajectories per chain (the step size is tuned in the first half)", t->thermalize, &t->thermalize, NULL, 0, 1000000000));
   PetscCall(FrgOptionsInt("-hmc_chains", "Independent chains (spread over the ranks)", t->chains, &t->chains, NULL, 1, 1000000));
   PetscCall(FrgOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", t->seed, &t->seed, NULL, 0, PETSC_MAX_INT));
-  PetscCall(FrgOptionsRequireValue("-hmc_integrator"));
-  PetscCall(PetscOptionsEnum("-hmc_integrator", "Molecular-dynamics integrator", "", FrgMDTypes, integrator, &integrator, NULL));
+  PetscCall(FrgOptionsEnum("-hmc_integrator", "Molecular-dynamics integrator", FrgMDTypes, integrator, &integrator, NULL));
   PetscCall(FrgOptionsRealAbove("-hmc_length", "Trajectory length (molecular-dynamics time)", t->length, &t->length, NULL, 0, 1e6));
   PetscCall(FrgOptionsInt("-hmc_steps", "Molecular-dynamics steps per trajectory (the start of the tuning with -hmc_tune)", t->steps, &t->steps, NULL, 1, FRG_HMC_STEPS_MAX));
   PetscCall(PetscOptionsBool("-hmc_tune", "Tune the step size during the first half of the thermalization", "", t->tune, &t->tune, NULL));

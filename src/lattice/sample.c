@@ -68,12 +68,9 @@ static PetscErrorCode FrgLatticeSampleCreate(MPI_Comm comm, FrgLatticeSampleTask
                             t->levels, &t->levels, NULL, 1, 100000));
   PetscCall(FrgOptionsRealAbove("-sample_s_max", "Largest noise variance (the start is N(0, s_max))", t->s_max, &t->s_max, NULL, 0, FRG_REAL_MAX));
   PetscCall(FrgOptionsRealAbove("-sample_s_min", "Smallest positive noise variance (the last step denoises from it)", t->s_min, &t->s_min, NULL, 0, FRG_REAL_MAX));
-  PetscCall(FrgOptionsRequireValue("-sample_sampler"));
-  PetscCall(PetscOptionsEnum("-sample_sampler", "Reverse process: probability-flow ODE (exact density) or SDE (exact path weight)", "", FrgLatticeSamplerTypes,
+  PetscCall(FrgOptionsEnum("-sample_sampler", "Reverse process: probability-flow ODE (exact density) or SDE (exact path weight)", FrgLatticeSamplerTypes,
                              sampler, &sampler, NULL));
-  PetscCall(FrgOptionsRequireValue("-sample_table"));
-  PetscCall(PetscOptionsEnum("-sample_table", "Potential U_s: the LPA flow of -model lattice, or the bare site potential at every s (exact at lambda = 0 only)",
-                             "", FrgLatticeTableTypes, table, &table, NULL));
+  PetscCall(FrgOptionsEnum("-sample_table", "Potential U_s: the LPA flow of -model lattice, or the bare site potential at every s (exact at lambda = 0 only)", FrgLatticeTableTypes, table, &table, NULL));
   PetscCall(FrgOptionsInt("-sample_save_max", "Configurations stored in /samples/configurations (the first ones)", t->save_max, &t->save_max, NULL, 0, 1000000000));
   PetscOptionsEnd();
   t->table_type   = (FrgLatticeTableType)table;

@@ -60,8 +60,7 @@ static PetscErrorCode FrgModelSetFromOptions_ON(FrgModel model)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(model->comm, NULL, "O(N) model", "FrgModel");
-  PetscCall(FrgOptionsRequireValue("-regulator"));
-  PetscCall(PetscOptionsEnum("-regulator", "Regulator shape (threshold functions of src/physics/threshold.c)", "", FrgRegulatorTypes, (PetscEnum)on->regulator, (PetscEnum *)&on->regulator, NULL));
+  PetscCall(FrgOptionsEnum("-regulator", "Regulator shape (threshold functions of src/physics/threshold.c)", FrgRegulatorTypes, (PetscEnum)on->regulator, (PetscEnum *)&on->regulator, NULL));
   PetscCall(FrgOptionsRealAbove("-regulator_alpha", "Amplitude alpha of the mass_exponential regulator R = alpha k^2 exp(-q^2/k^2)", on->alpha, &on->alpha, NULL, 0, 1e6));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);

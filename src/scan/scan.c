@@ -164,6 +164,22 @@ static PetscErrorCode FrgScanFlowResults_(FrgScan *scan, const FrgFlowResult *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PETSC_EXTERN PetscErrorCode FrgTaskGetList(PetscFunctionList *); /* src/driver/tasks.c */
+
+/* -scan_task names a task each point can run (checked here, so the error names -scan_task, not -task). */
+static PetscErrorCode FrgScanCheckTask(MPI_Comm world, const char task[])
+{
+  PetscFunctionList tasks;
+  PetscErrorCode (*run)(MPI_Comm) = NULL;
+
+  PetscFunctionBeginUser;
+  if (!task[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgTaskGetList(&tasks));
+  PetscCall(PetscFunctionListFind(tasks, task, &run));
+  PetscCheck(run && strcmp(task, "scan"), world, PETSC_ERR_USER_INPUT, "-scan_task %s is not a task a scan point can run (flow, sample, fixedpoint, hmc, lattice_sample)", task);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
 {
   PetscInt group_size = 1;
@@ -187,6 +203,7 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
   scan->nresults     = scan->bisect[0] ? FrgScanBisectResultCount : FrgScanFlowResultCount;
   if (!strcmp(scan->task, "flow")) scan->task[0] = 0;
   PetscCheck(!scan->task[0] || !scan->bisect[0], world, PETSC_ERR_USER_INPUT, "-scan_bisect works with flows only, got -scan_task %s", scan->task);
+  PetscCall(FrgScanCheckTask(world, scan->task));
   if (scan->task[0]) PetscCall(FrgScanTaskResults(scan));
   PetscCall(PetscSNPrintf(scan->journal, sizeof(scan->journal), "%s.journal", scan->output));
   if (!scan->csv[0]) {

@@ -140,3 +140,20 @@ test_hostile_inputs_petsc_prefixed_typos() {
   frg -options_file "$HOSTILE_DECK" -output ok.h5 -progress 0 -log_view :log.txt -malloc_dump -options_left 0 >run.log 2>&1 || { cat run.log; fail "allowed PETSc options were refused"; }
   [ -s log.txt ] || fail "-log_view :log.txt wrote nothing"
 }
+
+# --- 6. errors that named the wrong option, or were printed once per rank
+test_hostile_inputs_scan_task_named() {
+  local np
+  for np in 1 2; do hostile_once "$np" '-scan_task nosuch is not a task' -task scan -scan_vary "N=1,2" -d 0 -grid_cells 50 -t_ir 3 -scan_task nosuch -output out.h5 || return 1; done
+  [ ! -e out.h5.journal ] || fail "out.h5.journal was left"
+}
+# an enum option read by the per-rank objects of -task sample printed its error once per rank
+test_hostile_inputs_error_once_per_run() {
+  local args last
+  for args in "-task flow -integrator abc" "-task flow -regulator abc" "-task sample -model field -atol abc" "-task sample -model field -integrator_newton abc" \
+    "-task fixedpoint -truncation abc" "-task hmc -hmc_integrator abc" "-task lattice_sample -grid_cells abc"; do
+    # shellcheck disable=SC2086
+    last=${args##* -}
+    hostile_once 2 "-${last% *}.*${last#* }" $args -output out.h5 || return 1
+  done
+}
