@@ -157,3 +157,21 @@ test_hostile_inputs_error_once_per_run() {
     hostile_once 2 "-${last% *}.*${last#* }" $args -output out.h5 || return 1
   done
 }
+
+# --- 2. a potential is one expression in the model's fields, of any length frg takes or refused
+test_hostile_inputs_potential_assignment() { refuses '-potential "phi=3" assigns' -grid_cells 100 -potential "phi=3"; }
+test_hostile_inputs_potential_list() { refuses '-potential "phi^2, phi^4" is a list' -grid_cells 100 -potential "phi^2, phi^4"; }
+test_hostile_inputs_potential_too_long() {
+  local long
+  long="phi^2/2$($PY -c 'print(" + 0*phi" * 820, end="")') + phi^4/24"
+  [ "${#long}" -gt 4096 ] || fail "the test potential has only ${#long} characters"
+  refuses "-potential is too long: ${#long} characters" -grid_cells 100 -potential "$long"
+}
+# string options that are cut at a fixed length must refuse a longer value, by name
+test_hostile_inputs_long_strings() {
+  local long
+  long=$($PY -c 'print("x" * 5000, end="")')
+  refuses '-output is too long' -output "$long.h5"
+  refuses '-checkpoint is too long' -checkpoint "$long.h5"
+  refuses_plain '-options_file .* is too long' -options_file "$long.yaml"
+}
