@@ -58,9 +58,38 @@ static PetscErrorCode FrgDeckLoad(MPI_Comm comm, const char *path, char **text, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Records KEY (first seen on LINE); a problem if it was seen before or names another deck. */
-static void FrgDeckAddKey(FrgDeckScan *scan, const char *key, int line)
+/* A viewer in a deck writes only to stdout or to a relative path below the working folder: a deck is
+ * data that may come from elsewhere, and "grid_dm_view: ascii:../x" or "log_view: :/etc/x" wrote
+ * outside the run's folder. Keys: NAME_view (TYPE:FILE:FORMAT), log_trace and info (FILE first). */
+static void FrgDeckCheckViewer(FrgDeckScan *scan, const char *key, const char *value, int line)
 {
+  char        copy[PETSC_MAX_PATH_LEN], *file;
+  size_t      n = strlen(key);
+  int         view = n > 5 && !strcmp(key + n - 5, "_view");
+
+  if (scan->problem[0] || (!view && strcmp(key, "log_trace") && strcmp(key, "info"))) return;
+  snprintf(copy, sizeof(copy), "%s", value);
+  copy[strcspn(copy, " \t#")] = 0;
+  if (copy[0] == '"' || copy[0] == '\'') memmove(copy, copy + 1, strlen(copy)), copy[strcspn(copy, "\"'")] = 0;
+  file = copy;
+  if (view) {
+    char *colon = strchr(copy, ':');
+    copy[strcspn(copy, ":")] = 0;
+    if (copy[0] && strcmp(copy, "ascii") && strcmp(copy, "binary") && strcmp(copy, "hdf5")) {
+      snprintf(scan->problem, sizeof(scan->problem), "line %d: key %s: viewer type %s is not allowed in a deck (ascii, binary or hdf5; others on the command line)", line, key, copy);
+      return;
+    }
+    file = colon ? colon + 1 : copy + strlen(copy);
+  }
+  file[strcspn(file, ":")] = 0;
+  if (file[0] == '/' || file[0] == '~' || strstr(file, ".."))
+    snprintf(scan->problem, sizeof(scan->problem), "line %d: key %s writes to %s: a deck may write only to stdout or to a relative path without .. (give it on the command line to write elsewhere)", line, key, file);
+}
+
+/* Records KEY (first seen on LINE); a problem if it was seen before or names another deck. */
+static void FrgDeckAddKey(FrgDeckScan *scan, const char *key, const char *value, int line)
+{
+  FrgDeckCheckViewer(scan, key, value, line);
   if (scan->problem[0]) return;
   if (!strcmp(key, "options_file")) {
     snprintf(scan->problem, sizeof(scan->problem), "line %d: key options_file: a deck cannot read another deck (give one -options_file)", line);
@@ -92,8 +121,19 @@ typedef struct {
   int  depth, indent[FRG_DECK_DEPTH];
   char key[FRG_DECK_DEPTH][FRG_NAME_LEN];
   int  pending, pending_line, pending_indent; /* a key without a value: a map, if indented lines follow */
-  char pending_key[FRG_NAME_LEN];
+  char pending_key[FRG_NAME_LEN], pending_full[FRG_NAME_LEN];
 } FrgDeckYAML;
+
+/* "KEY:" with nothing after it and no indented map below: the default would run. PETSc's viewers
+ * (NAME_view, log_view) take no value to mean stdout; every other key needs one ("progress: true"). */
+static void FrgDeckNoValue(FrgDeckScan *scan, FrgDeckYAML *y)
+{
+  size_t n = strlen(y->pending_full);
+
+  y->pending = 0;
+  if (n > 5 && !strcmp(y->pending_full + n - 5, "_view")) FrgDeckAddKey(scan, y->pending_full, "", y->pending_line);
+  else snprintf(scan->problem, sizeof(scan->problem), "line %d: key %s has no value (a flag takes true or false)", y->pending_line, y->pending_full);
+}
 
 /* A line "KEY: VALUE" at INDENT: its full key (the enclosing maps' keys joined by _, as PETSc does). */
 static void FrgDeckYAMLKey(FrgDeckScan *scan, FrgDeckYAML *y, int indent, const char *content, int line)
@@ -107,12 +147,13 @@ static void FrgDeckYAMLKey(FrgDeckScan *scan, FrgDeckYAML *y, int indent, const 
   snprintf(key, sizeof(key), "%.*s", (int)(colon - content), content);
   if (y->pending) {
     if (indent <= y->pending_indent || y->depth == FRG_DECK_DEPTH) {
-      snprintf(scan->problem, sizeof(scan->problem), "line %d: key %s has no value", y->pending_line, y->pending_key);
-      return;
+      FrgDeckNoValue(scan, y);
+      if (scan->problem[0]) return;
+    } else {
+      y->indent[y->depth] = y->pending_indent;
+      snprintf(y->key[y->depth++], FRG_NAME_LEN, "%s", y->pending_key);
+      y->pending = 0;
     }
-    y->indent[y->depth] = y->pending_indent;
-    snprintf(y->key[y->depth++], FRG_NAME_LEN, "%s", y->pending_key);
-    y->pending = 0;
   }
   while (y->depth && y->indent[y->depth - 1] >= indent) y->depth--;
   for (int i = 0; i < y->depth; i++) {
@@ -127,9 +168,10 @@ static void FrgDeckYAMLKey(FrgDeckScan *scan, FrgDeckYAML *y, int indent, const 
   if (!*value || *value == '#') {
     y->pending = 1, y->pending_line = line, y->pending_indent = indent;
     snprintf(y->pending_key, sizeof(y->pending_key), "%s", key);
+    snprintf(y->pending_full, sizeof(y->pending_full), "%s", full);
     return;
   }
-  FrgDeckAddKey(scan, full, line);
+  FrgDeckAddKey(scan, full, value, line);
 }
 
 static void FrgDeckScanYAML(FrgDeckScan *scan, const char *text)
@@ -151,7 +193,7 @@ static void FrgDeckScanYAML(FrgDeckScan *scan, const char *text)
     content = 1;
     if (*c != '-') FrgDeckYAMLKey(scan, &y, (int)(c - buf), c, line);
   }
-  if (!scan->problem[0] && y.pending) snprintf(scan->problem, sizeof(scan->problem), "line %d: key %s has no value", y.pending_line, y.pending_key);
+  if (!scan->problem[0] && y.pending) FrgDeckNoValue(scan, &y);
 }
 
 /* PETSc format: "-NAME [VALUE]" per line, # starts a comment. */
@@ -172,7 +214,9 @@ static void FrgDeckScanPlain(FrgDeckScan *scan, const char *text)
       return;
     }
     snprintf(key, sizeof(key), "%.*s", (int)strcspn(c + 1, " \t"), c + 1);
-    FrgDeckAddKey(scan, key, line);
+    c += 1 + strcspn(c + 1, " \t");
+    while (*c == ' ' || *c == '\t') c++;
+    FrgDeckAddKey(scan, key, c, line);
   }
 }
 

@@ -183,6 +183,18 @@ static void FrgRecordCommandLine(int argc, char **argv)
   }
 }
 
+/* PetscInitialize starts the event log for a -log_view on the command line; one in the deck is read
+ * only afterwards, and PetscFinalize failed with "Must use -log_view". Before any event of ours. */
+static PetscErrorCode FrgDeckStartLog(void)
+{
+  PetscBool log_view = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-log_view", &log_view));
+  if (log_view) PetscCall(PetscLogDefaultBegin());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Collective on MPI_COMM_WORLD. */
 PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
 {
@@ -201,6 +213,7 @@ PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
   PetscCheck(H5open() >= 0, PETSC_COMM_WORLD, PETSC_ERR_LIB, "the HDF5 library failed to initialize");
   PetscCheck(!frg_argument_error[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s", frg_argument_error);
   if (frg_deck_path[0]) PetscCall(FrgDeckRead(PETSC_COMM_WORLD, frg_deck_path, &frg_deck_text));
+  PetscCall(FrgDeckStartLog());
   /* the command line wins over the deck */
   PetscCall(PetscOptionsInsert(NULL, argc, argv, NULL));
   for (int e = 0; e < FRG_EXPRESSION_OPTIONS; e++)

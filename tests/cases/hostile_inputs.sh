@@ -175,3 +175,15 @@ test_hostile_inputs_long_strings() {
   refuses '-checkpoint is too long' -checkpoint "$long.h5"
   refuses_plain '-options_file .* is too long' -options_file "$long.yaml"
 }
+
+# --- 5. a deck writes viewers only to stdout or below the working folder
+test_hostile_inputs_deck_viewer_parent() { printf '%s\ngrid_dm_view: "ascii:../x"\n' "$HOSTILE_GOOD" >deck.yaml; refuses_deck 'key grid_dm_view writes to ../x' deck.yaml; [ ! -e ../x ] || fail "../x was written"; }
+test_hostile_inputs_deck_log_view_absolute() { printf '%s\nlog_view: ":%s/x"\n' "$HOSTILE_GOOD" "$PWD" >deck.yaml; refuses_deck "key log_view writes to $PWD/x" deck.yaml; }
+test_hostile_inputs_deck_log_view_parent() { printf '%s\nlog_view: ":../x"\n' "$HOSTILE_GOOD" >deck.yaml; refuses_deck 'key log_view writes to ../x' deck.yaml; }
+test_hostile_inputs_deck_viewer_draw() { printf '%s\ngrid_dm_view: draw\n' "$HOSTILE_GOOD" >deck.yaml; refuses_deck 'viewer type draw is not allowed' deck.yaml; }
+test_hostile_inputs_deck_viewers_allowed() {
+  printf '%s\nlog_view: ":log.txt"\ngrid_dm_view: "ascii:grid.txt"\n' "$HOSTILE_GOOD" >deck.yaml
+  frg_np 2 -options_file deck.yaml -output out.h5 -progress 0 >run.log 2>&1 || { cat run.log; fail "a deck with viewers into the working folder was refused"; }
+  grep -q FrgRHS log.txt || fail "log_view from the deck wrote no event log"
+  [ -s grid.txt ] || fail "grid_dm_view from the deck wrote nothing"
+}
