@@ -22,6 +22,8 @@ PETSC_EXTERN PetscErrorCode FrgOptionsRealAbove_Private(PetscOptionItems *, cons
 PETSC_EXTERN PetscErrorCode FrgOptionsInt_Private(PetscOptionItems *, const char[], const char[], PetscInt, PetscInt *, PetscBool *, PetscInt, PetscInt);
 /* A string option that must have a value that fits in len bytes (no silent truncation). */
 PETSC_EXTERN PetscErrorCode FrgOptionsString_Private(PetscOptionItems *, const char[], const char[], const char[], char *, size_t, PetscBool *);
+/* A comma-separated list of at most *n values, each in [min, max]. */
+PETSC_EXTERN PetscErrorCode FrgOptionsRealArray_Private(PetscOptionItems *, const char[], const char[], PetscReal[], PetscInt *, PetscBool *, PetscReal, PetscReal);
 /* An enum: the value must be one of the names of list (PETSc's enum list: names, type, prefix, NULL). */
 PETSC_EXTERN PetscErrorCode FrgOptionsEnum_Private(PetscOptionItems *, const char[], const char[], const char *const *, PetscEnum, PetscEnum *, PetscBool *);
 /* Refuses NAME given without a value (an enum or list option given as a flag). */
@@ -32,6 +34,7 @@ PETSC_EXTERN PetscErrorCode FrgOptionsRequireValue_Private(PetscOptionItems *, c
 #define FrgOptionsRealAbove(name, help, value, out, set, min, max) FrgOptionsRealAbove_Private(PetscOptionsObject, name, help, value, out, set, min, max)
 #define FrgOptionsInt(name, help, value, out, set, min, max)       FrgOptionsInt_Private(PetscOptionsObject, name, help, value, out, set, min, max)
 #define FrgOptionsString(name, help, value, out, len, set)         FrgOptionsString_Private(PetscOptionsObject, name, help, value, out, len, set)
+#define FrgOptionsRealArray(name, help, values, n, set, min, max)  FrgOptionsRealArray_Private(PetscOptionsObject, name, help, values, n, set, min, max)
 #define FrgOptionsEnum(name, help, list, value, out, set)         FrgOptionsEnum_Private(PetscOptionsObject, name, help, list, value, out, set)
 #define FrgOptionsRequireValue(name)                                FrgOptionsRequireValue_Private(PetscOptionsObject, name)
 

@@ -37,8 +37,7 @@ static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
   PetscCall(FrgOptionsInt("-sample_floor_replicas", "Replicas of exact i.i.d. samples (inverse CDF) that estimate the W1/KS floor", st->floor_replicas,
                             &st->floor_replicas, NULL, 1, 10000));
   PetscCall(FrgOptionsInt("-target_quadrature_nodes", "Simpson nodes of the exact target on [-grid_phi_max, grid_phi_max]", st->nodes, &st->nodes, NULL, 101, FRG_COUNT_MAX));
-  PetscCall(FrgOptionsRequireValue("-score_check_s"));
-  PetscCall(PetscOptionsRealArray("-score_check_s", "Noise levels at which the score is compared with the exact Tweedie score", "", st->check_s, &n, &set));
+  PetscCall(FrgOptionsRealArray("-score_check_s", "Noise levels at which the score is compared with the exact Tweedie score", st->check_s, &n, &set, 0, FRG_REAL_MAX));
   PetscOptionsEnd();
   if (set) st->ncheck = n;
   st->sampler  = (FrgSampler)sampler;

@@ -133,3 +133,27 @@ PetscErrorCode FrgOptionsEnum_Private(PetscOptionItems *items, const char name[]
   PetscCall(PetscOptionsEnum_Private(items, name, help, "", list, value, out, set));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* A comma-separated list of at most *n numbers, each finite and in [min, max] (PETSc ignored the
+ * values beyond *n without a word). */
+PetscErrorCode FrgOptionsRealArray_Private(PetscOptionItems *items, const char name[], const char help[], PetscReal values[], PetscInt *n, PetscBool *set, PetscReal min, PetscReal max)
+{
+  const char *text;
+  PetscInt    count = 0;
+  char        longhelp[1024], range[128];
+
+  PetscFunctionBeginUser;
+  snprintf(range, sizeof(range), "[%g, %g]", (double)min, (double)max);
+  PetscCall(FrgOptionsText(items, name, &text));
+  for (const char *p = text; p; count++) {
+    char  *end = NULL;
+    double v   = strtod(p, &end);
+    while (end && (*end == ' ' || *end == '\t')) end++;
+    PetscCheck(end != p && (!*end || *end == ',') && isfinite(v) && v >= min && v <= max, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s must be a comma-separated list of finite numbers in %s, got %s", name, range, text);
+    p = *end ? end + 1 : NULL;
+  }
+  PetscCheck(count <= *n, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s takes at most %" PetscInt_FMT " values, got %" PetscInt_FMT ": %s", name, *n, count, text);
+  PetscCall(PetscSNPrintf(longhelp, sizeof(longhelp), "%s; each in %s", help, range));
+  PetscCall(PetscOptionsRealArray_Private(items, name, longhelp, "", values, n, set));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -101,8 +101,7 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCall(FrgOptionsString("-output", "HDF5 results table (/scan/<column>); its journal is OUTPUT.journal", scan->output, scan->output, sizeof(scan->output), NULL));
   PetscCall(FrgOptionsString("-scan_csv", "CSV copy of the table (default: OUTPUT with .csv for .h5)", scan->csv, scan->csv, sizeof(scan->csv), NULL));
   PetscCall(FrgOptionsString("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
-  PetscCall(FrgOptionsRequireValue("-scan_bisect_range"));
-  PetscCall(PetscOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", "", scan->bisect_range, &n, &set_range));
+  PetscCall(FrgOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", scan->bisect_range, &n, &set_range, -FRG_REAL_MAX, FRG_REAL_MAX));
   PetscCall(FrgOptionsRealAbove("-scan_bisect_tol", "Bisect until the brackets are below half the estimated error of the phase boundary, or below this", scan->bisect_tol, &scan->bisect_tol, NULL, 0, FRG_REAL_MAX));
   PetscCall(FrgOptionsReal("-scan_bisect_phi0", "Broken phase: phi0(t_IR) above this", scan->bisect_phi0, &scan->bisect_phi0, NULL, 0, FRG_REAL_MAX));
   PetscCall(FrgOptionsInt("-scan_shard", "This job runs the points with index = shard mod shards (job arrays)", scan->shard, &scan->shard, NULL, 0, 1000000));

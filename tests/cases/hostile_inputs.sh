@@ -45,11 +45,11 @@ test_hostile_inputs_int_overflow() { refuses '-grid_cells .*got 9999999999999999
 test_hostile_inputs_int_overflow_seed() { refuses_plain '-sample_seed .*got 99999999999999999999' -task hmc -sample_seed 99999999999999999999; }
 
 # hostile_numeric_options TASK: the numeric options that frg -task TASK -help lists (PETSc's own
-# solver options, with their object prefixes, and the array options left out).
+# solver options, with their object prefixes, left out).
 hostile_numeric_options() {
   "$FRG" -task "$1" -help 2>/dev/null | sed -nE 's/^  (-[A-Za-z_0-9]+) <(now )?([^ :>]*).*/\1 \3/p' |
     awk '$2 ~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/ { print $1 }' |
-    grep -vE '^-(fixedpoint_(snes|ksp|pc)_|output_times$|score_check_s$|scan_bisect_range$)'
+    grep -vE '^-fixedpoint_(snes|ksp|pc)_'
 }
 
 # Property: every numeric option of every task refuses each hostile value, naming the option and
@@ -74,6 +74,7 @@ test_hostile_inputs_numeric_sweep() {
   done
   echo "$count numeric options, ${#values[@]} values each"
   [ "$count" -ge 40 ] || fail "only $count numeric options found in -help"
+  refuses '-output_times .*got 1,2,inf' -output_times 1,2,inf
   for opt in -rtol -grid_phi_max -Lambda; do
     for value in nan -1e308 abc; do hostile_once 2 "$opt.*$value" -options_file "$HOSTILE_DECK" -output out.h5 "$opt" "$value" || return 1; done
   done
