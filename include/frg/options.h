@@ -26,6 +26,8 @@ PETSC_EXTERN PetscErrorCode FrgOptionsString_Private(PetscOptionItems *, const c
 PETSC_EXTERN PetscErrorCode FrgOptionsRealArray_Private(PetscOptionItems *, const char[], const char[], PetscReal[], PetscInt *, PetscBool *, PetscReal, PetscReal);
 /* An enum: the value must be one of the names of list (PETSc's enum list: names, type, prefix, NULL). */
 PETSC_EXTERN PetscErrorCode FrgOptionsEnum_Private(PetscOptionItems *, const char[], const char[], const char *const *, PetscEnum, PetscEnum *, PetscBool *);
+/* One of the n names of list; *out is its index. */
+PETSC_EXTERN PetscErrorCode FrgOptionsEList_Private(PetscOptionItems *, const char[], const char[], const char *const *, PetscInt, const char[], PetscInt *, PetscBool *);
 /* Refuses NAME given without a value (an enum or list option given as a flag). */
 PETSC_EXTERN PetscErrorCode FrgOptionsRequireValue_Private(PetscOptionItems *, const char[]);
 
@@ -36,6 +38,7 @@ PETSC_EXTERN PetscErrorCode FrgOptionsRequireValue_Private(PetscOptionItems *, c
 #define FrgOptionsString(name, help, value, out, len, set)         FrgOptionsString_Private(PetscOptionsObject, name, help, value, out, len, set)
 #define FrgOptionsRealArray(name, help, values, n, set, min, max)  FrgOptionsRealArray_Private(PetscOptionsObject, name, help, values, n, set, min, max)
 #define FrgOptionsEnum(name, help, list, value, out, set)         FrgOptionsEnum_Private(PetscOptionsObject, name, help, list, value, out, set)
+#define FrgOptionsEList(name, help, list, n, value, out, set)      FrgOptionsEList_Private(PetscOptionsObject, name, help, list, n, value, out, set)
 #define FrgOptionsRequireValue(name)                                FrgOptionsRequireValue_Private(PetscOptionsObject, name)
 
 #endif

@@ -39,8 +39,7 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
                             &sf->levels, NULL, 2, 1000000));
   PetscCall(PetscOptionsBool("-score_compare_routes", "Also solve the smoothed log-density route and report how its score differs from the flow's", "",
                              sf->compare, &sf->compare, NULL));
-  PetscCall(FrgOptionsRequireValue("-score_source"));
-  PetscCall(PetscOptionsEList("-score_source", "Score used by the samplers: the flow (frg) or the smoothed log-density equation (density)", "", FrgScoreSources,
+  PetscCall(FrgOptionsEList("-score_source", "Score used by the samplers: the flow (frg) or the smoothed log-density equation (density)", FrgScoreSources,
                               2, FrgScoreSources[sf->density], &source, NULL));
   PetscCall(FrgOptionsReal(
       "-score_density_phi_max",

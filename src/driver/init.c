@@ -77,6 +77,14 @@ static PetscErrorCode FrgErrorHandler(MPI_Comm comm, int line, const char *fun, 
   MPI_Finalized(&finalized);
   if (initialized && !finalized && comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
   if (rank) return n;
+  if (n == PETSC_ERR_USER_INPUT && initialized && !finalized && comm != MPI_COMM_NULL) {
+    /* bad input found by an object each rank has alone (per-rank models and score flows): the options
+     * are the same on every rank, so every rank finds it; world rank 0 says it once */
+    int size = 0, world = 0;
+    MPI_Comm_size(comm, &size);
+    MPI_Comm_rank(MPI_COMM_WORLD, &world);
+    if (size == 1 && world) return n;
+  }
   FrgNameOptionOfValue(mess, named, sizeof(named));
   if (named[0]) {
     /* raised on PETSC_COMM_SELF by every rank: the options are the same everywhere, say it once */

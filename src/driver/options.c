@@ -109,28 +109,46 @@ PetscErrorCode FrgOptionsString_Private(PetscOptionItems *items, const char name
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* PETSc's own "unknown enum" error is raised on PETSC_COMM_SELF (once per rank) and does not list the
- * choices: check the value here first. list: the names, then the type name, the prefix and NULL. */
-PetscErrorCode FrgOptionsEnum_Private(PetscOptionItems *items, const char name[], const char help[], const char *const *list, PetscEnum value, PetscEnum *out, PetscBool *set)
+/* The value of NAME, if given, must be one of the first n names of list (case-insensitive, as PETSc).
+ * PETSc's own error for another name is raised on PETSC_COMM_SELF (once per rank) and does not list
+ * the choices. */
+static PetscErrorCode FrgOptionsCheckChoice(PetscOptionItems *items, const char name[], const char *const *list, PetscInt n)
 {
   const char *text;
-  PetscInt    n = 0, found = -1;
+  PetscBool   found = PETSC_FALSE;
   char        choices[512] = "";
 
   PetscFunctionBeginUser;
-  while (list[n]) n++;
-  PetscCheck(n >= 3, items->comm, PETSC_ERR_PLIB, "%s: the list of choices is malformed", name);
-  n -= 2;
   PetscCall(FrgOptionsText(items, name, &text));
   for (PetscInt i = 0; i < n; i++) {
     PetscBool same = PETSC_FALSE;
     if (text) PetscCall(PetscStrcasecmp(text, list[i], &same));
-    if (same) found = i;
+    found = (PetscBool)(found || same);
     PetscCall(PetscStrlcat(choices, i ? ", " : "", sizeof(choices)));
     PetscCall(PetscStrlcat(choices, list[i], sizeof(choices)));
   }
-  PetscCheck(!text || found >= 0, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s %s is not one of the choices: %s", name, text, choices);
+  PetscCheck(!text || found, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s %s is not one of the choices: %s", name, text, choices);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* list: the names, then the type name, the prefix and NULL (PETSc's enum lists). */
+PetscErrorCode FrgOptionsEnum_Private(PetscOptionItems *items, const char name[], const char help[], const char *const *list, PetscEnum value, PetscEnum *out, PetscBool *set)
+{
+  PetscInt n = 0;
+
+  PetscFunctionBeginUser;
+  while (list[n]) n++;
+  PetscCheck(n >= 3, items->comm, PETSC_ERR_PLIB, "%s: the list of choices is malformed", name);
+  PetscCall(FrgOptionsCheckChoice(items, name, list, n - 2));
   PetscCall(PetscOptionsEnum_Private(items, name, help, "", list, value, out, set));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FrgOptionsEList_Private(PetscOptionItems *items, const char name[], const char help[], const char *const *list, PetscInt n, const char value[], PetscInt *out, PetscBool *set)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOptionsCheckChoice(items, name, list, n));
+  PetscCall(PetscOptionsEList_Private(items, name, help, "", list, n, value, out, set));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -152,7 +152,8 @@ test_hostile_inputs_scan_task_named() {
 test_hostile_inputs_error_once_per_run() {
   local args last
   for args in "-task flow -integrator abc" "-task flow -regulator abc" "-task sample -model field -atol abc" "-task sample -model field -integrator_newton abc" \
-    "-task fixedpoint -truncation abc" "-task hmc -hmc_integrator abc" "-task lattice_sample -grid_cells abc"; do
+    "-task fixedpoint -truncation abc" "-task hmc -hmc_integrator abc" "-task lattice_sample -grid_cells abc" \
+    "-task sample -model field -score_source abc" "-task lattice_sample -N 3" "-task lattice_sample -d 3"; do
     # shellcheck disable=SC2086
     last=${args##* -}
     hostile_once 2 "-${last% *}.*${last#* }" $args -output out.h5 || return 1
