@@ -28,6 +28,8 @@ PETSC_EXTERN PetscErrorCode FrgOptionsRealArray_Private(PetscOptionItems *, cons
 PETSC_EXTERN PetscErrorCode FrgOptionsEnum_Private(PetscOptionItems *, const char[], const char[], const char *const *, PetscEnum, PetscEnum *, PetscBool *);
 /* One of the n names of list; *out is its index. */
 PETSC_EXTERN PetscErrorCode FrgOptionsEList_Private(PetscOptionItems *, const char[], const char[], const char *const *, PetscInt, const char[], PetscInt *, PetscBool *);
+/* A string option whose empty value (or the option alone) means "none". */
+PETSC_EXTERN PetscErrorCode FrgOptionsStringOrNone_Private(PetscOptionItems *, const char[], const char[], const char[], char *, size_t, PetscBool *);
 /* Refuses NAME given without a value (an enum or list option given as a flag). */
 PETSC_EXTERN PetscErrorCode FrgOptionsRequireValue_Private(PetscOptionItems *, const char[]);
 
@@ -39,6 +41,7 @@ PETSC_EXTERN PetscErrorCode FrgOptionsRequireValue_Private(PetscOptionItems *, c
 #define FrgOptionsRealArray(name, help, values, n, set, min, max)  FrgOptionsRealArray_Private(PetscOptionsObject, name, help, values, n, set, min, max)
 #define FrgOptionsEnum(name, help, list, value, out, set)         FrgOptionsEnum_Private(PetscOptionsObject, name, help, list, value, out, set)
 #define FrgOptionsEList(name, help, list, n, value, out, set)      FrgOptionsEList_Private(PetscOptionsObject, name, help, list, n, value, out, set)
+#define FrgOptionsStringOrNone(name, help, value, out, len, set)   FrgOptionsStringOrNone_Private(PetscOptionsObject, name, help, value, out, len, set)
 #define FrgOptionsRequireValue(name)                                FrgOptionsRequireValue_Private(PetscOptionsObject, name)
 
 #endif

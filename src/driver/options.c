@@ -175,3 +175,17 @@ PetscErrorCode FrgOptionsRealArray_Private(PetscOptionItems *items, const char n
   PetscCall(PetscOptionsRealArray_Private(items, name, longhelp, "", values, n, set));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* A string option whose empty value means "none" (-scan_bisect "" clears a deck's -scan_bisect): given
+ * alone it is empty, not an error; only the length is checked. */
+PetscErrorCode FrgOptionsStringOrNone_Private(PetscOptionItems *items, const char name[], const char help[], const char value[], char *out, size_t len, PetscBool *set)
+{
+  const char *text = NULL;
+  PetscBool   given = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsFindPair(items->options, items->prefix, name, &text, &given));
+  PetscCheck(!given || !text || strlen(text) < len, FrgOptionsComm(items), PETSC_ERR_USER_INPUT, "%s is too long: %zu characters, at most %zu are taken (it begins %.40s...)", name, strlen(text), len - 1, text);
+  PetscCall(PetscOptionsString_Private(items, name, help, "", value, out, len, set));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

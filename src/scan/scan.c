@@ -96,11 +96,11 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCall(PetscStrncpy(scan->results_text, "nu,omega", sizeof(scan->results_text)));
   PetscOptionsBegin(scan->world, NULL, "Scan task", "FrgScan");
   PetscCall(FrgOptionsString("-scan_vary", "Cartesian product of axes \"NAME=v1,v2,...; NAME=linspace(a,b,n); NAME=logspace(a,b,n)\"", scan->vary, scan->vary, sizeof(scan->vary), NULL));
-  PetscCall(FrgOptionsString("-scan_zip", "Lists of equal length taken together \"NAME=v1,v2; NAME=w1,w2\" (combined with -scan_vary)", scan->zip, scan->zip, sizeof(scan->zip), NULL));
+  PetscCall(FrgOptionsStringOrNone("-scan_zip", "Lists of equal length taken together \"NAME=v1,v2; NAME=w1,w2\" (combined with -scan_vary)", scan->zip, scan->zip, sizeof(scan->zip), NULL));
   PetscCall(FrgOptionsInt("-scan_group_size", "Ranks per scan point (must divide the number of ranks)", *group_size, group_size, NULL, 1, 1048576));
   PetscCall(FrgOptionsString("-output", "HDF5 results table (/scan/<column>); its journal is OUTPUT.journal", scan->output, scan->output, sizeof(scan->output), NULL));
   PetscCall(FrgOptionsString("-scan_csv", "CSV copy of the table (default: OUTPUT with .csv for .h5)", scan->csv, scan->csv, sizeof(scan->csv), NULL));
-  PetscCall(FrgOptionsString("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
+  PetscCall(FrgOptionsStringOrNone("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
   PetscCall(FrgOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", scan->bisect_range, &n, &set_range, -FRG_REAL_MAX, FRG_REAL_MAX));
   PetscCall(FrgOptionsRealAbove("-scan_bisect_tol", "Bisect until the brackets are below half the estimated error of the phase boundary, or below this", scan->bisect_tol, &scan->bisect_tol, NULL, 0, FRG_REAL_MAX));
   PetscCall(FrgOptionsReal("-scan_bisect_phi0", "Broken phase: phi0(t_IR) above this", scan->bisect_phi0, &scan->bisect_phi0, NULL, 0, FRG_REAL_MAX));
