@@ -3,6 +3,7 @@
  *   build/bin/frg -help            lists every option of the chosen task with its default */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include <frg.h>
+#include <frg/options.h>
 #include <frg/output.h>
 #include <frg/tune.h>
 #include <signal.h>
@@ -26,6 +27,7 @@ static PetscErrorCode FrgMain(void)
   PetscFunctionBeginUser;
   PetscCall(FrgTaskGetList(&tasks));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "frg", "");
+  PetscCall(FrgOptionsRequireValue("-task"));
   PetscCall(PetscOptionsFList("-task", "What to run", "", tasks, task, task, sizeof(task), NULL));
   PetscOptionsEnd();
   /* flows and scans poll for SIGTERM/SIGUSR1 and stop with a checkpoint; the other tasks end on it */

@@ -9,6 +9,7 @@
  *      O(kappa_4/s_max^2)); then -sampler em|heun|pf_ode down to s_min (include/frg/diffusion.h);
  *   4. the comparison report (src/diffusion/report.c) and /samples in HDF5. */
 #include "sampler.h"
+#include <frg/options.h>
 #include <time.h>
 
 #define FRG_SAMPLE_BLOCK 1024
@@ -24,19 +25,19 @@ static PetscErrorCode FrgSampleSetFromOptions(FrgSampleTask *st)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(st->comm, NULL, "Sampling with the score from the flow", "FrgSample");
-  PetscCall(PetscOptionsInt("-sample_count", "Number of samples (spread over all ranks)", "", st->count, &st->count, NULL));
-  PetscCall(PetscOptionsEnum("-sampler", "Sampler: reverse SDE (em), probability-flow ODE by Heun (heun) or adaptive RK3(2) (pf_ode)", "", FrgSamplerTypes,
+  PetscCall(FrgOptionsInt("-sample_count", "Number of samples (spread over all ranks)", st->count, &st->count, NULL, 1, FRG_COUNT_MAX));
+  PetscCall(FrgOptionsEnum("-sampler", "Sampler: reverse SDE (em), probability-flow ODE by Heun (heun) or adaptive RK3(2) (pf_ode)", FrgSamplerTypes,
                              sampler, &sampler, NULL));
-  PetscCall(PetscOptionsInt("-sample_steps", "Steps of the em and heun samplers", "", st->steps, &st->steps, NULL));
-  PetscCall(PetscOptionsEnum("-sample_schedule", "Noise schedule of the em and heun samplers", "", FrgScheduleTypes, schedule, &schedule, NULL));
-  PetscCall(PetscOptionsReal("-sample_s_max", "Largest noise variance s (start of sampling)", "", st->s_max, &st->s_max, NULL));
-  PetscCall(PetscOptionsReal("-sample_s_min", "Smallest noise variance s (end of sampling)", "", st->s_min, &st->s_min, NULL));
-  PetscCall(PetscOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", "", st->seed, &st->seed, NULL));
-  PetscCall(PetscOptionsReal("-sample_rtol", "Relative tolerance of the adaptive pf_ode sampler", "", st->rtol, &st->rtol, NULL));
-  PetscCall(PetscOptionsInt("-sample_floor_replicas", "Replicas of exact i.i.d. samples (inverse CDF) that estimate the W1/KS floor", "", st->floor_replicas,
-                            &st->floor_replicas, NULL));
-  PetscCall(PetscOptionsInt("-target_quadrature_nodes", "Simpson nodes of the exact target on [-grid_phi_max, grid_phi_max]", "", st->nodes, &st->nodes, NULL));
-  PetscCall(PetscOptionsRealArray("-score_check_s", "Noise levels at which the score is compared with the exact Tweedie score", "", st->check_s, &n, &set));
+  PetscCall(FrgOptionsInt("-sample_steps", "Steps of the em and heun samplers", st->steps, &st->steps, NULL, 1, FRG_COUNT_MAX));
+  PetscCall(FrgOptionsEnum("-sample_schedule", "Noise schedule of the em and heun samplers", FrgScheduleTypes, schedule, &schedule, NULL));
+  PetscCall(FrgOptionsRealAbove("-sample_s_max", "Largest noise variance s (start of sampling)", st->s_max, &st->s_max, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsRealAbove("-sample_s_min", "Smallest noise variance s (end of sampling)", st->s_min, &st->s_min, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", st->seed, &st->seed, NULL, 0, PETSC_MAX_INT));
+  PetscCall(FrgOptionsRealAbove("-sample_rtol", "Relative tolerance of the adaptive pf_ode sampler", st->rtol, &st->rtol, NULL, 0, 1));
+  PetscCall(FrgOptionsInt("-sample_floor_replicas", "Replicas of exact i.i.d. samples (inverse CDF) that estimate the W1/KS floor", st->floor_replicas,
+                            &st->floor_replicas, NULL, 1, 10000));
+  PetscCall(FrgOptionsInt("-target_quadrature_nodes", "Simpson nodes of the exact target on [-grid_phi_max, grid_phi_max]", st->nodes, &st->nodes, NULL, 101, FRG_COUNT_MAX));
+  PetscCall(FrgOptionsRealArray("-score_check_s", "Noise levels at which the score is compared with the exact Tweedie score", st->check_s, &n, &set, 0, FRG_REAL_MAX));
   PetscOptionsEnd();
   if (set) st->ncheck = n;
   st->sampler  = (FrgSampler)sampler;
@@ -70,9 +71,10 @@ static PetscErrorCode FrgSampleFlowDefaults(MPI_Comm comm, PetscReal s_min, Pets
   if (!set && (!strcmp(model, "on") || !strcmp(model, "field"))) PetscCall(PetscOptionsSetValue(NULL, "-d", "0"));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-sample_s_min", &s_min, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-sample_s_max", &s_max, NULL));
-  if (!(s_min > 0 && s_max > s_min && PetscIsNormalReal(s_max))) PetscFunctionReturn(PETSC_SUCCESS); /* reported later, by name */
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-Lambda", &Lambda, &set));
-  if (!set) {
+  if (!(s_min > 0 && s_max > s_min && s_max <= FRG_REAL_MAX)) PetscFunctionReturn(PETSC_SUCCESS); /* reported later, by name */
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-Lambda", &set)); /* "-Lambda" without a value: refused by name later */
+  if (set) PetscCall(PetscOptionsGetReal(NULL, NULL, "-Lambda", &Lambda, NULL));
+  else {
     Lambda = 2.0 / PetscSqrtReal(s_min);
     PetscCall(PetscSNPrintf(value, sizeof(value), "%.17g", (double)Lambda));
     PetscCall(PetscOptionsSetValue(NULL, "-Lambda", value));

@@ -5,6 +5,7 @@
  * (src/diffusion/score_table.c). With r = k^2, k = Lambda e^{-t}: s = 1/r = e^{2t}/Lambda^2, so
  * tau = 2t - 2 ln Lambda and du/dtau = (du/dt)/2, du/dt from the FrgOperator itself. */
 #include "sampler.h"
+#include <frg/options.h>
 #include <stdlib.h>
 
 PetscReal FrgScoreFlowNoise(const FrgScoreFlow *sf, PetscReal t)
@@ -34,17 +35,17 @@ PetscErrorCode FrgScoreFlowCreate(MPI_Comm comm, FrgScoreFlow *sf)
   PetscCall(FrgModelSetFromOptions(sf->model));
   PetscCall(FrgGridCreateFromModel(PETSC_COMM_SELF, sf->model, &sf->grid));
   PetscOptionsBegin(comm, NULL, "Score from the flow (diffusion view)", "FrgScoreFlow");
-  PetscCall(PetscOptionsInt("-score_levels", "Stored noise levels of the score table, uniform in ln s over [-sample_s_min, -sample_s_max]", "", sf->levels,
-                            &sf->levels, NULL));
+  PetscCall(FrgOptionsInt("-score_levels", "Stored noise levels of the score table, uniform in ln s over [-sample_s_min, -sample_s_max]", sf->levels,
+                            &sf->levels, NULL, 2, 1000000));
   PetscCall(PetscOptionsBool("-score_compare_routes", "Also solve the smoothed log-density route and report how its score differs from the flow's", "",
                              sf->compare, &sf->compare, NULL));
-  PetscCall(PetscOptionsEList("-score_source", "Score used by the samplers: the flow (frg) or the smoothed log-density equation (density)", "", FrgScoreSources,
+  PetscCall(FrgOptionsEList("-score_source", "Score used by the samplers: the flow (frg) or the smoothed log-density equation (density)", FrgScoreSources,
                               2, FrgScoreSources[sf->density], &source, NULL));
-  PetscCall(PetscOptionsReal(
+  PetscCall(FrgOptionsReal(
       "-score_density_phi_max",
-      "Half-width of the grid of the smoothed log-density route, spacing as the flow's (default: -grid_phi_max + 4 sqrt(min(-sample_s_max, 100)))", "",
-      sf->density_phi_max, &sf->density_phi_max, NULL));
-  PetscCall(PetscOptionsInt("-score_table_points", "Points of the uniform x-grid of the score table per noise level", "", sf->points, &sf->points, NULL));
+      "Half-width of the grid of the smoothed log-density route, spacing as the flow's (default: -grid_phi_max + 4 sqrt(min(-sample_s_max, 100)))",
+      sf->density_phi_max, &sf->density_phi_max, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsInt("-score_table_points", "Points of the uniform x-grid of the score table per noise level", sf->points, &sf->points, NULL, 4, FRG_COUNT_MAX));
   PetscOptionsEnd();
   sf->density = (PetscBool)(source == 1);
   PetscCheck(sf->levels >= 2, comm, PETSC_ERR_USER_INPUT, "-score_levels must be >= 2, got %" PetscInt_FMT, sf->levels);

@@ -6,6 +6,7 @@
  * (85), and -restart FILE (or -restart auto: the -checkpoint file if it exists) continues from it,
  * carrying the records stored before the checkpoint into the new output file. */
 #include <frg/signature.h>
+#include <frg/options.h>
 #include <frg/checkpoint.h>
 #include <frg/flow.h>
 #include <frg/integrator.h>
@@ -43,10 +44,10 @@ static PetscErrorCode FrgFlowCreateOutput(MPI_Comm comm, FrgFlow *flow)
   PetscCall(FrgOutputGetName(flow->output, &name));
   PetscCall(PetscSNPrintf(flow->checkpoint, sizeof(flow->checkpoint), "%s.checkpoint.h5", name));
   PetscOptionsBegin(comm, NULL, "Checkpoint and restart", "");
-  PetscCall(PetscOptionsReal("-checkpoint_every", "Save a checkpoint every this much RG time (0: only on SIGTERM/SIGUSR1)", "", flow->checkpoint_every, &flow->checkpoint_every, NULL));
-  PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file (default: OUTPUT.checkpoint.h5)", "", flow->checkpoint, flow->checkpoint, sizeof(flow->checkpoint), NULL));
-  PetscCall(PetscOptionsString("-restart", "Continue from this checkpoint file; 'auto': from the -checkpoint file if it exists", "", flow->restart, flow->restart, sizeof(flow->restart), NULL));
-  PetscCall(PetscOptionsReal("-stop_at", "Stop at this RG time with a checkpoint, as on SIGTERM (exit code 85; continue with -restart)", "", flow->stop_at, &flow->stop_at, &flow->stop_at_set));
+  PetscCall(FrgOptionsReal("-checkpoint_every", "Save a checkpoint every this much RG time (0: only on SIGTERM/SIGUSR1)", flow->checkpoint_every, &flow->checkpoint_every, NULL, 0, FRG_RG_TIME_MAX));
+  PetscCall(FrgOptionsString("-checkpoint", "Checkpoint file (default: OUTPUT.checkpoint.h5)", flow->checkpoint, flow->checkpoint, sizeof(flow->checkpoint), NULL));
+  PetscCall(FrgOptionsString("-restart", "Continue from this checkpoint file; 'auto': from the -checkpoint file if it exists", flow->restart, flow->restart, sizeof(flow->restart), NULL));
+  PetscCall(FrgOptionsRealAbove("-stop_at", "Stop at this RG time with a checkpoint, as on SIGTERM (exit code 85; continue with -restart)", flow->stop_at, &flow->stop_at, &flow->stop_at_set, 0, FRG_RG_TIME_MAX));
   PetscOptionsEnd();
   PetscCheck(!flow->stop_at_set || (flow->stop_at > 0 && PetscIsNormalReal(flow->stop_at)), comm, PETSC_ERR_USER_INPUT, "-stop_at must be a positive RG time, got %g", (double)flow->stop_at);
   PetscCheck(flow->checkpoint_every >= 0 && PetscIsNormalReal(flow->checkpoint_every + 1), comm, PETSC_ERR_USER_INPUT, "-checkpoint_every must be a number >= 0, got %g", (double)flow->checkpoint_every);

@@ -6,6 +6,7 @@
  *    -frg_traceback restores the traceback.
  *  - An option that no object used is an error (FrgCheckUnusedOptions), so a typo never runs a default. */
 #include <frg/scan.h>
+#include <ctype.h>
 #include <errno.h>
 #include <hdf5.h>
 
@@ -17,6 +18,9 @@ PetscLogStage FRG_STAGE_SETUP, FRG_STAGE_INTEGRATE, FRG_STAGE_OUTPUT, FRG_STAGE_
 static char  frg_deck_path[PETSC_MAX_PATH_LEN];
 static char *frg_deck_text    = NULL;
 static char *frg_command_line = NULL;
+static char  frg_argument_error[PETSC_MAX_PATH_LEN + 256]; /* found in argv before PetscInitialize, raised after it */
+
+PETSC_INTERN PetscErrorCode FrgDeckRead(MPI_Comm, const char *, char **);
 
 const char *FrgDeckText(void)
 {
@@ -73,6 +77,14 @@ static PetscErrorCode FrgErrorHandler(MPI_Comm comm, int line, const char *fun, 
   MPI_Finalized(&finalized);
   if (initialized && !finalized && comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
   if (rank) return n;
+  if (n == PETSC_ERR_USER_INPUT && initialized && !finalized && comm != MPI_COMM_NULL) {
+    /* bad input found by an object each rank has alone (per-rank models and score flows): the options
+     * are the same on every rank, so every rank finds it; world rank 0 says it once */
+    int size = 0, world = 0;
+    MPI_Comm_size(comm, &size);
+    MPI_Comm_rank(MPI_COMM_WORLD, &world);
+    if (size == 1 && world) return n;
+  }
   FrgNameOptionOfValue(mess, named, sizeof(named));
   if (named[0]) {
     /* raised on PETSC_COMM_SELF by every rank: the options are the same everywhere, say it once */
@@ -85,37 +97,53 @@ static PetscErrorCode FrgErrorHandler(MPI_Comm comm, int line, const char *fun, 
   return n;
 }
 
-/* Keeps the first message of an error raised inside PETSc, so that we can report it in our words. */
-static char frg_captured[512];
-static PetscErrorCode FrgCaptureErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
-{
-  if (p == PETSC_ERROR_INITIAL && !frg_captured[0]) snprintf(frg_captured, sizeof(frg_captured), "%s", mess ? mess : "");
-  return n;
-}
-
 /* Options whose value is an expression that may start with '-' ("-potential '-phi^2/2 + phi^4/24'"):
  * PETSc would read such a value as the next option, so we take the next argument as the value. */
 static const char *const frg_expression_options[] = {"-potential", "-scan_vary", "-field_potential"};
 #define FRG_EXPRESSION_OPTIONS ((int)(sizeof(frg_expression_options) / sizeof(frg_expression_options[0])))
 static const char *frg_expression_values[FRG_EXPRESSION_OPTIONS];
 
+/* An option name, not a value: "-N", not "-1.5" */
+static int FrgArgumentIsOption(const char *arg)
+{
+  return arg[0] == '-' && arg[1] && !isdigit((unsigned char)arg[1]) && arg[1] != '.';
+}
+
+/* -options_file FILE: one deck, named by a path that fits. */
+static void FrgTakeDeckPath(int argc, char **argv, int i)
+{
+  if (frg_argument_error[0]) return;
+  if (i + 1 >= argc || FrgArgumentIsOption(argv[i + 1]) || !argv[i + 1][0])
+    snprintf(frg_argument_error, sizeof(frg_argument_error), "-options_file needs a value (the deck file), got %s", i + 1 < argc ? (argv[i + 1][0] ? argv[i + 1] : "an empty string") : "none");
+  else if (frg_deck_path[0])
+    snprintf(frg_argument_error, sizeof(frg_argument_error), "-options_file is given twice (%s, then %.*s): give one deck, and override its keys on the command line", frg_deck_path, PETSC_MAX_PATH_LEN, argv[i + 1]);
+  else if (strlen(argv[i + 1]) >= sizeof(frg_deck_path))
+    snprintf(frg_argument_error, sizeof(frg_argument_error), "-options_file %.60s... is too long: at most %d characters", argv[i + 1], (int)sizeof(frg_deck_path) - 1);
+  else strcpy(frg_deck_path, argv[i + 1]);
+}
+
 /* Removes "-options_file FILE" (read later, under our error handler) and the expression options
- * (inserted verbatim later) from argv. */
+ * (inserted verbatim later) from argv. An argument that is neither an option nor the value after one
+ * (frg inputs/default.yaml) is an error: PETSc ignores it, and the built-in defaults ran. */
 static void FrgTakeDeckArgument(int *argc, char ***argv)
 {
-  int out = 1;
+  int out = 1, after_option = 0;
 
   for (int i = 1; i < *argc; i++) {
-    int taken = 0;
-    if (!strcmp((*argv)[i], "-options_file") && i + 1 < *argc) {
-      strncpy(frg_deck_path, (*argv)[i + 1], sizeof(frg_deck_path) - 1);
-      i++;
+    const char *arg   = (*argv)[i];
+    int         taken = 0;
+    if (!strcmp(arg, "-options_file")) {
+      FrgTakeDeckPath(*argc, *argv, i);
+      i++, after_option = 0;
       continue;
     }
+    if (!FrgArgumentIsOption(arg) && !after_option && !frg_argument_error[0])
+      snprintf(frg_argument_error, sizeof(frg_argument_error), "argument %.*s is not an option: frg takes -NAME VALUE pairs only (a deck is read with -options_file %.*s)", PETSC_MAX_PATH_LEN / 2, arg, PETSC_MAX_PATH_LEN / 2, arg);
+    after_option = FrgArgumentIsOption(arg);
     for (int e = 0; e < FRG_EXPRESSION_OPTIONS && i + 1 < *argc; e++) {
-      if (!strcmp((*argv)[i], frg_expression_options[e])) {
+      if (!strcmp(arg, frg_expression_options[e])) {
         frg_expression_values[e] = (*argv)[++i];
-        taken                    = 1;
+        taken = 1, after_option = 0;
         break;
       }
     }
@@ -123,45 +151,6 @@ static void FrgTakeDeckArgument(int *argc, char ***argv)
   }
   *argc = out;
   (*argv)[out] = NULL;
-}
-
-static PetscErrorCode FrgReadDeck(MPI_Comm comm)
-{
-  PetscMPIInt rank;
-  long        size = 0;
-  int         err  = 0;
-  size_t      len;
-  PetscBool   yaml = PETSC_FALSE, yml = PETSC_FALSE;
-
-  PetscFunctionBeginUser;
-  if (!frg_deck_path[0]) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) {
-    FILE *fp = fopen(frg_deck_path, "rb");
-    if (!fp) err = errno;
-    else {
-      fseek(fp, 0, SEEK_END);
-      size = ftell(fp);
-      fseek(fp, 0, SEEK_SET);
-      frg_deck_text = (char *)calloc((size_t)size + 1, 1);
-      if (fread(frg_deck_text, 1, (size_t)size, fp) != (size_t)size) err = EIO;
-      fclose(fp);
-    }
-  }
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "-options_file %s cannot be read: %s", frg_deck_path, strerror(err));
-  PetscCallMPI(MPI_Bcast(&size, 1, MPI_LONG, 0, comm));
-  if (rank) frg_deck_text = (char *)calloc((size_t)size + 1, 1);
-  PetscCallMPI(MPI_Bcast(frg_deck_text, (int)size, MPI_CHAR, 0, comm));
-  PetscCall(PetscStrlen(frg_deck_path, &len));
-  PetscCall(PetscStrendswith(frg_deck_path, ".yaml", &yaml));
-  PetscCall(PetscStrendswith(frg_deck_path, ".yml", &yml));
-  frg_captured[0] = 0;
-  PetscCall(PetscPushErrorHandler(FrgCaptureErrorHandler, NULL));
-  err = (yaml || yml) ? (int)PetscOptionsInsertFileYAML(comm, NULL, frg_deck_path, PETSC_TRUE) : (int)PetscOptionsInsertFile(comm, NULL, frg_deck_path, PETSC_TRUE);
-  PetscCall(PetscPopErrorHandler());
-  PetscCheck(!err, comm, PETSC_ERR_USER_INPUT, "-options_file %s is not a valid %s deck: %s", frg_deck_path, (yaml || yml) ? "YAML" : "PETSc options", frg_captured);
-  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode FrgRegisterEvents(void)
@@ -202,6 +191,18 @@ static void FrgRecordCommandLine(int argc, char **argv)
   }
 }
 
+/* PetscInitialize starts the event log for a -log_view on the command line; one in the deck is read
+ * only afterwards, and PetscFinalize failed with "Must use -log_view". Before any event of ours. */
+static PetscErrorCode FrgDeckStartLog(void)
+{
+  PetscBool log_view = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-log_view", &log_view));
+  if (log_view) PetscCall(PetscLogDefaultBegin());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Collective on MPI_COMM_WORLD. */
 PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
 {
@@ -218,7 +219,9 @@ PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
   /* HDF5 sets up its type conversions and property classes on first use (about 2 ms); that is
    * start-up, like PetscInitialize, not part of the first task's work */
   PetscCheck(H5open() >= 0, PETSC_COMM_WORLD, PETSC_ERR_LIB, "the HDF5 library failed to initialize");
-  PetscCall(FrgReadDeck(PETSC_COMM_WORLD));
+  PetscCheck(!frg_argument_error[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s", frg_argument_error);
+  if (frg_deck_path[0]) PetscCall(FrgDeckRead(PETSC_COMM_WORLD, frg_deck_path, &frg_deck_text));
+  PetscCall(FrgDeckStartLog());
   /* the command line wins over the deck */
   PetscCall(PetscOptionsInsert(NULL, argc, argv, NULL));
   for (int e = 0; e < FRG_EXPRESSION_OPTIONS; e++)
@@ -242,14 +245,17 @@ PetscErrorCode FrgHelpRequested(PetscBool *help)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Options that PETSc itself reads outside any object (at start-up, at the end, or lazily). */
+/* Options that PETSc itself reads after frg's objects are set up (at the end, in PetscFinalize, or
+ * lazily) and that frg allows: exact names, so that a typo with a PETSc-like prefix (-log_vieww,
+ * -info_level, -mpi_foo, -N_view, -helpme) is an unknown option like any other. What PETSc reads in
+ * PetscInitialize is marked used there and never reaches this list. */
 static PetscBool FrgOptionIsInfrastructure(const char name[])
 {
-  static const char *prefixes[] = {"log", "malloc", "info", "options_", "help", "frg_traceback", "fp_trap", "on_error", "no_signal_handler", "mpi", "viewer", "check_pointer", "history", "saws", "objects_dump", "memory_view", "use_gpu", "device"};
+  static const char *allowed[] = {"log_view", "log_view_memory", "log_view_gpu_time", "log_all", "log_trace", "log_exclude", "log_sync", "info", "malloc_debug", "malloc_dump", "malloc_view", "malloc_view_threshold", "malloc_test", "memory_view", "objects_dump", "options_left", "options_view", "options_monitor", "options_monitor_cancel", "help", "frg_traceback", "fp_trap", "on_error_abort", "no_signal_handler", "check_pointer_intensity", "citations"};
 
-  for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-    if (!strncmp(name, prefixes[i], strlen(prefixes[i]))) return PETSC_TRUE;
-  return strstr(name, "_view") ? PETSC_TRUE : PETSC_FALSE;
+  for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+    if (!strcmp(name, allowed[i])) return PETSC_TRUE;
+  return PETSC_FALSE;
 }
 
 PetscErrorCode FrgCheckUnusedOptions(MPI_Comm comm)

@@ -21,6 +21,7 @@
  * Exponents: eigenvalues of the collocation Jacobian (LAPACK dgeev via PETSc). The problem is small and dense
  * (~100 unknowns), so every rank solves it redundantly and the caller broadcasts rank 0's answer. */
 #include "fixedpoint_impl.h"
+#include <frg/options.h>
 
 struct _n_FrgLpaSolver {
   MPI_Comm            comm;
@@ -113,8 +114,8 @@ PetscErrorCode FrgLpaSolverSetFromOptions(FrgLpaSolver s)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(s->comm, NULL, "Fixed point on the Chebyshev grid", "FrgFixedPoint");
-  PetscCall(PetscOptionsInt("-fixedpoint_points", "Chebyshev intervals n of the fixed-point grid (n + 1 points)", "", s->points, &s->points, NULL));
-  PetscCall(PetscOptionsReal("-fixedpoint_domain", "Outer end rho_max of the grid in units of the order-2 Taylor minimum kappa_2", "", s->domain, &s->domain, NULL));
+  PetscCall(FrgOptionsInt("-fixedpoint_points", "Chebyshev intervals n of the fixed-point grid (n + 1 points)", s->points, &s->points, NULL, 8, 1000));
+  PetscCall(FrgOptionsReal("-fixedpoint_domain", "Outer end rho_max of the grid in units of the order-2 Taylor minimum kappa_2", s->domain, &s->domain, NULL, 1.5, 1000));
   PetscOptionsEnd();
   PetscCheck(s->points >= 8 && s->points <= 1000, s->comm, PETSC_ERR_USER_INPUT, "-fixedpoint_points must be in [8, 1000], got %" PetscInt_FMT, s->points);
   PetscCheck(s->domain >= 1.5 && s->domain <= 1000, s->comm, PETSC_ERR_USER_INPUT, "-fixedpoint_domain must be in [1.5, 1000], got %g", (double)s->domain);

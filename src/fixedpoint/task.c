@@ -7,6 +7,7 @@
  * Every rank computes the small dense problem; rank 0's result is broadcast, so the output does not
  * depend on the number of ranks. */
 #include "fixedpoint_impl.h"
+#include <frg/options.h>
 
 static const char *const FrgTruncationNames[]    = {"lpa", "taylor", "lpa_prime", "FrgTruncation", "FRG_TRUNCATION_", NULL};
 typedef enum { FRG_TRUNCATION_LPA, FRG_TRUNCATION_TAYLOR, FRG_TRUNCATION_LPA_PRIME } FrgTruncation;
@@ -62,12 +63,12 @@ static PetscErrorCode FrgFixedPointTaskCreate(MPI_Comm comm, PetscBool dimension
   if (dimensionless_flow) task->flow_perturbation = 1e-9, task->flow_irrelevant = 1e-4;
   PetscOptionsBegin(comm, NULL, "Fixed point and critical exponents", "FrgFixedPoint");
   PetscCall(PetscOptionsBool("-fixedpoint_report", "Print the full report (a scan's points set false: one line each)", "", task->report, &task->report, NULL));
-  PetscCall(PetscOptionsEnum("-truncation", "Truncation of the effective action", "", FrgTruncationNames, (PetscEnum)task->truncation, (PetscEnum *)&task->truncation, NULL));
-  PetscCall(PetscOptionsInt("-taylor_order", "Order n of the Taylor truncation in (rho - kappa), 2..12", "", task->taylor_order, &task->taylor_order, NULL));
+  PetscCall(FrgOptionsEnum("-truncation", "Truncation of the effective action", FrgTruncationNames, (PetscEnum)task->truncation, (PetscEnum *)&task->truncation, NULL));
+  PetscCall(FrgOptionsInt("-taylor_order", "Order n of the Taylor truncation in (rho - kappa), 2..12", task->taylor_order, &task->taylor_order, NULL, 2, 12));
   PetscCall(PetscOptionsBool("-error_estimate", "Estimate the error of every number from extra solves (grid: finer, and on a larger domain; Taylor: refined Newton step, halved difference steps)", "", task->error_estimate, &task->error_estimate, NULL));
-  PetscCall(PetscOptionsReal("-fixedpoint_flow_time", "Then flow the dimensionless potential from v* + perturbation toward the IR for this RG time (0: no flow; -task flow -flow_dimensionless: 2 ln(irrelevant/perturbation)/(theta_1 + omega))", "", task->flow_time, &task->flow_time, &task->flow_time_set));
-  PetscCall(PetscOptionsReal("-fixedpoint_flow_perturbation", "Start of the dimensionless flow: component along the relevant eigenvector (grid without -fixedpoint_flow_irrelevant: constant shift of u'(rho))", "", task->flow_perturbation, &task->flow_perturbation, NULL));
-  PetscCall(PetscOptionsReal("-fixedpoint_flow_irrelevant", "Start of the dimensionless flow: component along the first irrelevant eigenvector (approach at rate omega before leaving at 1/nu)", "", task->flow_irrelevant, &task->flow_irrelevant, NULL));
+  PetscCall(FrgOptionsReal("-fixedpoint_flow_time", "Then flow the dimensionless potential from v* + perturbation toward the IR for this RG time (0: no flow; -task flow -flow_dimensionless: 2 ln(irrelevant/perturbation)/(theta_1 + omega))", task->flow_time, &task->flow_time, &task->flow_time_set, 0, 100));
+  PetscCall(FrgOptionsReal("-fixedpoint_flow_perturbation", "Start of the dimensionless flow: component along the relevant eigenvector (grid without -fixedpoint_flow_irrelevant: constant shift of u'(rho))", task->flow_perturbation, &task->flow_perturbation, NULL, -1e-2, 1e-2));
+  PetscCall(FrgOptionsReal("-fixedpoint_flow_irrelevant", "Start of the dimensionless flow: component along the first irrelevant eigenvector (approach at rate omega before leaving at 1/nu)", task->flow_irrelevant, &task->flow_irrelevant, NULL, -1e-2, 1e-2));
   PetscOptionsEnd();
   PetscCheck(task->flow_time >= 0 && task->flow_time <= 100, comm, PETSC_ERR_USER_INPUT, "-fixedpoint_flow_time must be in [0, 100], got %g", (double)task->flow_time);
   PetscCheck(task->flow_perturbation != 0 && PetscAbsReal(task->flow_perturbation) < 1e-2, comm, PETSC_ERR_USER_INPUT, "-fixedpoint_flow_perturbation must be nonzero and below 1e-2 in size (linear regime), got %g", (double)task->flow_perturbation);

@@ -11,6 +11,7 @@
  * -grid_phi_max_y override the second.
  */
 #include <frg/impl.h>
+#include <frg/options.h>
 #include <frg/integrator.h> /* FrgBandOwnership */
 
 #define FRG_STENCIL_WIDTH 2
@@ -122,14 +123,14 @@ PetscErrorCode FrgGridSetFromOptions(FrgGrid grid)
 {
   PetscFunctionBeginUser;
   PetscOptionsBegin(grid->comm, NULL, "Field grid (finite-volume cells in phi)", "FrgGrid");
-  PetscCall(PetscOptionsInt("-grid_cells", "Number of finite-volume cells in the field direction (2D grids: in each direction)", "FrgGridSetSize", grid->cells, &grid->cells, NULL));
-  PetscCall(PetscOptionsReal("-grid_phi_max", "Outer edge of the field grid (phi_max; 2D grids: in each direction)", "FrgGridSetSize", grid->phi_max, &grid->phi_max, NULL));
+  PetscCall(FrgOptionsInt("-grid_cells", "Number of finite-volume cells in the field direction (2D grids: in each direction)", grid->cells, &grid->cells, NULL, 8, FRG_COUNT_MAX));
+  PetscCall(FrgOptionsRealAbove("-grid_phi_max", "Outer edge of the field grid (phi_max; 2D grids: in each direction)", grid->phi_max, &grid->phi_max, NULL, 0, FRG_REAL_MAX));
   if (grid->dim == 2) { /* asked only of 2D grids: on a 1D grid they are unused options, an error */
-    PetscCall(PetscOptionsInt("-grid_cells_y", "2D grids: cells in the second direction phi2 (default: -grid_cells)", "FrgGridSetDirection", grid->cells_y, &grid->cells_y, NULL));
-    PetscCall(PetscOptionsReal("-grid_phi_max_y", "2D grids: outer edge in the second direction phi2 (default: -grid_phi_max)", "FrgGridSetDirection", grid->phi_max_y, &grid->phi_max_y, NULL));
+    PetscCall(FrgOptionsInt("-grid_cells_y", "2D grids: cells in the second direction phi2 (default: -grid_cells)", grid->cells_y, &grid->cells_y, NULL, 8, FRG_COUNT_MAX));
+    PetscCall(FrgOptionsRealAbove("-grid_phi_max_y", "2D grids: outer edge in the second direction phi2 (default: -grid_phi_max)", grid->phi_max_y, &grid->phi_max_y, NULL, 0, FRG_REAL_MAX));
   }
-  PetscCall(PetscOptionsInt("-vertex_fit_cells", "Cells of the least-squares fit of the vertices: at phi = 0 (-model on; 0: 5% of the grid, at least 8), or on either side of the minimum (-model field; 0: 8)", "",
-                            grid->fit_cells, &grid->fit_cells, &grid->fit_cells_set));
+  PetscCall(FrgOptionsInt("-vertex_fit_cells", "Cells of the least-squares fit of the vertices: at phi = 0 (-model on; 0: 5% of the grid, at least 8), or on either side of the minimum (-model field; 0: 8)",
+                            grid->fit_cells, &grid->fit_cells, &grid->fit_cells_set, 0, FRG_COUNT_MAX));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }

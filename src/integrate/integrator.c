@@ -6,6 +6,7 @@
  *   arkode_erk  ARKODE explicit Runge-Kutta (diagnostics and non-stiff cases);
  *   arkode_ark  ARKODE diagonally implicit Runge-Kutta, same Newton solver as cvode_bdf. */
 #include <frg/integrator.h>
+#include <frg/options.h>
 #include <cvode/cvode.h>
 #include <arkode/arkode_arkstep.h>
 #include <arkode/arkode_erkstep.h>
@@ -53,24 +54,22 @@ PetscErrorCode FrgIntegratorSetFromOptions(FrgIntegrator in)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(in->comm, NULL, "Time integration (SUNDIALS)", "FrgIntegrator");
-  PetscCall(PetscOptionsEnum("-integrator", "Time integrator", "", FrgIntegratorTypes, type, &type, NULL));
-  PetscCall(PetscOptionsReal("-rtol", "Relative tolerance of the local error test", "", in->rtol, &in->rtol, NULL));
-  PetscCall(PetscOptionsReal("-atol", "Absolute tolerance of the local error test", "", in->atol, &in->atol, NULL));
-  PetscCall(PetscOptionsInt("-integrator_max_steps", "Maximum number of steps between two output times", "", in->max_steps, &in->max_steps, NULL));
-  PetscCall(PetscOptionsInt("-integrator_order", "Method order (0: the integrator's default; BDF: maximum order 1-5; ERK/ARK: 2-5)", "", in->order, &in->order, NULL));
-  PetscCall(PetscOptionsEnum("-integrator_newton", "Newton iteration: modified (SUNDIALS' own, Jacobian and band LU reused over steps; hands over to snes at the propagator pole) or snes (PETSc SNES, fresh Jacobian at every iteration; -snes_*, -ksp_*, -pc_* apply)",
-                             "", FrgNewtonTypes, newton, &newton, &newton_set));
-  PetscCall(PetscOptionsReal("-integrator_newton_tol", "Newton convergence coefficient: weighted RMS norm of the update, rate-corrected (CVODE's test)", "",
-                             in->newton_tol, &in->newton_tol, NULL));
-  PetscCall(PetscOptionsInt("-integrator_jac_every", "Modified Newton: re-evaluate the Jacobian at least every this many steps (0: SUNDIALS' default, 51)", "",
-                            in->jac_every, &in->jac_every, NULL));
-  PetscCall(PetscOptionsEnum("-integrator_variable",
-                             "State variable of the integrator: u (U' itself), log (ln(1 + U'/(k^2 phi)), the log of the Goldstone propagator denominator, in which the pole cannot be crossed), or auto (u, then log from the first state near the pole; log needs an odd grid end at phi = 0)",
-                             "", FrgVariableChoices, variable, &variable, &variable_set));
-  PetscCall(PetscOptionsReal("-integrator_log_tol", "Absolute tolerance of the log variable where the test of u is blind (the flat region of a broken phase; 0: 0.01/cells, below the relative change of the pole distance from cell to cell)", "", in->log_tol, &in->log_tol, NULL));
-  PetscCall(PetscOptionsReal("-integrator_max_dt", "Largest step in RG time t = -ln(k/Lambda) (0: no bound). A flow changes on a scale of order 1 in t: a longer step can pass over the window k^2 ~ U'' where it happens", "", in->max_dt, &in->max_dt, NULL));
-  PetscCall(PetscOptionsInt("-integrator_setup_every", "Modified Newton: re-factor the Newton matrix at least every this many steps (0: SUNDIALS' default, 20)", "",
-                            in->setup_every, &in->setup_every, NULL));
+  PetscCall(FrgOptionsEnum("-integrator", "Time integrator", FrgIntegratorTypes, type, &type, NULL));
+  PetscCall(FrgOptionsRealAbove("-rtol", "Relative tolerance of the local error test", in->rtol, &in->rtol, NULL, 0, 1));
+  PetscCall(FrgOptionsRealAbove("-atol", "Absolute tolerance of the local error test", in->atol, &in->atol, NULL, 0, 1));
+  PetscCall(FrgOptionsInt("-integrator_max_steps", "Maximum number of steps between two output times", in->max_steps, &in->max_steps, NULL, 1, 1000000000));
+  PetscCall(FrgOptionsInt("-integrator_order", "Method order (0: the integrator's default; BDF: maximum order 1-5; ERK/ARK: 2-5)", in->order, &in->order, NULL, 0, 5));
+  PetscCall(FrgOptionsEnum("-integrator_newton", "Newton iteration: modified (SUNDIALS' own, Jacobian and band LU reused over steps; hands over to snes at the propagator pole) or snes (PETSc SNES, fresh Jacobian at every iteration; -snes_*, -ksp_*, -pc_* apply)", FrgNewtonTypes, newton, &newton, &newton_set));
+  PetscCall(FrgOptionsRealAbove("-integrator_newton_tol", "Newton convergence coefficient: weighted RMS norm of the update, rate-corrected (CVODE's test)",
+                             in->newton_tol, &in->newton_tol, NULL, 0, 100));
+  PetscCall(FrgOptionsInt("-integrator_jac_every", "Modified Newton: re-evaluate the Jacobian at least every this many steps (0: SUNDIALS' default, 51)",
+                            in->jac_every, &in->jac_every, NULL, 0, 1000000));
+  PetscCall(FrgOptionsEnum("-integrator_variable",
+                             "State variable of the integrator: u (U' itself), log (ln(1 + U'/(k^2 phi)), the log of the Goldstone propagator denominator, in which the pole cannot be crossed), or auto (u, then log from the first state near the pole; log needs an odd grid end at phi = 0)", FrgVariableChoices, variable, &variable, &variable_set));
+  PetscCall(FrgOptionsReal("-integrator_log_tol", "Absolute tolerance of the log variable where the test of u is blind (the flat region of a broken phase; 0: 0.01/cells, below the relative change of the pole distance from cell to cell)", in->log_tol, &in->log_tol, NULL, 0, 1));
+  PetscCall(FrgOptionsReal("-integrator_max_dt", "Largest step in RG time t = -ln(k/Lambda) (0: no bound). A flow changes on a scale of order 1 in t: a longer step can pass over the window k^2 ~ U'' where it happens", in->max_dt, &in->max_dt, NULL, 0, FRG_RG_TIME_MAX));
+  PetscCall(FrgOptionsInt("-integrator_setup_every", "Modified Newton: re-factor the Newton matrix at least every this many steps (0: SUNDIALS' default, 20)",
+                            in->setup_every, &in->setup_every, NULL, 0, 1000000));
   PetscOptionsEnd();
   in->type   = (FrgIntegratorType)type;
   in->newton = (FrgNewtonType)newton;

@@ -10,6 +10,7 @@
  * before any work (src/io/claim.c: one run per NAME, no replacing of files frg did not write, no
  * writing through links). */
 #include <frg/output.h>
+#include <frg/options.h>
 #include <errno.h>
 #include <unistd.h>
 
@@ -33,9 +34,9 @@ PetscErrorCode FrgOutputSetFromOptions(FrgOutput out)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(out->comm, NULL, "Output (HDF5)", "FrgOutput");
-  PetscCall(PetscOptionsString("-output", "HDF5 result file (written as FILE.partial, renamed on success)", "", out->name, out->name, sizeof(out->name), NULL));
-  PetscCall(PetscOptionsRealArray("-output_times", "Comma-separated RG times at which u and the observables are stored", "", out->times, &n, &set_times));
-  PetscCall(PetscOptionsReal("-output_every", "Store u and the observables every this much RG time (default: t_IR/50)", "", out->every, &out->every, NULL));
+  PetscCall(FrgOptionsString("-output", "HDF5 result file (written as FILE.partial, renamed on success)", out->name, out->name, sizeof(out->name), NULL));
+  PetscCall(FrgOptionsRealArray("-output_times", "Comma-separated RG times at which u and the observables are stored", out->times, &n, &set_times, 0, FRG_RG_TIME_MAX));
+  PetscCall(FrgOptionsRealAbove("-output_every", "Store u and the observables every this much RG time (default: t_IR/50)", out->every, &out->every, NULL, 0, FRG_RG_TIME_MAX));
   PetscCall(PetscOptionsBool("-output_overwrite", "Replace an existing -output file also if frg did not write it", "", out->overwrite, &out->overwrite, NULL));
   PetscOptionsEnd();
   out->ntimes = set_times ? n : 0;

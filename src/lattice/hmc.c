@@ -16,6 +16,7 @@
  *   3. Production: M = V^-1 sum_x phi_x, dH and the Metropolis outcome after every trajectory; every
  *      -hmc_save_every-th configuration is stored. Then the Gamma-method report (src/lattice/hmc_report.c). */
 #include "lattice_impl.h"
+#include <frg/options.h>
 #include <math.h>
 
 #define FRG_HMC_TUNE_BLOCK 10
@@ -29,18 +30,18 @@ static PetscErrorCode FrgHMCSetFromOptions(FrgHMCTask *t)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(t->comm, NULL, "Hybrid Monte Carlo for lattice phi^4 (-task hmc)", "FrgHMC");
-  PetscCall(PetscOptionsInt("-hmc_trajectories", "Production trajectories per chain", "", t->trajectories, &t->trajectories, NULL));
-  PetscCall(PetscOptionsInt("-hmc_thermalize", "Thermalization trajectories per chain (the step size is tuned in the first half)", "", t->thermalize, &t->thermalize, NULL));
-  PetscCall(PetscOptionsInt("-hmc_chains", "Independent chains (spread over the ranks)", "", t->chains, &t->chains, NULL));
-  PetscCall(PetscOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", "", t->seed, &t->seed, NULL));
-  PetscCall(PetscOptionsEnum("-hmc_integrator", "Molecular-dynamics integrator", "", FrgMDTypes, integrator, &integrator, NULL));
-  PetscCall(PetscOptionsReal("-hmc_length", "Trajectory length (molecular-dynamics time)", "", t->length, &t->length, NULL));
-  PetscCall(PetscOptionsInt("-hmc_steps", "Molecular-dynamics steps per trajectory (the start of the tuning with -hmc_tune)", "", t->steps, &t->steps, NULL));
+  PetscCall(FrgOptionsInt("-hmc_trajectories", "Production trajectories per chain", t->trajectories, &t->trajectories, NULL, 2, 1000000000));
+  PetscCall(FrgOptionsInt("-hmc_thermalize", "Thermalization trajectories per chain (the step size is tuned in the first half)", t->thermalize, &t->thermalize, NULL, 0, 1000000000));
+  PetscCall(FrgOptionsInt("-hmc_chains", "Independent chains (spread over the ranks)", t->chains, &t->chains, NULL, 1, 1000000));
+  PetscCall(FrgOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", t->seed, &t->seed, NULL, 0, PETSC_MAX_INT));
+  PetscCall(FrgOptionsEnum("-hmc_integrator", "Molecular-dynamics integrator", FrgMDTypes, integrator, &integrator, NULL));
+  PetscCall(FrgOptionsRealAbove("-hmc_length", "Trajectory length (molecular-dynamics time)", t->length, &t->length, NULL, 0, 1e6));
+  PetscCall(FrgOptionsInt("-hmc_steps", "Molecular-dynamics steps per trajectory (the start of the tuning with -hmc_tune)", t->steps, &t->steps, NULL, 1, FRG_HMC_STEPS_MAX));
   PetscCall(PetscOptionsBool("-hmc_tune", "Tune the step size during the first half of the thermalization", "", t->tune, &t->tune, NULL));
-  PetscCall(PetscOptionsReal("-hmc_target_acceptance", "Acceptance the tuning aims at", "", t->target, &t->target, NULL));
-  PetscCall(PetscOptionsInt("-hmc_save_every", "Store every this many production configurations of each chain in /samples (0: automatic, see -hmc_save_max)", "",
-                            t->save_every, &t->save_every, NULL));
-  PetscCall(PetscOptionsInt("-hmc_save_max", "Largest number of configurations stored in /samples (0: none)", "", t->save_max, &t->save_max, NULL));
+  PetscCall(FrgOptionsRealAbove("-hmc_target_acceptance", "Acceptance the tuning aims at", t->target, &t->target, NULL, 0, 1));
+  PetscCall(FrgOptionsInt("-hmc_save_every", "Store every this many production configurations of each chain in /samples (0: automatic, see -hmc_save_max)",
+                            t->save_every, &t->save_every, NULL, 0, 1000000000));
+  PetscCall(FrgOptionsInt("-hmc_save_max", "Largest number of configurations stored in /samples (0: none)", t->save_max, &t->save_max, NULL, 0, 1000000000));
   PetscCall(PetscOptionsBool("-progress", "Progress lines on stdout during long runs", "", t->progress, &t->progress, NULL));
   PetscOptionsEnd();
   t->integrator = (FrgMDType)integrator;

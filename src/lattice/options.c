@@ -3,6 +3,7 @@
  * Gaussian with the lowest mode 2 - 4 d |kappa| (q = 0 for kappa > 0, q = (pi, pi) for kappa < 0), which must
  * be positive; lambda < 0 is unbounded below. */
 #include "lattice_impl.h"
+#include <frg/options.h>
 
 #define FRG_LATTICE_L_MAX 4096
 
@@ -13,8 +14,8 @@ PetscErrorCode FrgLatticeCouplingsFromOptions(MPI_Comm comm, PetscReal *kappa_ou
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "Lattice phi^4 in two dimensions: S = sum_x [-2 kappa sum_mu phi_x phi_x+mu + (1 - 2 lambda) phi_x^2 + lambda phi_x^4]", "FrgLattice");
-  PetscCall(PetscOptionsReal("-lattice_kappa", "Hopping parameter kappa", "", kappa, &kappa, NULL));
-  PetscCall(PetscOptionsReal("-lattice_lambda", "Quartic coupling lambda (>= 0)", "", lambda, &lambda, NULL));
+  PetscCall(FrgOptionsReal("-lattice_kappa", "Hopping parameter kappa", kappa, &kappa, NULL, -FRG_REAL_MAX, FRG_REAL_MAX));
+  PetscCall(FrgOptionsReal("-lattice_lambda", "Quartic coupling lambda (>= 0)", lambda, &lambda, NULL, 0, FRG_REAL_MAX));
   PetscOptionsEnd();
   PetscCheck(!PetscIsInfOrNanReal(kappa), comm, PETSC_ERR_USER_INPUT, "-lattice_kappa must be a finite number, got %g", (double)kappa);
   PetscCheck(!PetscIsInfOrNanReal(lambda), comm, PETSC_ERR_USER_INPUT, "-lattice_lambda must be a finite number, got %g", (double)lambda);
@@ -35,7 +36,7 @@ PetscErrorCode FrgLatticeSetFromOptions(MPI_Comm comm, FrgLattice *lat)
   PetscFunctionBeginUser;
   PetscCall(FrgLatticeCouplingsFromOptions(comm, &kappa, &lambda));
   PetscOptionsBegin(comm, NULL, "Lattice phi^4 in two dimensions", "FrgLattice");
-  PetscCall(PetscOptionsInt("-lattice_L", "Sites per direction of the periodic L x L lattice (>= 2)", "", L, &L, NULL));
+  PetscCall(FrgOptionsInt("-lattice_L", "Sites per direction of the periodic L x L lattice (>= 2)", L, &L, NULL, 2, FRG_LATTICE_L_MAX));
   PetscOptionsEnd();
   PetscCheck(L >= 2 && L <= FRG_LATTICE_L_MAX, comm, PETSC_ERR_USER_INPUT, "-lattice_L must lie in [2, %d], got %" PetscInt_FMT, FRG_LATTICE_L_MAX, L);
   FrgLatticeInit(lat, (int)L, kappa, lambda);

@@ -15,6 +15,7 @@
  * Output: /samples/magnetization, /samples/log_weight [count], /samples/configurations [first -sample_save_max, L, L],
  * /table/s, /table/slope, /table/curvature, /summary, /parameters. */
 #include "lattice_impl.h"
+#include <frg/options.h>
 #include <math.h>
 
 typedef enum { FRG_LATTICE_TABLE_FLOW, FRG_LATTICE_TABLE_BARE } FrgLatticeTableType;
@@ -61,17 +62,16 @@ static PetscErrorCode FrgLatticeSampleCreate(MPI_Comm comm, FrgLatticeSampleTask
   PetscCall(FrgOutputCreate(comm, &t->output));
   PetscCall(FrgOutputSetFromOptions(t->output));
   PetscOptionsBegin(comm, NULL, "FRG-driven sampler of lattice phi^4 (-task lattice_sample)", "FrgLatticeSample");
-  PetscCall(PetscOptionsInt("-sample_count", "Independent samples (spread over the ranks)", "", t->count, &t->count, NULL));
-  PetscCall(PetscOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", "", t->seed, &t->seed, NULL));
-  PetscCall(PetscOptionsInt("-sample_levels", "Noise levels s of the reverse process (geometric from -sample_s_max to -sample_s_min, then s = 0)", "",
-                            t->levels, &t->levels, NULL));
-  PetscCall(PetscOptionsReal("-sample_s_max", "Largest noise variance (the start is N(0, s_max))", "", t->s_max, &t->s_max, NULL));
-  PetscCall(PetscOptionsReal("-sample_s_min", "Smallest positive noise variance (the last step denoises from it)", "", t->s_min, &t->s_min, NULL));
-  PetscCall(PetscOptionsEnum("-sample_sampler", "Reverse process: probability-flow ODE (exact density) or SDE (exact path weight)", "", FrgLatticeSamplerTypes,
+  PetscCall(FrgOptionsInt("-sample_count", "Independent samples (spread over the ranks)", t->count, &t->count, NULL, 2, 1000000000));
+  PetscCall(FrgOptionsInt("-sample_seed", "Seed of the counter-based random numbers (Philox-4x32-10)", t->seed, &t->seed, NULL, 0, PETSC_MAX_INT));
+  PetscCall(FrgOptionsInt("-sample_levels", "Noise levels s of the reverse process (geometric from -sample_s_max to -sample_s_min, then s = 0)",
+                            t->levels, &t->levels, NULL, 1, 100000));
+  PetscCall(FrgOptionsRealAbove("-sample_s_max", "Largest noise variance (the start is N(0, s_max))", t->s_max, &t->s_max, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsRealAbove("-sample_s_min", "Smallest positive noise variance (the last step denoises from it)", t->s_min, &t->s_min, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsEnum("-sample_sampler", "Reverse process: probability-flow ODE (exact density) or SDE (exact path weight)", FrgLatticeSamplerTypes,
                              sampler, &sampler, NULL));
-  PetscCall(PetscOptionsEnum("-sample_table", "Potential U_s: the LPA flow of -model lattice, or the bare site potential at every s (exact at lambda = 0 only)",
-                             "", FrgLatticeTableTypes, table, &table, NULL));
-  PetscCall(PetscOptionsInt("-sample_save_max", "Configurations stored in /samples/configurations (the first ones)", "", t->save_max, &t->save_max, NULL));
+  PetscCall(FrgOptionsEnum("-sample_table", "Potential U_s: the LPA flow of -model lattice, or the bare site potential at every s (exact at lambda = 0 only)", FrgLatticeTableTypes, table, &table, NULL));
+  PetscCall(FrgOptionsInt("-sample_save_max", "Configurations stored in /samples/configurations (the first ones)", t->save_max, &t->save_max, NULL, 0, 1000000000));
   PetscOptionsEnd();
   t->table_type   = (FrgLatticeTableType)table;
   t->sampler_type = (FrgLatticeSamplerType)sampler;

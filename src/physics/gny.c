@@ -18,6 +18,7 @@
  *     F(E) = E + T ln(1 + e^{-(E - mu)/T}) + T ln(1 + e^{-(E + mu)/T}),  E_p = sqrt(p^2 + h^2 sigma^2),
  * the mean-field grand potential with a sharp spatial cutoff plus the UV boundary term Lambda F(E_Lambda). */
 #include <frg/impl.h>
+#include <frg/options.h>
 #include <frg/thermal.h>
 #include <frg/medium.h>
 
@@ -56,9 +57,9 @@ static PetscErrorCode FrgModelSetFromOptions_GNY(FrgModel model)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(model->comm, NULL, "Gross-Neveu-Yukawa model in 1+1 dimensions", "FrgModel");
-  PetscCall(PetscOptionsReal("-gny_h", "Yukawa coupling h (fermion mass h sigma)", "", gny->h, &gny->h, NULL));
-  PetscCall(PetscOptionsReal("-T", "Temperature T (>= 0; T = 0 exactly is allowed)", "", gny->T, &gny->T, NULL));
-  PetscCall(PetscOptionsReal("-mu", "Chemical potential mu", "", gny->mu, &gny->mu, NULL));
+  PetscCall(FrgOptionsRealAbove("-gny_h", "Yukawa coupling h (fermion mass h sigma)", gny->h, &gny->h, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsReal("-T", "Temperature T (>= 0; T = 0 exactly is allowed)", gny->T, &gny->T, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsReal("-mu", "Chemical potential mu", gny->mu, &gny->mu, NULL, -FRG_REAL_MAX, FRG_REAL_MAX));
   PetscCall(PetscOptionsBool("-mean_field", "Drop the boson loop (the exact large-N limit)", "", gny->mean_field, &gny->mean_field, NULL));
   PetscOptionsEnd();
   { /* read -d itself: the type set d = 2 over what the common options parsed */

@@ -2,6 +2,7 @@
  * flow at RG time t, the scale k(t), the boundary rules of the field grid and the UV potential.
  * Common options live here; each type adds its own in ops.setfromoptions. */
 #include <frg/impl.h>
+#include <frg/options.h>
 #include <frg/threshold.h>
 
 PETSC_INTERN PetscErrorCode FrgPotentialParse(FrgModel);
@@ -81,12 +82,13 @@ PetscErrorCode FrgModelSetFromOptions(FrgModel model)
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(type, model->type[0] ? model->type : "on", sizeof(type)));
   PetscOptionsBegin(model->comm, NULL, "Model (physics of the flow)", "FrgModel");
+  PetscCall(FrgOptionsRequireValue("-model"));
   PetscCall(PetscOptionsFList("-model", "Model", "FrgModelSetType", FrgModelList, type, type, sizeof(type), &set));
-  PetscCall(PetscOptionsReal("-N", "Number of field components N of the O(N) model (real, >= 0); -model gny: the number of fermion flavours", "", model->N, &model->N, NULL));
-  PetscCall(PetscOptionsReal("-d", "Space-time dimension d (real, in [0, 4])", "", model->d, &model->d, NULL));
-  PetscCall(PetscOptionsReal("-Lambda", "UV cutoff Lambda: k = Lambda exp(-t)", "", model->Lambda, &model->Lambda, NULL));
-  PetscCall(PetscOptionsReal("-t_ir", "Final RG time t_IR = -ln(k_IR/Lambda)", "", model->t_ir, &model->t_ir, NULL));
-  PetscCall(PetscOptionsString("-potential", "UV potential U_Lambda(phi), a muparser expression in phi (piecewise with ?:)", "", model->potential, model->potential,
+  PetscCall(FrgOptionsReal("-N", "Number of field components N of the O(N) model (real, >= 0); -model gny: the number of fermion flavours", model->N, &model->N, NULL, 0, 1e6));
+  PetscCall(FrgOptionsReal("-d", "Space-time dimension d (real, in [0, 4])", model->d, &model->d, NULL, 0, 4));
+  PetscCall(FrgOptionsRealAbove("-Lambda", "UV cutoff Lambda: k = Lambda exp(-t)", model->Lambda, &model->Lambda, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsRealAbove("-t_ir", "Final RG time t_IR = -ln(k_IR/Lambda)", model->t_ir, &model->t_ir, NULL, 0, FRG_RG_TIME_MAX));
+  PetscCall(FrgOptionsString("-potential", "UV potential U_Lambda(phi), a muparser expression in phi (piecewise with ?:)", model->potential, model->potential,
                                sizeof(model->potential), NULL));
   PetscOptionsEnd();
   if (!model->type[0] || set) PetscCall(FrgModelSetType(model, type));

@@ -12,6 +12,7 @@
  * regulator r = k^2: their (Lambda_K, t_K) correspond to our (sqrt(Lambda_K), t_K/2); in d = 0 there is
  * no momentum integral, so the regulator's shape does not enter and only -regulator litim is allowed. */
 #include <frg/impl.h>
+#include <frg/options.h>
 #include <frg/threshold.h>
 #include <frg/signature.h>
 
@@ -59,8 +60,8 @@ static PetscErrorCode FrgModelSetFromOptions_ON(FrgModel model)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(model->comm, NULL, "O(N) model", "FrgModel");
-  PetscCall(PetscOptionsEnum("-regulator", "Regulator shape (threshold functions of src/physics/threshold.c)", "", FrgRegulatorTypes, (PetscEnum)on->regulator, (PetscEnum *)&on->regulator, NULL));
-  PetscCall(PetscOptionsReal("-regulator_alpha", "Amplitude alpha of the mass_exponential regulator R = alpha k^2 exp(-q^2/k^2)", "", on->alpha, &on->alpha, NULL));
+  PetscCall(FrgOptionsEnum("-regulator", "Regulator shape (threshold functions of src/physics/threshold.c)", FrgRegulatorTypes, (PetscEnum)on->regulator, (PetscEnum *)&on->regulator, NULL));
+  PetscCall(FrgOptionsRealAbove("-regulator_alpha", "Amplitude alpha of the mass_exponential regulator R = alpha k^2 exp(-q^2/k^2)", on->alpha, &on->alpha, NULL, 0, 1e6));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }

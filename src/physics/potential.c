@@ -4,6 +4,23 @@
 #include <frg/impl.h>
 #include <muParserDLL.h>
 
+/* muparser also takes "phi=3" (an assignment: U = 3 everywhere after it, and u = U' = 0) and
+ * "phi^2, phi^4" (a list: the last one was used): a potential is one expression. */
+static PetscErrorCode FrgPotentialCheckSingle(FrgModel model, muParserHandle_t parser)
+{
+  const char *e = model->potential;
+  int         results = 0;
+
+  PetscFunctionBeginUser;
+  for (size_t i = 0; e[i]; i++) {
+    int comparison = e[i + 1] == '=' || (i > 0 && strchr("=<>!", e[i - 1]));
+    PetscCheck(e[i] != '=' || comparison, model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" assigns a value (= at position %d): give one expression in the fields (compare with ==)", e, (int)i);
+  }
+  (void)mupEvalMulti(parser, &results);
+  PetscCheck(results == 1, model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" is a list of %d expressions: give one expression in the fields", e, results);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Not collective: every rank parses the same expression, so every rank reaches the same verdict. */
 PetscErrorCode FrgPotentialParse(FrgModel model)
 {
@@ -31,6 +48,7 @@ PetscErrorCode FrgPotentialParse(FrgModel model)
   (void)mupEval(parser);
   PetscCheck(!mupError(parser), model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" cannot be parsed: %s (at position %d)%s", model->potential, mupGetErrorMsg(parser),
              (int)mupGetErrorPos(parser), model->dim == 2 ? "; -model field2 takes an expression in phi1 and phi2" : "");
+  PetscCall(FrgPotentialCheckSingle(model, parser));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -19,6 +19,7 @@
  * m2_goldstone = c/sigma_0 = m_pi^2. At h = 0 and T >> k, coth(e/2tau)/e = 2 tau/e^2 + const + O(tau^-3)
  * and the flow is T times the d = 3 O(4) flow of -model on (dimensional reduction; tests/cases/yukawa.sh). */
 #include <frg/impl.h>
+#include <frg/options.h>
 #include <frg/thermal.h>
 #include <frg/medium.h>
 
@@ -92,10 +93,10 @@ static PetscErrorCode FrgModelSetFromOptions_QM(FrgModel model)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(model->comm, NULL, "Quark-meson model (2 flavours, 3+1 dimensions)", "FrgModel");
-  PetscCall(PetscOptionsReal("-qm_h", "Yukawa coupling h (quark mass h sigma)", "", qm->h, &qm->h, NULL));
-  PetscCall(PetscOptionsReal("-qm_c", "Explicit breaking c: the term -c sigma added to the IR potential", "", qm->c, &qm->c, NULL));
-  PetscCall(PetscOptionsReal("-T", "Temperature T (>= 0; T = 0 exactly is allowed)", "", qm->T, &qm->T, NULL));
-  PetscCall(PetscOptionsReal("-mu", "Quark chemical potential mu", "", qm->mu, &qm->mu, NULL));
+  PetscCall(FrgOptionsReal("-qm_h", "Yukawa coupling h (quark mass h sigma)", qm->h, &qm->h, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsReal("-qm_c", "Explicit breaking c: the term -c sigma added to the IR potential", qm->c, &qm->c, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsReal("-T", "Temperature T (>= 0; T = 0 exactly is allowed)", qm->T, &qm->T, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsReal("-mu", "Quark chemical potential mu", qm->mu, &qm->mu, NULL, -FRG_REAL_MAX, FRG_REAL_MAX));
   PetscCall(PetscOptionsBool("-mean_field", "Keep the quark loop alone (no meson loops)", "", qm->mean_field, &qm->mean_field, NULL));
   PetscOptionsEnd();
   /* read -d and -N themselves: the type set d = 4, N = 4 over what the common options parsed */

@@ -22,6 +22,7 @@
  * with the same deck and options; a journal or table of another scan is refused, never modified. */
 #define _DEFAULT_SOURCE /* strtok_r */
 #include <frg/scan_impl.h>
+#include <frg/options.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -94,20 +95,20 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCall(PetscStrncpy(scan->task, "flow", sizeof(scan->task)));
   PetscCall(PetscStrncpy(scan->results_text, "nu,omega", sizeof(scan->results_text)));
   PetscOptionsBegin(scan->world, NULL, "Scan task", "FrgScan");
-  PetscCall(PetscOptionsString("-scan_vary", "Cartesian product of axes \"NAME=v1,v2,...; NAME=linspace(a,b,n); NAME=logspace(a,b,n)\"", "", scan->vary, scan->vary, sizeof(scan->vary), NULL));
-  PetscCall(PetscOptionsString("-scan_zip", "Lists of equal length taken together \"NAME=v1,v2; NAME=w1,w2\" (combined with -scan_vary)", "", scan->zip, scan->zip, sizeof(scan->zip), NULL));
-  PetscCall(PetscOptionsInt("-scan_group_size", "Ranks per scan point (must divide the number of ranks)", "", *group_size, group_size, NULL));
-  PetscCall(PetscOptionsString("-output", "HDF5 results table (/scan/<column>); its journal is OUTPUT.journal", "", scan->output, scan->output, sizeof(scan->output), NULL));
-  PetscCall(PetscOptionsString("-scan_csv", "CSV copy of the table (default: OUTPUT with .csv for .h5)", "", scan->csv, scan->csv, sizeof(scan->csv), NULL));
-  PetscCall(PetscOptionsString("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", "", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
-  PetscCall(PetscOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", "", scan->bisect_range, &n, &set_range));
-  PetscCall(PetscOptionsReal("-scan_bisect_tol", "Bisect until the brackets are below half the estimated error of the phase boundary, or below this", "", scan->bisect_tol, &scan->bisect_tol, NULL));
-  PetscCall(PetscOptionsReal("-scan_bisect_phi0", "Broken phase: phi0(t_IR) above this", "", scan->bisect_phi0, &scan->bisect_phi0, NULL));
-  PetscCall(PetscOptionsInt("-scan_shard", "This job runs the points with index = shard mod shards (job arrays)", "", scan->shard, &scan->shard, NULL));
-  PetscCall(PetscOptionsInt("-scan_shards", "Number of jobs sharing this scan", "", scan->shards, &scan->shards, NULL));
-  PetscCall(PetscOptionsReal("-scan_fsync_interval", "fsync the journal at most every this many seconds (0: after every point); rows survive a kill -9 regardless", "", scan->fsync_interval, &scan->fsync_interval, NULL));
-  PetscCall(PetscOptionsString("-scan_task", "What each point runs: flow (FrgFlowSolve, no file per point) or another task, e.g. fixedpoint", "", scan->task, scan->task, sizeof(scan->task), NULL));
-  PetscCall(PetscOptionsString("-scan_results", "With -scan_task other than flow: the /summary attributes of each point's file to tabulate", "", scan->results_text, scan->results_text, sizeof(scan->results_text), NULL));
+  PetscCall(FrgOptionsString("-scan_vary", "Cartesian product of axes \"NAME=v1,v2,...; NAME=linspace(a,b,n); NAME=logspace(a,b,n)\"", scan->vary, scan->vary, sizeof(scan->vary), NULL));
+  PetscCall(FrgOptionsStringOrNone("-scan_zip", "Lists of equal length taken together \"NAME=v1,v2; NAME=w1,w2\" (combined with -scan_vary)", scan->zip, scan->zip, sizeof(scan->zip), NULL));
+  PetscCall(FrgOptionsInt("-scan_group_size", "Ranks per scan point (must divide the number of ranks)", *group_size, group_size, NULL, 1, 1048576));
+  PetscCall(FrgOptionsString("-output", "HDF5 results table (/scan/<column>); its journal is OUTPUT.journal", scan->output, scan->output, sizeof(scan->output), NULL));
+  PetscCall(FrgOptionsString("-scan_csv", "CSV copy of the table (default: OUTPUT with .csv for .h5)", scan->csv, scan->csv, sizeof(scan->csv), NULL));
+  PetscCall(FrgOptionsStringOrNone("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
+  PetscCall(FrgOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", scan->bisect_range, &n, &set_range, -FRG_REAL_MAX, FRG_REAL_MAX));
+  PetscCall(FrgOptionsRealAbove("-scan_bisect_tol", "Bisect until the brackets are below half the estimated error of the phase boundary, or below this", scan->bisect_tol, &scan->bisect_tol, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsReal("-scan_bisect_phi0", "Broken phase: phi0(t_IR) above this", scan->bisect_phi0, &scan->bisect_phi0, NULL, 0, FRG_REAL_MAX));
+  PetscCall(FrgOptionsInt("-scan_shard", "This job runs the points with index = shard mod shards (job arrays)", scan->shard, &scan->shard, NULL, 0, 1000000));
+  PetscCall(FrgOptionsInt("-scan_shards", "Number of jobs sharing this scan", scan->shards, &scan->shards, NULL, 1, 1000000));
+  PetscCall(FrgOptionsReal("-scan_fsync_interval", "fsync the journal at most every this many seconds (0: after every point); rows survive a kill -9 regardless", scan->fsync_interval, &scan->fsync_interval, NULL, 0, 1e6));
+  PetscCall(FrgOptionsString("-scan_task", "What each point runs: flow (FrgFlowSolve, no file per point) or another task, e.g. fixedpoint", scan->task, scan->task, sizeof(scan->task), NULL));
+  PetscCall(FrgOptionsString("-scan_results", "With -scan_task other than flow: the /summary attributes of each point's file to tabulate", scan->results_text, scan->results_text, sizeof(scan->results_text), NULL));
   PetscCall(PetscOptionsBool("-scan_progress", "Print one line per finished point", "", scan->progress, &scan->progress, NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsGetString(NULL, NULL, "-potential", scan->potential, sizeof(scan->potential), NULL));

@@ -66,15 +66,15 @@ test_lattice_bad_input() {
   local hmc="-task hmc -lattice_kappa 0.1 -hmc_trajectories 10 -hmc_thermalize 0 -output out.h5"
   # shellcheck disable=SC2086
   {
-    expect_error "-lattice_L must lie in \[2, 4096\], got 1" out.h5 "$FRG" $hmc -lattice_L 1 || return 1
+    expect_error "-lattice_L .*\[2, 4096\], got 1" out.h5 "$FRG" $hmc -lattice_L 1 || return 1
     expect_error "-lattice_kappa 0.3 with -lattice_lambda 0: the Gaussian action is not normalizable" out.h5 "$FRG" $hmc -lattice_kappa 0.3 -lattice_lambda 0 || return 1
     expect_error "-lattice_kappa -0.25 with -lattice_lambda 0" out.h5 mpirun -n 2 --oversubscribe "$FRG" $hmc -lattice_kappa -0.25 || return 1
-    expect_error "-lattice_lambda must be >= 0" out.h5 "$FRG" $hmc -lattice_lambda -0.1 || return 1
-    expect_error "-hmc_trajectories must be >= 2, got -5" out.h5 "$FRG" $hmc -hmc_trajectories -5 || return 1
-    expect_error "-hmc_thermalize must be >= 0, got -1" out.h5 "$FRG" $hmc -hmc_thermalize -1 || return 1
-    expect_error "-hmc_chains must be >= 1, got 0" out.h5 "$FRG" $hmc -hmc_chains 0 || return 1
-    expect_error "-hmc_target_acceptance must lie in (0, 1), got 1.5" out.h5 "$FRG" $hmc -hmc_target_acceptance 1.5 || return 1
-    expect_error "-hmc_length must be positive" out.h5 "$FRG" $hmc -hmc_length 0 || return 1
+    expect_error "-lattice_lambda .*got -0.1" out.h5 "$FRG" $hmc -lattice_lambda -0.1 || return 1
+    expect_error "-hmc_trajectories .*\[2, .*got -5" out.h5 "$FRG" $hmc -hmc_trajectories -5 || return 1
+    expect_error "-hmc_thermalize .*\[0, .*got -1" out.h5 "$FRG" $hmc -hmc_thermalize -1 || return 1
+    expect_error "-hmc_chains .*\[1, .*got 0" out.h5 "$FRG" $hmc -hmc_chains 0 || return 1
+    expect_error "-hmc_target_acceptance .*(0, 1\], got 1.5" out.h5 "$FRG" $hmc -hmc_target_acceptance 1.5 || return 1
+    expect_error "-hmc_length .*(0, .*got 0" out.h5 "$FRG" $hmc -hmc_length 0 || return 1
     expect_error "-hmc_save_every 1 stores 40 configurations, more than -hmc_save_max 10" out.h5 "$FRG" $hmc -hmc_save_every 1 -hmc_save_max 10 || return 1
     expect_error "-hmc_integrator" out.h5 "$FRG" $hmc -hmc_integrator verlet || return 1
     expect_error "unknown option -hmc_trajectorys 5" out.h5 "$FRG" $hmc -hmc_trajectorys 5 || return 1
@@ -135,9 +135,9 @@ test_lattice_sample_bad_input() {
   local s="-task lattice_sample -lattice_kappa 0.1 -sample_count 10 -output out.h5"
   # shellcheck disable=SC2086
   {
-    expect_error "-sample_count must lie in \[2, 1e9\], got 1" out.h5 "$FRG" $s -sample_count 1 || return 1
-    expect_error "-sample_levels must lie in \[1, 100000\], got 0" out.h5 "$FRG" $s -sample_levels 0 || return 1
-    expect_error "-sample_s_min must be a positive number, got -1" out.h5 "$FRG" $s -sample_s_min -1 || return 1
+    expect_error "-sample_count .*\[2, 1000000000\], got 1" out.h5 "$FRG" $s -sample_count 1 || return 1
+    expect_error "-sample_levels .*\[1, 100000\], got 0" out.h5 "$FRG" $s -sample_levels 0 || return 1
+    expect_error "-sample_s_min .*got -1" out.h5 "$FRG" $s -sample_s_min -1 || return 1
     expect_error "-sample_s_max 0.001 must exceed -sample_s_min 0.01" out.h5 "$FRG" $s -sample_s_max 1e-3 -sample_s_min 1e-2 || return 1
     expect_error "-sample_s_min = 1e-08 lies outside the flow, which starts at s = 1/Lambda^2 = 1e-06" out.h5 "$FRG" $s -sample_s_min 1e-8 || return 1
     expect_error "-sample_s_max = 1e+07 lies outside the flow" out.h5 "$FRG" $s -sample_s_max 1e7 || return 1

@@ -124,7 +124,7 @@ test_scan_bad_input() {
   expect_error "sets the placeholder" s.h5 "$FRG" -options_file $d -scan_vary "N=1,2" -potential "\${g}*phi^4" -scan_zip "" -output s.h5 || return 1
   expect_error "equal lengths" s.h5 "$FRG" -options_file $d -scan_vary "rtol=1e-8" -scan_zip "N=1,2; g=1" -output s.h5 || return 1
   expect_error "scan_group_size must divide" s.h5 mpirun -n 3 --oversubscribe "$FRG" -options_file $d -scan_group_size 2 -output s.h5 || return 1
-  expect_error "-d must lie in" s.h5 "$FRG" -options_file $d -scan_vary "d=5; g=1" -output s.h5 || return 1
+  expect_error "-d must be a finite number in \[0, 4\], got 5" s.h5 "$FRG" -options_file $d -scan_vary "d=5; g=1" -output s.h5 || return 1
   [ ! -e s.h5.journal ] || fail "a rejected scan left a journal" || return 1
   # results of a different scan: refused, nothing overwritten
   frg -options_file $d -scan_vary "N=1,2; g=1" -output s.h5 -scan_progress 0 >/dev/null || return 1

@@ -119,8 +119,8 @@ test_yukawa_gny_zero_temperature_limit() {
 }
 
 test_yukawa_gny_bad_input() {
-  expect_error "-T must be a finite number >= 0" out.h5 "$FRG" -model gny -T -0.1 -output out.h5 || fail "-T < 0"
-  expect_error "-gny_h must be a positive number" out.h5 "$FRG" -model gny -gny_h 0 -output out.h5 || fail "-gny_h 0"
+  expect_error "-T must be a finite number in \[0, .*got -0.1" out.h5 "$FRG" -model gny -T -0.1 -output out.h5 || fail "-T < 0"
+  expect_error "-gny_h must be a finite number in (0, .*got 0" out.h5 "$FRG" -model gny -gny_h 0 -output out.h5 || fail "-gny_h 0"
   expect_error "-mu must be a finite number" out.h5 "$FRG" -model gny -mu inf -output out.h5 || fail "-mu inf"
   expect_error "-d must be 2 for -model gny" out.h5 "$FRG" -model gny -d 3 -output out.h5 || fail "-d 3"
   expect_error "-N (the number of fermion flavours) must be > 0" out.h5 "$FRG" -model gny -N 0 -output out.h5 || fail "-N 0"
@@ -181,9 +181,9 @@ PYEOF
 }
 
 test_yukawa_qm_bad_input() {
-  expect_error "-T must be a finite number >= 0" out.h5 "$FRG" -model qm -T -1 -output out.h5 || fail "-T < 0"
-  expect_error "-qm_c must be a finite number >= 0" out.h5 "$FRG" -model qm -qm_c -1 -output out.h5 || fail "-qm_c < 0"
-  expect_error "-qm_h must be a finite number >= 0" out.h5 "$FRG" -model qm -qm_h nan -output out.h5 || fail "-qm_h nan"
+  expect_error "-T must be a finite number in \[0, .*got -1" out.h5 "$FRG" -model qm -T -1 -output out.h5 || fail "-T < 0"
+  expect_error "-qm_c must be a finite number in \[0, .*got -1" out.h5 "$FRG" -model qm -qm_c -1 -output out.h5 || fail "-qm_c < 0"
+  expect_error "-qm_h must be a finite number in \[0, .*got nan" out.h5 "$FRG" -model qm -qm_h nan -output out.h5 || fail "-qm_h nan"
   expect_error "-N must be 4 for -model qm" out.h5 "$FRG" -model qm -N 3 -output out.h5 || fail "-N 3"
   expect_error "-d must be 4 for -model qm" out.h5 "$FRG" -model qm -d 3 -output out.h5 || fail "-d 3"
 }
