@@ -16,6 +16,7 @@
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include <frg/scan_impl.h>
 #include <frg/tune.h>
+#include <frg/options.h>
 
 #define FRG_TUNE_MAX_AT 16
 
@@ -49,13 +50,13 @@ static PetscErrorCode FrgTuneReadOptions(MPI_Comm comm, FrgTune *tune, PetscBool
   PetscFunctionBeginUser;
   tune->comm = comm, tune->tol = 1e-10, tune->samples = 5, tune->max_flows = 80;
   PetscOptionsBegin(comm, NULL, "UV tuning (any task of flows: flow, scan)", "FrgTune");
-  PetscCall(PetscOptionsString("-tune", "Coupling to tune before the run: an option or a ${NAME} placeholder of -potential", "", tune->name, tune->name, sizeof(tune->name), set));
-  PetscCall(PetscOptionsRealArray("-tune_range", "Bracket a,b of the tuned coupling", "", tune->range, &n, &set_range));
-  PetscCall(PetscOptionsString("-tune_target", "OBS=VALUE: the infrared observable of the model and the value it must take", "", target, target, sizeof(target), NULL));
-  PetscCall(PetscOptionsReal("-tune_tol", "Absolute tolerance of the tuned coupling (the flow's own error may set a coarser one)", "", tune->tol, &tune->tol, NULL));
-  PetscCall(PetscOptionsInt("-tune_samples", "Points sampled across -tune_range to find sign changes (first-order jumps are skipped)", "", tune->samples, &tune->samples, NULL));
-  PetscCall(PetscOptionsInt("-tune_max_flows", "At most this many flows for the tuning", "", tune->max_flows, &tune->max_flows, NULL));
-  PetscCall(PetscOptionsString("-tune_at", "\"NAME=VALUE; ...\": options or placeholders set for the tuning flows only (e.g. the vacuum, T=0; mu=0)", "", tune->at, tune->at, sizeof(tune->at), NULL));
+  PetscCall(FrgOptionsString("-tune", "Coupling to tune before the run: an option or a ${NAME} placeholder of -potential", tune->name, tune->name, sizeof(tune->name), set));
+  PetscCall(FrgOptionsRealArray("-tune_range", "Bracket a,b of the tuned coupling", tune->range, &n, &set_range, -1e15, 1e15));
+  PetscCall(FrgOptionsString("-tune_target", "OBS=VALUE: the infrared observable of the model and the value it must take", target, target, sizeof(target), NULL));
+  PetscCall(FrgOptionsRealAbove("-tune_tol", "Absolute tolerance of the tuned coupling (the flow's own error may set a coarser one)", tune->tol, &tune->tol, NULL, 0, 1e15));
+  PetscCall(FrgOptionsInt("-tune_samples", "Points sampled across -tune_range to find sign changes (first-order jumps are skipped)", tune->samples, &tune->samples, NULL, 2, 1000));
+  PetscCall(FrgOptionsInt("-tune_max_flows", "At most this many flows for the tuning", tune->max_flows, &tune->max_flows, NULL, 2, 100000));
+  PetscCall(FrgOptionsString("-tune_at", "\"NAME=VALUE; ...\": options or placeholders set for the tuning flows only (e.g. the vacuum, T=0; mu=0)", tune->at, tune->at, sizeof(tune->at), NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsGetString(NULL, NULL, "-potential", tune->potential, sizeof(tune->potential), NULL));
   if (!*set) PetscFunctionReturn(PETSC_SUCCESS);
@@ -69,9 +70,7 @@ static PetscErrorCode FrgTuneReadOptions(MPI_Comm comm, FrgTune *tune, PetscBool
   PetscCall(PetscStrncpy(tune->observable, target, sizeof(tune->observable)));
   tune->target = strtod(eq + 1, &end);
   PetscCheck(end != eq + 1 && !*end && PetscIsNormalReal(tune->target + 1), comm, PETSC_ERR_USER_INPUT, "-tune_target %s=%s: the value is not a finite number", tune->observable, eq + 1);
-  PetscCheck(tune->tol > 0 && PetscIsNormalReal(tune->tol), comm, PETSC_ERR_USER_INPUT, "-tune_tol must be positive and finite, got %g", (double)tune->tol);
-  PetscCheck(tune->samples >= 2 && tune->samples <= 1000, comm, PETSC_ERR_USER_INPUT, "-tune_samples must lie in [2, 1000], got %" PetscInt_FMT, tune->samples);
-  PetscCheck(tune->max_flows >= tune->samples && tune->max_flows <= 100000, comm, PETSC_ERR_USER_INPUT, "-tune_max_flows must lie in [-tune_samples, 100000], got %" PetscInt_FMT, tune->max_flows);
+  PetscCheck(tune->max_flows >= tune->samples, comm, PETSC_ERR_USER_INPUT, "-tune_max_flows %" PetscInt_FMT " must be at least -tune_samples %" PetscInt_FMT, tune->max_flows, tune->samples);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
