@@ -20,6 +20,8 @@ PETSC_INTERN PetscErrorCode FrgClaimAcquire(MPI_Comm, const char name[], const c
 PETSC_INTERN PetscErrorCode FrgClaimRelease(FrgClaim *, PetscBool success);
 PETSC_INTERN PetscBool      FrgFileWrittenByFrg(const char path[]);
 PETSC_INTERN PetscBool      FrgPathsSame(const char a[], const char b[]);
+PETSC_INTERN PetscErrorCode FrgCheckOutputRoles(MPI_Comm, PetscInt count, const char *const paths[], const char *const options[]);
+PETSC_INTERN int            FrgCreateExclusive(const char path[]);
 
 struct _p_FrgOutput {
   MPI_Comm  comm;

@@ -34,6 +34,7 @@ typedef struct {
   FrgScanSpec         spec;
   char                vary[FRG_EXPR_LEN], zip[FRG_EXPR_LEN];
   char                output[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN], journal[PETSC_MAX_PATH_LEN + 16];
+  PetscBool           overwrite; /* -output_overwrite: replace a -scan_csv file frg did not write */
   char                potential[FRG_EXPR_LEN]; /* -potential as given: may hold ${name} placeholders */
   char                bisect[64], bisect_low[64];
   PetscReal           bisect_range[2], bisect_tol, bisect_phi0;
@@ -65,6 +66,7 @@ PETSC_INTERN PetscErrorCode FrgScanRowsDestroy(FrgScanRows *);
 
 PETSC_INTERN PetscErrorCode FrgScanSetPoint(const FrgScan *, PetscInt point, const char bisect_value[]);
 PETSC_INTERN PetscErrorCode FrgScanCheckExistingOutput(FrgScan *);
+PETSC_INTERN PetscErrorCode FrgScanCheckOutputs(FrgScan *);
 PETSC_INTERN PetscErrorCode FrgScanWriteTable(FrgScan *, const FrgScanRows *);
 
 #endif

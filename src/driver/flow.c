@@ -415,6 +415,11 @@ static PetscErrorCode FrgFlowRun(FrgFlow *flow)
   }
   PetscCall(FrgModelGetParameters(model, NULL, NULL, NULL, &t_ir));
   PetscCall(FrgSignatureOfFlow(model, flow->level.grid, flow->estimate.enabled, &flow->signature));
+  {
+    const char *paths[2] = {NULL, flow->checkpoint}, *options[2] = {"-output", "-checkpoint"};
+    PetscCall(FrgOutputGetName(flow->output, &paths[0]));
+    PetscCall(FrgCheckOutputRoles(comm, 2, paths, options)); /* before any work: the removal of the checkpoint would delete the output */
+  }
   if (strcmp(flow->restart, flow->checkpoint)) PetscCall(FrgCheckpointCheckTarget(comm, flow->checkpoint, &flow->signature));
   PetscCall(FrgOutputSetObservables(flow->output, model->observable_count, model->observable_names, flow->estimate.enabled));
   PetscCall(FrgOutputOpen(flow->output));

@@ -218,6 +218,11 @@ static int FrgCheckpointWriteAtomic(const char path[], const FrgCheckpointState 
   int  err;
 
   (void)snprintf(partial, sizeof(partial), "%s.partial", path);
+  {
+    int fd = FrgCreateExclusive(partial); /* a link planted at path.partial is refused, never followed */
+    if (fd < 0) return -1;
+    close(fd);
+  }
   err = FrgCheckpointWriteFile(partial, st, u, u_coarse, error_sum, h);
   if (!err) {
     int fd = open(partial, O_RDONLY);

@@ -99,6 +99,7 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCall(PetscOptionsInt("-scan_group_size", "Ranks per scan point (must divide the number of ranks)", "", *group_size, group_size, NULL));
   PetscCall(PetscOptionsString("-output", "HDF5 results table (/scan/<column>); its journal is OUTPUT.journal", "", scan->output, scan->output, sizeof(scan->output), NULL));
   PetscCall(PetscOptionsString("-scan_csv", "CSV copy of the table (default: OUTPUT with .csv for .h5)", "", scan->csv, scan->csv, sizeof(scan->csv), NULL));
+  PetscCall(PetscOptionsBool("-output_overwrite", "Replace an existing -scan_csv file also if frg did not write it", "", scan->overwrite, &scan->overwrite, NULL));
   PetscCall(PetscOptionsString("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", "", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
   PetscCall(PetscOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", "", scan->bisect_range, &n, &set_range));
   PetscCall(PetscOptionsReal("-scan_bisect_tol", "Bisect until the brackets are below half the estimated error of the phase boundary, or below this", "", scan->bisect_tol, &scan->bisect_tol, NULL));
@@ -186,6 +187,7 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
   if (!strcmp(scan->task, "flow")) scan->task[0] = 0;
   PetscCheck(!scan->task[0] || !scan->bisect[0], world, PETSC_ERR_USER_INPUT, "-scan_bisect works with flows only, got -scan_task %s", scan->task);
   if (scan->task[0]) PetscCall(FrgScanTaskResults(scan));
+  PetscCheck(scan->output[0], world, PETSC_ERR_USER_INPUT, "-output must name a file (the scan's table)");
   PetscCall(PetscSNPrintf(scan->journal, sizeof(scan->journal), "%s.journal", scan->output));
   if (!scan->csv[0]) {
     PetscCall(PetscStrncpy(scan->csv, scan->output, sizeof(scan->csv)));
@@ -345,7 +347,7 @@ static PetscErrorCode FrgScanRun(FrgScan *scan)
 
   PetscFunctionBeginUser;
   PetscCall(FrgSignalInstall());
-  PetscCall(FrgScanCheckExistingOutput(scan));
+  PetscCall(FrgScanCheckOutputs(scan));
   PetscCall(FrgScanJournalOpen(scan));
   PetscCall(FrgScanJournalRead(scan, &rows));
   PetscCall(FrgScanTodo(scan, &rows, &count, &todo));

@@ -1,0 +1,78 @@
+# Hostile files: paths that collide, files that are not frg's, links planted at partial files, crafted
+# checkpoints and journals, a full disk, and a seeded mutation fuzzer. Each test failed before its fix.
+# The runs are 0D flows on 60 cells (a few ms each).
+
+HF_DECK="-options_file $INPUTS/tests/zero_d_double_well.yaml -grid_cells 60 -t_ir 10 -progress 0"
+# hf_run NP: the command that runs frg on NP ranks (for expect_error, which runs a command, not a function)
+hf_run() { if [ "$1" -eq 1 ]; then echo "$FRG"; else echo "mpirun -n $1 --oversubscribe $FRG"; fi; }
+HF_SCAN="-options_file $INPUTS/scan/zero_d.yaml -scan_vary N=1,2;g=1 -scan_progress 0"
+
+# Two output roles never share a path, also through ./ or a link: refused before any work, on 1 and 2
+# ranks, and the existing file stays. Before, -checkpoint o.h5 -output o.h5 exited 0 and deleted o.h5,
+# and with -checkpoint_every on 2 ranks destroyed the old o.h5.
+test_hostile_files_roles() {
+  local np
+  frg $HF_DECK -output keep.h5 >/dev/null || fail "reference run failed"
+  for np in 1 2; do
+    rm -f o.h5*
+    expect_error "-output o.h5 and -checkpoint o.h5 are the same file" o.h5 $(hf_run $np) $HF_DECK -output o.h5 -checkpoint o.h5 || fail "same path on $np ranks"
+    cp keep.h5 o.h5
+    ln -sf o.h5 link.h5
+    for ck in ./o.h5 link.h5 "$PWD/o.h5"; do
+      expect_error "are the same file" "" $(hf_run $np) $HF_DECK -output o.h5 -checkpoint "$ck" -checkpoint_every 5 || fail "-checkpoint $ck on $np ranks"
+      cmp -s o.h5 keep.h5 || fail "-checkpoint $ck on $np ranks changed o.h5"
+    done
+    rm -f s.h5* s.csv
+    expect_error "-output s.h5 and -scan_csv s.h5 are the same file" s.h5 $(hf_run $np) $HF_SCAN -output s.h5 -scan_csv s.h5 || fail "-scan_csv = -output on $np ranks"
+    expect_error "-scan_csv s.h5.journal and -output (its journal) s.h5.journal are the same file" s.h5 $(hf_run $np) $HF_SCAN -output s.h5 -scan_csv s.h5.journal ||
+      fail "-scan_csv = the journal on $np ranks"
+  done
+}
+
+# A file that is not frg's is never replaced: a deck at -scan_csv (unless -output_overwrite); an empty
+# or folder -output of a scan fails before the scan. Before, -scan_csv mydeck.yaml overwrote the deck.
+test_hostile_files_not_ours() {
+  echo "N: 4" >mydeck.yaml
+  expect_error "-scan_csv mydeck.yaml exists and was not written by frg" s.h5 "$FRG" $HF_SCAN -output s.h5 -scan_csv mydeck.yaml || fail "a deck at -scan_csv"
+  [ "$(cat mydeck.yaml)" = "N: 4" ] || fail "the deck was changed"
+  "$FRG" $HF_SCAN -output s.h5 -scan_csv mine.csv >/dev/null || fail "a scan failed"
+  rm -f s.h5 s.h5.journal
+  "$FRG" $HF_SCAN -output s.h5 -scan_csv mine.csv >/dev/null || fail "a scan could not replace its own CSV"
+  rm -f s.h5 s.h5.journal
+  "$FRG" $HF_SCAN -output s.h5 -scan_csv mydeck.yaml -output_overwrite >/dev/null || fail "-output_overwrite did not replace the CSV"
+  head -1 mydeck.yaml | grep -q "^point," || fail "-output_overwrite: no table in mydeck.yaml"
+  expect_error "-output must name a file" "" "$FRG" $HF_SCAN -output "" || fail "-output \"\" of a scan"
+  mkdir folder.h5
+  expect_error "folder.h5" "" "$FRG" $HF_SCAN -output folder.h5 || fail "a folder at -output of a scan"
+  [ ! -e folder.h5.journal ] || fail "a journal was written for a folder -output"
+  expect_error "folder.h5 is a folder" "" "$FRG" $HF_DECK -output folder.h5 || fail "a folder at -output of a flow"
+  echo "text" >t.h5
+  for deck in "$HF_DECK" "-options_file $INPUTS/diffusion/double_well.yaml" "-options_file $INPUTS/fixedpoint/ising_lpa.yaml"; do
+    expect_error "exists and was not written by frg" "" "$FRG" $deck -output t.h5 || fail "a text file at -output ($deck)"
+    [ "$(cat t.h5)" = text ] || fail "t.h5 was replaced ($deck)"
+  done
+}
+
+# A link planted at a partial file is never followed: the file it points to stays, for the flow's
+# output and checkpoint and for the scan's table and CSV (named NAME.PID.partial: planted for many PIDs).
+test_hostile_files_partial_links() {
+  echo victim >v
+  ln -s v o.h5.partial
+  expect_error "refusing to write through it" "" "$FRG" $HF_DECK -output o.h5 || fail "a link at o.h5.partial"
+  rm -f o.h5.partial
+  ln -s v c.h5.partial
+  local rc=0
+  "$FRG" $HF_DECK -output o.h5 -checkpoint c.h5 -checkpoint_every 2 >ck.log 2>&1 || rc=$?
+  cat ck.log
+  [ "$(cat v)" = victim ] || fail "the checkpoint was written through c.h5.partial"
+  [ $rc -eq 1 ] || fail "a link at the checkpoint's partial file: exit $rc, expected 1"
+  grep -q "frg: error: -checkpoint c.h5 cannot be written" ck.log || fail "no error naming -checkpoint"
+  # the scan's partial files carry the PID of rank 0: plant links for the next PIDs
+  local pid=$$ i
+  for i in $(seq 1 400); do ln -s v "s.h5.$((pid + i)).partial"; ln -s v "s.csv.$((pid + i)).partial"; done
+  rc=0
+  "$FRG" $HF_SCAN -output s.h5 -scan_csv s.csv >scan.log 2>&1 || rc=$?
+  [ "$(cat v)" = victim ] || fail "the scan wrote through a planted link"
+  if [ $rc -ne 0 ]; then grep -q "refusing to write through it" scan.log || { cat scan.log; fail "scan failed otherwise"; }; fi
+  echo "scan exit $rc"
+}
