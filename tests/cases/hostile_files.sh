@@ -76,3 +76,24 @@ test_hostile_files_partial_links() {
   if [ $rc -ne 0 ]; then grep -q "refusing to write through it" scan.log || { cat scan.log; fail "scan failed otherwise"; }; fi
   echo "scan exit $rc"
 }
+
+# A deck of 93 KB runs: its text (and the options, the command line) is stored as a dataset when it
+# is too long for an HDF5 attribute, and frgpy reads either form. Before, such a run failed at the very
+# end ("cannot create HDF5 attribute deck"), after all the work, with no output.
+test_hostile_files_big_deck() {
+  local np
+  { cat "$INPUTS/tests/zero_d_double_well.yaml"; for i in $(seq 1 2000); do echo "# padding line $i ........................................"; done; } >big.yaml
+  { cat "$INPUTS/scan/zero_d.yaml"; for i in $(seq 1 2000); do echo "# padding line $i ........................................"; done; } >bigscan.yaml
+  for np in 1 2; do
+    frg_np $np -options_file big.yaml -grid_cells 60 -t_ir 10 -progress 0 -output b$np.h5 >b.log 2>&1 || { cat b.log; fail "a big deck on $np ranks"; }
+    frg_np $np -options_file bigscan.yaml -scan_vary "N=1,2;g=1" -scan_progress 0 -output s$np.h5 >s.log 2>&1 || { cat s.log; fail "a big scan deck on $np ranks"; }
+    PYTHONPATH="$ROOT/python" $PY - b$np.h5 big.yaml s$np.h5 bigscan.yaml <<'PYEOF' || fail "the deck text read back differs ($np ranks)"
+import sys, frgpy
+for out, deck in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
+    text = frgpy.open(out).provenance["deck"]
+    print(out, "deck of", len(text), "characters")
+    assert text == open(deck).read()
+PYEOF
+  done
+  $PY "$ROOT/tools/frg_read.py" b1.h5 >read.log || fail "tools/frg_read.py cannot read the file"
+}
