@@ -2,8 +2,9 @@
  *
  * A checkpoint is an HDF5 file written by rank 0 as FILE.partial, fsync'ed and renamed (a kill at any
  * moment leaves the previous checkpoint intact):
- *   /checkpoint                attributes format = "frg checkpoint", version = 2, t, cells, coarse_cells,
- *                              records, observables
+ *   /checkpoint                attributes format = "frg checkpoint", version = 3, t, cells, coarse_cells,
+ *                              records, observables, checksum (FNV-1a of these numbers and of every
+ *                              array below: an edited or damaged value, even a plausible one, is refused)
  *   /checkpoint/u              the state u = dU/dphi at RG time t [cells]
  *   /checkpoint/u_coarse       the error estimate's state at t [coarse_cells] (when it has one)
  *   /checkpoint/error_sum      the flow's summed local errors [cells] (idem)
@@ -88,6 +89,31 @@ PetscErrorCode FrgHistoryDestroy(FrgHistory *h)
   PetscCall(VecDestroy(&h->zero));
   PetscCall(PetscMemzero(h, sizeof(*h)));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static uint64_t FrgFnv1a(uint64_t hash, const void *data, size_t bytes)
+{
+  const unsigned char *c = (const unsigned char *)data;
+
+  for (size_t i = 0; i < bytes; i++) hash = (hash ^ c[i]) * 1099511628211ULL;
+  return hash;
+}
+
+/* Not collective. */
+void FrgCheckpointChecksum(const FrgCheckpointContent *c, char hex[17])
+{
+  const long long counts[4] = {c->cells, c->coarse_cells, c->records, c->observables};
+  const size_t    d = sizeof(double);
+  uint64_t        hash = 14695981039346656037ULL;
+
+  hash = FrgFnv1a(hash, &c->t, d);
+  hash = FrgFnv1a(hash, counts, sizeof(counts));
+  hash = FrgFnv1a(hash, c->u, d * (size_t)c->cells);
+  if (c->coarse_cells) hash = FrgFnv1a(hash, c->u_coarse, d * (size_t)c->coarse_cells);
+  if (c->coarse_cells) hash = FrgFnv1a(hash, c->error_sum, d * (size_t)c->cells);
+  hash = FrgFnv1a(hash, c->rows, d * (size_t)(c->records * c->cells));
+  hash = FrgFnv1a(hash, c->obs, d * (size_t)(c->records * (2 + 2 * c->observables)));
+  (void)snprintf(hex, 17, "%016llx", (unsigned long long)hash);
 }
 
 /* Serial HDF5 (rank 0 only): a 1D or 2D double dataset. Returns 0 or -1. */
@@ -178,6 +204,12 @@ static int FrgCheckpointWriteFile(const char path[], const FrgCheckpointState *s
   }
   group = H5Gcreate2(file, "checkpoint", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   err |= (group < 0 || !obs) ? -1 : FrgCheckpointWriteHeader(group, st, h);
+  if (group >= 0 && obs) {
+    const FrgCheckpointContent content = {st->t, h->cells, st->coarse_cells, h->records, st->observables, u, u_coarse, error_sum, h->rows, obs};
+    char                       hex[17];
+    FrgCheckpointChecksum(&content, hex);
+    err |= FrgCheckpointWriteString(group, "checksum", hex);
+  }
   dims[0] = (hsize_t)h->cells;
   if (group >= 0) err |= FrgCheckpointWriteArray(group, "u", 1, dims, u);
   dims[0] = (hsize_t)st->coarse_cells;

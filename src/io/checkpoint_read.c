@@ -113,6 +113,7 @@ static int FrgReadArray(hid_t loc, const char name[], int rank, const hsize_t di
 typedef struct {
   double    t;
   long long cells, coarse_cells, records, observables;
+  char      checksum[32];
 } FrgCheckpointHeader;
 
 static int FrgReadHeader(hid_t group, FrgCheckpointHeader *hd, FrgReadStatus *st)
@@ -125,7 +126,7 @@ static int FrgReadHeader(hid_t group, FrgCheckpointHeader *hd, FrgReadStatus *st
   if (version != FRG_CHECKPOINT_VERSION) return FrgReadFail(st, "it is a checkpoint of format version %lld; this frg reads version %d", version, FRG_CHECKPOINT_VERSION);
   if (FrgReadScalar(group, "t", H5T_FLOAT, H5T_NATIVE_DOUBLE, &hd->t, st) || FrgReadScalar(group, "cells", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->cells, st) ||
       FrgReadScalar(group, "coarse_cells", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->coarse_cells, st) || FrgReadScalar(group, "records", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->records, st) ||
-      FrgReadScalar(group, "observables", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->observables, st))
+      FrgReadScalar(group, "observables", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->observables, st) || FrgReadString(group, "checksum", hd->checksum, sizeof(hd->checksum), st))
     return -1;
   if (!isfinite(hd->t) || hd->t < 0) return FrgReadFail(st, "its time t = %g is not a finite number >= 0", hd->t);
   if (hd->records < 0 || hd->records > FRG_CHECKPOINT_MAX_RECORDS) return FrgReadFail(st, "its record count %lld is out of range", hd->records);
@@ -289,6 +290,12 @@ static int FrgCheckpointReadData(hid_t file, const FrgCheckpointHeader *hd, doub
     if (!err) err = FrgReadArray(file, "/history/observables", 2, dims, obs, 2, st);
   }
   H5E_END_TRY;
+  if (!err) {
+    const FrgCheckpointContent content = {hd->t, hd->cells, hd->coarse_cells, hd->records, hd->observables, u, u_coarse, error_sum, rows, obs};
+    char                       hex[17];
+    FrgCheckpointChecksum(&content, hex);
+    if (strcmp(hex, hd->checksum)) err = FrgReadFail(st, "its checksum %s does not match its content (%s): it was changed after frg wrote it", hd->checksum, hex);
+  }
   return err;
 }
 
@@ -348,7 +355,7 @@ PetscErrorCode FrgCheckpointLoad(MPI_Comm comm, const char path[], PetscReal t_m
   PetscMPIInt         rank;
   FrgReadStatus       st     = {{0}};
   FrgSignature        stored = {0};
-  FrgCheckpointHeader hd     = {0, 0, 0, 0, 0};
+  FrgCheckpointHeader hd     = {0};
   hid_t               file = H5I_INVALID_HID, group = H5I_INVALID_HID;
   PetscInt            cells;
   double             *u = NULL, *uc = NULL, *ue = NULL, *obs = NULL;
