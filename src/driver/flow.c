@@ -113,7 +113,11 @@ static PetscErrorCode FrgFlowStart(FrgFlow *flow, PetscReal t_ir, PetscReal *t0)
     FrgFlowCheckpointState(flow, 0.0, &st);
     if (st.u_coarse) PetscCall(VecDuplicate(flow->level.u, &error_sum));
     st.error_sum = error_sum;
-    PetscCall(FrgCheckpointLoad(comm, flow->restart, t_ir, &st, &flow->history));
+    {
+      PetscErrorCode ierr = FrgCheckpointLoad(comm, flow->restart, t_ir, &st, &flow->history);
+      if (ierr) PetscCall(VecDestroy(&error_sum)); /* a refused checkpoint: it held the grid's DM alive (all leaked) */
+      PetscCall(ierr);
+    }
     *t0 = st.t;
     PetscCall(VecDuplicate(flow->level.u, &work));
     PetscCall(FrgHistoryReplay(&flow->history, flow->output, work));

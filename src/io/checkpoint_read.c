@@ -259,6 +259,7 @@ PetscErrorCode FrgCheckpointCheckTarget(MPI_Comm comm, const char path[], const 
     else if (!FrgCheckpointOpen(path, &file, &group, &hd, &stored, &st)) FrgCheckpointCloseFile(file, group);
   }
   PetscCallMPI(MPI_Bcast(st.message, sizeof(st.message), MPI_CHAR, 0, comm));
+  if (st.message[0]) PetscCall(FrgSignatureDestroy(&stored));
   PetscCheck(!st.message[0], comm, PETSC_ERR_USER_INPUT, "-checkpoint %s exists and %s: refusing to overwrite it (choose another -checkpoint path)", path, st.message);
   PetscCall(FrgSignatureBroadcast(comm, &stored));
   {
@@ -366,6 +367,7 @@ PetscErrorCode FrgCheckpointLoad(MPI_Comm comm, const char path[], PetscReal t_m
   if (!rank) (void)FrgCheckpointOpen(path, &file, &group, &hd, &stored, &st);
   PetscCallMPI(MPI_Bcast(st.message, sizeof(st.message), MPI_CHAR, 0, comm));
   if (st.message[0] && !rank) FrgCheckpointCloseFile(file, group);
+  if (st.message[0]) PetscCall(FrgSignatureDestroy(&stored)); /* what was read before the failed check */
   PetscCheck(!st.message[0], comm, PETSC_ERR_USER_INPUT, "-restart %s: %s", path, st.message);
   PetscCallMPI(MPI_Bcast(&hd, sizeof(hd), MPI_BYTE, 0, comm));
   PetscCall(FrgSignatureBroadcast(comm, &stored));

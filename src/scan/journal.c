@@ -174,23 +174,24 @@ static int FrgScanJournalParseLine(const FrgScan *scan, char *line, FrgScanRows 
 
 /* Rank 0: parses the rows of the journal text; a point seen twice keeps its first row; a line that
  * does not parse is ignored (its point runs again) and counted in *damaged. */
-static PetscErrorCode FrgScanJournalParse(FrgScan *scan, char *text, FrgScanRows *rows, PetscInt *damaged)
+static PetscErrorCode FrgScanJournalParse(FrgScan *scan, char *text, size_t size, FrgScanRows *rows, PetscInt *damaged)
 {
-  PetscInt lines = 0;
-  char    *line, *next;
-  char    *seen;
+  PetscInt    lines = 0;
+  char       *line, *next;
+  char       *seen;
+  const char *end = text + size;
 
   PetscFunctionBeginUser;
   *damaged = 0;
-  for (char *c = text; *c; c++) lines += *c == '\n';
+  for (size_t i = 0; i < size; i++) lines += text[i] == '\n';
   PetscCall(FrgScanRowsReserve(rows, lines, scan->nresults));
   PetscCall(PetscCalloc1(scan->spec.points, &seen));
-  for (line = text; line && *line; line = next) {
-    next = strchr(line, '\n');
+  for (line = text; line < end; line = next) { /* by size: a NUL byte in a line damages that line only */
+    next = (char *)memchr(line, '\n', (size_t)(end - line));
     if (!next) break; /* torn line */
     *next++ = 0;
-    if (line[0] == '#') continue;
-    if (FrgScanJournalParseLine(scan, line, rows, rows->count)) {
+    if (line[0] == '#' && strlen(line) == (size_t)(next - 1 - line)) continue;
+    if (strlen(line) != (size_t)(next - 1 - line) || FrgScanJournalParseLine(scan, line, rows, rows->count)) {
       (*damaged)++;
       continue;
     }
@@ -221,7 +222,7 @@ PetscErrorCode FrgScanJournalRead(FrgScan *scan, FrgScanRows *rows)
       flock(fd, LOCK_UN);
       close(fd);
     }
-    if (!err) PetscCall(FrgScanJournalParse(scan, text, rows, &damaged));
+    if (!err) PetscCall(FrgScanJournalParse(scan, text, size, rows, &damaged));
     free(text);
     if (damaged) PetscCall(PetscPrintf(PETSC_COMM_SELF, "[frg scan] %s: %" PetscInt_FMT " damaged line%s ignored: their points run again\n", scan->journal, damaged, damaged > 1 ? "s" : ""));
   }

@@ -392,8 +392,9 @@ static PetscErrorCode FrgScanDestroy(FrgScan *scan)
 /* Collective on world. */
 PetscErrorCode FrgTaskScan(MPI_Comm world)
 {
-  FrgScan   scan;
-  PetscBool help;
+  FrgScan        scan;
+  PetscBool      help;
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCall(FrgHelpRequested(&help));
@@ -407,8 +408,9 @@ PetscErrorCode FrgTaskScan(MPI_Comm world)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(FrgScanCreate(world, &scan));
-  PetscCall(FrgScanValidate(&scan));
-  PetscCall(FrgScanRun(&scan));
-  PetscCall(FrgScanDestroy(&scan));
+  ierr = FrgScanValidate(&scan);
+  if (!ierr) ierr = FrgScanRun(&scan);
+  PetscCall(FrgScanDestroy(&scan)); /* also after a refusal (a journal of another scan): nothing leaks */
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

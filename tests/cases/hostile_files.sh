@@ -104,6 +104,6 @@ PYEOF
 # a damaged journal row went into the table with exit 0, and a checkpoint whose values were changed
 # (u stored as float32, t edited) restarted with exit 0 and a different result.
 test_hostile_files_fuzz() {
-  $PY "$TESTS/tools/fuzz.py" --frg "$FRG" --inputs "$INPUTS" --mutants "${FRG_FUZZ_MUTANTS:-210}" --seed "${FRG_FUZZ_SEED:-20261203}" --workdir "$PWD/fuzz" ||
+  $PY "$TESTS/tools/fuzz.py" --frg "$FRG" --inputs "$INPUTS" --mutants "${FRG_FUZZ_MUTANTS:-210}" --seed "${FRG_FUZZ_SEED:-20261203}" --ranks 1,2,1 --leak-every 6 --classes "${FRG_FUZZ_CLASSES:-checkpoint,journal}" --workdir "$PWD/fuzz" ||
     fail "the fuzzer found a violation (above; the mutant is kept in $PWD/fuzz)"
 }
