@@ -118,3 +118,36 @@ test_hostile_files_fuzz_decks() {
   $PY "$TESTS/tools/fuzz.py" --frg "$FRG" --inputs "$INPUTS" --mutants "${FRG_FUZZ_MUTANTS:-90}" --seed "${FRG_FUZZ_SEED:-20261203}" --ranks 1,2,1 --leak-every 6 --classes deck --workdir "$PWD/fuzz" ||
     fail "the fuzzer found a violation with a deck (above)"
 }
+
+# A full file system (a 64 KiB tmpfs, filled to leave a few KiB): the run must end with exit 1, one
+# 'frg: error' and no partial file or lock left, on 1 and 2 ranks, for the fixed point, sampling and a
+# 1-rank flow. OPEN: depending on where the disk fills, HDF5 1.10's H5Fclose fails and leaves a broken
+# file id that crashes at exit (H5F__close_cb), and on 2 ranks the ranks part ways inside H5Fclose (one
+# in a barrier of the metadata flush, the other in the broadcast of H5FD_truncate) and hang. The fixed
+# point now closes its output also after a failure (it never did: the crash inside MPI_Finalize), but
+# the close itself is not yet robust: runs with FRG_TEST_DISK_FULL=1; skipped visibly otherwise, and
+# where tmpfs cannot be mounted (not root).
+test_hostile_files_disk_full() {
+  if [ "${FRG_TEST_DISK_FULL:-0}" != 1 ]; then echo "SKIPPED: set FRG_TEST_DISK_FULL=1 (open: see the comment)"; return 0; fi
+  mkdir full
+  if ! mount -t tmpfs -o size=64k tmpfs full 2>/dev/null; then echo "SKIPPED: cannot mount a tmpfs here (needs root)"; return 0; fi
+  trap 'umount "$PWD/full" 2>/dev/null' EXIT
+  local deck np fill rc
+  for deck in "fixedpoint/ising_lpa.yaml 1 2" "diffusion/double_well.yaml 1 2" "tests/zero_d_double_well.yaml 1"; do
+    set -- $deck
+    local file=$1; shift
+    for np in "$@"; do
+      for fill in 44 50 56 60; do
+        rm -f full/*
+        dd if=/dev/zero of=full/fill bs=1k count=$fill 2>/dev/null
+        rc=0
+        timeout 60 $(hf_run $np) -options_file "$INPUTS/$file" -progress 0 -output full/o.h5 >run.log 2>&1 || rc=$?
+        echo "$file on $np ranks, $((64 - fill)) KiB free: exit $rc"
+        [ $rc -eq 0 ] && { [ -f full/o.h5 ] || fail "exit 0 without the output"; continue; }
+        [ $rc -eq 1 ] || { tail -5 run.log; fail "$file on $np ranks with $((64 - fill)) KiB free: exit $rc (124: hung; 139: crashed)"; }
+        [ "$(grep -c 'frg: error' run.log)" -ge 1 ] || { tail -5 run.log; fail "no 'frg: error' line"; }
+        [ ! -e full/o.h5.partial ] && [ ! -e full/o.h5.lock ] && [ ! -e full/o.h5 ] || { ls full; fail "a partial file, a lock or an output was left"; }
+      done
+    done
+  done
+}
