@@ -29,6 +29,8 @@ typedef struct {
   const double *u, *u_coarse, *error_sum, *rows, *obs;
 } FrgCheckpointContent;
 PETSC_INTERN void           FrgCheckpointChecksum(const FrgCheckpointContent *, char hex[17]);
+#define FRG_CHECKPOINT_USERBLOCK 512
+PETSC_INTERN int            FrgCheckpointFileChecksum(int fd, char line[FRG_CHECKPOINT_USERBLOCK]);
 PETSC_INTERN PetscErrorCode FrgHistoryReserve(FrgHistory *, PetscInt records);
 PETSC_INTERN PetscErrorCode FrgCheckpointSave(MPI_Comm, const char path[], const FrgCheckpointState *, FrgHistory *);
 PETSC_INTERN PetscErrorCode FrgCheckpointLoad(MPI_Comm, const char path[], PetscReal t_max, FrgCheckpointState *, FrgHistory *);

@@ -16,6 +16,8 @@
 #include <math.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define FRG_READ_MESSAGE 512
 
@@ -194,6 +196,16 @@ static int FrgCheckpointOpen(const char path[], hid_t *file, hid_t *group, FrgCh
   *file = *group = H5I_INVALID_HID;
   if (stat(path, &info)) return FrgReadFail(st, "it cannot be read: %s", strerror(errno));
   if (!S_ISREG(info.st_mode)) return FrgReadFail(st, "it is not a regular file");
+  {
+    char stored[FRG_CHECKPOINT_USERBLOCK], computed[FRG_CHECKPOINT_USERBLOCK];
+    int  fd = open(path, O_RDONLY), ok = 0;
+    if (fd >= 0) {
+      ok = pread(fd, stored, sizeof(stored), 0) == (ssize_t)sizeof(stored) && !FrgCheckpointFileChecksum(fd, computed);
+      close(fd);
+    }
+    if (!ok || strncmp(stored, "frg checkpoint fnv1a64=", 23)) return FrgReadFail(st, "it is not an frg checkpoint (no checksum line at its start)");
+    if (memcmp(stored, computed, sizeof(stored))) return FrgReadFail(st, "it is damaged: its bytes do not match the checksum frg wrote at its start");
+  }
   H5E_BEGIN_TRY { *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
   H5E_END_TRY;
   if (*file < 0) return FrgReadFail(st, "it is not an HDF5 file");
