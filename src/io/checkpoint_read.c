@@ -203,7 +203,12 @@ static int FrgCheckpointOpen(const char path[], hid_t *file, hid_t *group, FrgCh
       ok = pread(fd, stored, sizeof(stored), 0) == (ssize_t)sizeof(stored) && !FrgCheckpointFileChecksum(fd, computed);
       close(fd);
     }
-    if (!ok || strncmp(stored, "frg checkpoint fnv1a64=", 23)) return FrgReadFail(st, "it is not an frg checkpoint (no checksum line at its start)");
+    if (!ok || strncmp(stored, "frg checkpoint fnv1a64=", 23)) {
+      htri_t hdf5;
+      H5E_BEGIN_TRY { hdf5 = H5Fis_hdf5(path); } /* only looks for the signature */
+      H5E_END_TRY;
+      return FrgReadFail(st, hdf5 > 0 ? "it is not an frg checkpoint (no checksum line at its start)" : "it is not an HDF5 file");
+    }
     if (memcmp(stored, computed, sizeof(stored))) return FrgReadFail(st, "it is damaged: its bytes do not match the checksum frg wrote at its start");
   }
   H5E_BEGIN_TRY { *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
