@@ -242,10 +242,26 @@ class Fuzz:
             o.attrs[a] = value
             return f"attribute {n}/{a} = {value!r}"
 
+    @staticmethod
+    def restamp(path):
+        """Rewrites the checksum line frg keeps in the first 512 bytes (the HDF5 user block) to match."""
+        data = bytearray(open(path, "rb").read())
+        if len(data) < 512:
+            return
+        h = 14695981039346656037
+        for b in data[512:]:
+            h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+        line = f"frg checkpoint fnv1a64={h:016x} bytes={len(data) - 512}\n".encode()
+        data[:512] = line + bytes(512 - len(line))
+        open(path, "wb").write(bytes(data))
+
     def checkpoint_mutant(self, i, ranks):
         path = f"ck{i}.h5"
         shutil.copy("good.ck.h5", path)
         desc = self.mutate_checkpoint(path)
+        if self.rng.random() < 0.5:  # a forged file checksum: reach the checks behind it (types, shapes, content checksum)
+            self.restamp(path)
+            desc += ", file checksum forged"
         out = f"ck{i}.out.h5"
         rc, err = self.run(ranks, self.flow_args() + ["-output", out, "-restart", path])
         self.verdict("checkpoint", f"{path} ({desc}) on {ranks} ranks", rc, err, lambda: self.same(self.summary(out), self.ck_reference[ranks]))
