@@ -259,7 +259,9 @@ class Fuzz:
         path = f"ck{i}.h5"
         shutil.copy("good.ck.h5", path)
         desc = self.mutate_checkpoint(path)
-        if self.rng.random() < 0.5:  # a forged file checksum: reach the checks behind it (types, shapes, content checksum)
+        # a forged file checksum, to reach the checks behind it (types, shapes, content checksum); not on raw
+        # byte flips: those then test HDF5 1.10's own parser, which crashes on some (SEGV, not frg's to fix)
+        if not desc.startswith(("bits flipped", "truncated")) and self.rng.random() < 0.7:
             self.restamp(path)
             desc += ", file checksum forged"
         out = f"ck{i}.out.h5"
