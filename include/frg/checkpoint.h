@@ -7,7 +7,7 @@
 #include <frg/signature.h>
 
 #define FRG_CHECKPOINT_FORMAT  "frg checkpoint"
-#define FRG_CHECKPOINT_VERSION 2
+#define FRG_CHECKPOINT_VERSION 3 /* 3: attribute checksum */
 #define FRG_CHECKPOINT_MAX_RECORDS 10000000 /* more output records than anyone stores: a corrupt count */
 
 /* What a checkpoint holds besides the records, and what a restart expects of it. */
@@ -22,6 +22,15 @@ typedef struct {
   const FrgSignature *signature;    /* the physics of the run */
 } FrgCheckpointState;
 
+/* The checksum of a checkpoint's content (FNV-1a, 64 bits, as 16 hex digits): header numbers and arrays. */
+typedef struct {
+  double        t;
+  long long     cells, coarse_cells, records, observables;
+  const double *u, *u_coarse, *error_sum, *rows, *obs;
+} FrgCheckpointContent;
+PETSC_INTERN void           FrgCheckpointChecksum(const FrgCheckpointContent *, char hex[17]);
+#define FRG_CHECKPOINT_USERBLOCK 512
+PETSC_INTERN int            FrgCheckpointFileChecksum(int fd, char line[FRG_CHECKPOINT_USERBLOCK]);
 PETSC_INTERN PetscErrorCode FrgHistoryReserve(FrgHistory *, PetscInt records);
 PETSC_INTERN PetscErrorCode FrgCheckpointSave(MPI_Comm, const char path[], const FrgCheckpointState *, FrgHistory *);
 PETSC_INTERN PetscErrorCode FrgCheckpointLoad(MPI_Comm, const char path[], PetscReal t_max, FrgCheckpointState *, FrgHistory *);

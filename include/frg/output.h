@@ -20,6 +20,8 @@ PETSC_INTERN PetscErrorCode FrgClaimAcquire(MPI_Comm, const char name[], const c
 PETSC_INTERN PetscErrorCode FrgClaimRelease(FrgClaim *, PetscBool success);
 PETSC_INTERN PetscBool      FrgFileWrittenByFrg(const char path[]);
 PETSC_INTERN PetscBool      FrgPathsSame(const char a[], const char b[]);
+PETSC_INTERN PetscErrorCode FrgCheckOutputRoles(MPI_Comm, PetscInt count, const char *const paths[], const char *const options[]);
+PETSC_INTERN int            FrgCreateExclusive(const char path[]);
 
 struct _p_FrgOutput {
   MPI_Comm  comm;
@@ -59,6 +61,7 @@ PETSC_EXTERN void        FrgBuildPrintVersion(FILE *);
 PETSC_INTERN PetscErrorCode FrgH5WriteAttributeReal(MPI_Comm, hid_t loc, const char name[], PetscReal value);
 PETSC_INTERN PetscErrorCode FrgH5WriteAttributeInt(MPI_Comm, hid_t loc, const char name[], PetscInt value);
 PETSC_INTERN PetscErrorCode FrgH5WriteAttributeString(MPI_Comm, hid_t loc, const char name[], const char value[]);
+PETSC_INTERN PetscErrorCode FrgH5WriteText(MPI_Comm, hid_t loc, const char name[], const char value[]);
 PETSC_INTERN PetscErrorCode FrgH5WriteColumnOfType(MPI_Comm, hid_t loc, const char name[], hid_t type, const void *data, PetscInt count);
 PETSC_INTERN PetscErrorCode FrgH5WriteColumn(MPI_Comm, hid_t loc, const char name[], const PetscReal *values, PetscInt count);
 PETSC_INTERN PetscErrorCode FrgH5FileAccess(MPI_Comm, hid_t *fapl);

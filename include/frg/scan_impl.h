@@ -35,6 +35,7 @@ typedef struct {
   FrgScanSpec         spec;
   char                vary[FRG_EXPR_LEN], zip[FRG_EXPR_LEN];
   char                output[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN], journal[PETSC_MAX_PATH_LEN + 16];
+  PetscBool           overwrite; /* -output_overwrite: replace a -scan_csv file frg did not write */
   char                potential[FRG_EXPR_LEN]; /* -potential as given: may hold ${name} placeholders */
   char                bisect[64], bisect_low[64];
   PetscReal           bisect_range[2], bisect_tol, bisect_phi0;
@@ -65,12 +66,14 @@ PETSC_INTERN PetscErrorCode FrgScanJournalOpen(FrgScan *);
 PETSC_INTERN PetscErrorCode FrgScanJournalAppend(FrgScan *, PetscInt point, int status, const PetscReal values[], const char message[]);
 PETSC_INTERN PetscErrorCode FrgScanJournalRead(FrgScan *, FrgScanRows *);
 PETSC_INTERN PetscErrorCode FrgScanJournalClose(FrgScan *);
+PETSC_INTERN PetscBool      FrgScanJournalRowPoint(const FrgScan *, const char *line, size_t len, PetscInt *point);
 PETSC_INTERN int            FrgScanJournalClaim(FrgScan *, PetscInt point, PetscBool *mine);
 PETSC_INTERN int            FrgScanJournalRelease(FrgScan *, PetscInt point);
 PETSC_INTERN PetscErrorCode FrgScanRowsDestroy(FrgScanRows *);
 
 PETSC_INTERN PetscErrorCode FrgScanSetPoint(const FrgScan *, PetscInt point, const char bisect_value[]);
 PETSC_INTERN PetscErrorCode FrgScanCheckExistingOutput(FrgScan *);
+PETSC_INTERN PetscErrorCode FrgScanCheckOutputs(FrgScan *);
 PETSC_INTERN PetscErrorCode FrgScanWriteTable(FrgScan *, const FrgScanRows *);
 
 #endif

@@ -230,11 +230,16 @@ def open(path):  # noqa: A001  (frgpy.open, like h5py.File: the name users expec
         if isinstance(obj, h5py.Dataset):
             datasets[name] = (obj.shape, obj.dtype)
             dataset_attrs[name] = attributes(obj)
+            if name.startswith("provenance/") and obj.shape in ((), (1,)) and obj.dtype.kind == "S":
+                texts[name.split("/", 1)[1]] = plain(obj[()] if obj.shape == () else obj[0])
         else:
             groups[name] = attributes(obj)
 
+    texts = {}  # long texts (deck, options, command line) that frg stores as datasets, not attributes
     with f:
         f.visititems(visit)
+    if texts:
+        groups.setdefault("provenance", {}).update(texts)
     kind = _kind(groups, datasets)
     is_frg = "frg_version" in groups.get("provenance", {}) or (kind == "checkpoint" and "checkpoint/u" in datasets)
     if not is_frg:

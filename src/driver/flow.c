@@ -115,7 +115,11 @@ static PetscErrorCode FrgFlowStart(FrgFlow *flow, PetscReal t_ir, PetscReal *t0)
     FrgFlowCheckpointState(flow, 0.0, &st);
     if (st.u_coarse) PetscCall(VecDuplicate(flow->level.u, &error_sum));
     st.error_sum = error_sum;
-    PetscCall(FrgCheckpointLoad(comm, flow->restart, t_ir, &st, &flow->history));
+    {
+      PetscErrorCode ierr = FrgCheckpointLoad(comm, flow->restart, t_ir, &st, &flow->history);
+      if (ierr) PetscCall(VecDestroy(&error_sum)); /* a refused checkpoint: it held the grid's DM alive (all leaked) */
+      PetscCall(ierr);
+    }
     *t0 = st.t;
     PetscCall(VecDuplicate(flow->level.u, &work));
     PetscCall(FrgHistoryReplay(&flow->history, flow->output, work));
@@ -435,6 +439,11 @@ static PetscErrorCode FrgFlowRun(FrgFlow *flow)
   }
   PetscCall(FrgModelGetParameters(model, NULL, NULL, NULL, &t_ir));
   PetscCall(FrgSignatureOfFlow(model, flow->level.grid, flow->estimate.enabled, &flow->signature));
+  {
+    const char *paths[2] = {NULL, flow->checkpoint}, *options[2] = {"-output", "-checkpoint"};
+    PetscCall(FrgOutputGetName(flow->output, &paths[0]));
+    PetscCall(FrgCheckOutputRoles(comm, 2, paths, options)); /* before any work: the removal of the checkpoint would delete the output */
+  }
   if (strcmp(flow->restart, flow->checkpoint)) PetscCall(FrgCheckpointCheckTarget(comm, flow->checkpoint, &flow->signature));
   PetscCall(FrgOutputSetObservables(flow->output, model->observable_count, model->observable_names, flow->estimate.enabled));
   PetscCall(FrgOutputOpen(flow->output));

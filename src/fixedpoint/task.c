@@ -392,15 +392,17 @@ static PetscErrorCode FrgFixedPointTaskMain(MPI_Comm comm, PetscBool dimensionle
 {
   FrgFixedPointTask task;
   PetscBool         help;
+  PetscErrorCode    ierr;
 
   PetscFunctionBeginUser;
   PetscCall(FrgFixedPointTaskCreate(comm, dimensionless_flow, &task));
   PetscCall(FrgHelpRequested(&help));
-  if (!help) {
-    PetscCall(FrgCheckUnusedOptions(comm));
-    PetscCall(FrgFixedPointTaskRun(&task));
-  }
+  ierr = help ? PETSC_SUCCESS : FrgCheckUnusedOptions(comm);
+  if (!ierr && !help) ierr = FrgFixedPointTaskRun(&task);
+  /* also after a failure: the output file must be closed before MPI_Finalize (a full disk: an open
+   * file was closed by HDF5 inside MPI_Finalize and crashed there) */
   PetscCall(FrgFixedPointTaskDestroy(&task));
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -16,6 +16,8 @@
 #include <math.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define FRG_READ_MESSAGE 512
 
@@ -113,6 +115,7 @@ static int FrgReadArray(hid_t loc, const char name[], int rank, const hsize_t di
 typedef struct {
   double    t;
   long long cells, coarse_cells, records, observables;
+  char      checksum[32];
 } FrgCheckpointHeader;
 
 static int FrgReadHeader(hid_t group, FrgCheckpointHeader *hd, FrgReadStatus *st)
@@ -125,7 +128,7 @@ static int FrgReadHeader(hid_t group, FrgCheckpointHeader *hd, FrgReadStatus *st
   if (version != FRG_CHECKPOINT_VERSION) return FrgReadFail(st, "it is a checkpoint of format version %lld; this frg reads version %d", version, FRG_CHECKPOINT_VERSION);
   if (FrgReadScalar(group, "t", H5T_FLOAT, H5T_NATIVE_DOUBLE, &hd->t, st) || FrgReadScalar(group, "cells", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->cells, st) ||
       FrgReadScalar(group, "coarse_cells", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->coarse_cells, st) || FrgReadScalar(group, "records", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->records, st) ||
-      FrgReadScalar(group, "observables", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->observables, st))
+      FrgReadScalar(group, "observables", H5T_INTEGER, H5T_NATIVE_LLONG, &hd->observables, st) || FrgReadString(group, "checksum", hd->checksum, sizeof(hd->checksum), st))
     return -1;
   if (!isfinite(hd->t) || hd->t < 0) return FrgReadFail(st, "its time t = %g is not a finite number >= 0", hd->t);
   if (hd->records < 0 || hd->records > FRG_CHECKPOINT_MAX_RECORDS) return FrgReadFail(st, "its record count %lld is out of range", hd->records);
@@ -193,6 +196,21 @@ static int FrgCheckpointOpen(const char path[], hid_t *file, hid_t *group, FrgCh
   *file = *group = H5I_INVALID_HID;
   if (stat(path, &info)) return FrgReadFail(st, "it cannot be read: %s", strerror(errno));
   if (!S_ISREG(info.st_mode)) return FrgReadFail(st, "it is not a regular file");
+  {
+    char stored[FRG_CHECKPOINT_USERBLOCK], computed[FRG_CHECKPOINT_USERBLOCK];
+    int  fd = open(path, O_RDONLY), ok = 0;
+    if (fd >= 0) {
+      ok = pread(fd, stored, sizeof(stored), 0) == (ssize_t)sizeof(stored) && !FrgCheckpointFileChecksum(fd, computed);
+      close(fd);
+    }
+    if (!ok || strncmp(stored, "frg checkpoint fnv1a64=", 23)) {
+      htri_t hdf5;
+      H5E_BEGIN_TRY { hdf5 = H5Fis_hdf5(path); } /* only looks for the signature */
+      H5E_END_TRY;
+      return FrgReadFail(st, hdf5 > 0 ? "it is not an frg checkpoint (no checksum line at its start)" : "it is not an HDF5 file");
+    }
+    if (memcmp(stored, computed, sizeof(stored))) return FrgReadFail(st, "it is damaged: its bytes do not match the checksum frg wrote at its start");
+  }
   H5E_BEGIN_TRY { *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
   H5E_END_TRY;
   if (*file < 0) return FrgReadFail(st, "it is not an HDF5 file");
@@ -258,6 +276,7 @@ PetscErrorCode FrgCheckpointCheckTarget(MPI_Comm comm, const char path[], const 
     else if (!FrgCheckpointOpen(path, &file, &group, &hd, &stored, &st)) FrgCheckpointCloseFile(file, group);
   }
   PetscCallMPI(MPI_Bcast(st.message, sizeof(st.message), MPI_CHAR, 0, comm));
+  if (st.message[0]) PetscCall(FrgSignatureDestroy(&stored));
   PetscCheck(!st.message[0], comm, PETSC_ERR_USER_INPUT, "-checkpoint %s exists and %s: refusing to overwrite it (choose another -checkpoint path)", path, st.message);
   PetscCall(FrgSignatureBroadcast(comm, &stored));
   {
@@ -289,6 +308,12 @@ static int FrgCheckpointReadData(hid_t file, const FrgCheckpointHeader *hd, doub
     if (!err) err = FrgReadArray(file, "/history/observables", 2, dims, obs, 2, st);
   }
   H5E_END_TRY;
+  if (!err) {
+    const FrgCheckpointContent content = {hd->t, hd->cells, hd->coarse_cells, hd->records, hd->observables, u, u_coarse, error_sum, rows, obs};
+    char                       hex[17];
+    FrgCheckpointChecksum(&content, hex);
+    if (strcmp(hex, hd->checksum)) err = FrgReadFail(st, "its checksum %s does not match its content (%s): it was changed after frg wrote it", hd->checksum, hex);
+  }
   return err;
 }
 
@@ -348,7 +373,7 @@ PetscErrorCode FrgCheckpointLoad(MPI_Comm comm, const char path[], PetscReal t_m
   PetscMPIInt         rank;
   FrgReadStatus       st     = {{0}};
   FrgSignature        stored = {0};
-  FrgCheckpointHeader hd     = {0, 0, 0, 0, 0};
+  FrgCheckpointHeader hd     = {0};
   hid_t               file = H5I_INVALID_HID, group = H5I_INVALID_HID;
   PetscInt            cells;
   double             *u = NULL, *uc = NULL, *ue = NULL, *obs = NULL;
@@ -359,6 +384,7 @@ PetscErrorCode FrgCheckpointLoad(MPI_Comm comm, const char path[], PetscReal t_m
   if (!rank) (void)FrgCheckpointOpen(path, &file, &group, &hd, &stored, &st);
   PetscCallMPI(MPI_Bcast(st.message, sizeof(st.message), MPI_CHAR, 0, comm));
   if (st.message[0] && !rank) FrgCheckpointCloseFile(file, group);
+  if (st.message[0]) PetscCall(FrgSignatureDestroy(&stored)); /* what was read before the failed check */
   PetscCheck(!st.message[0], comm, PETSC_ERR_USER_INPUT, "-restart %s: %s", path, st.message);
   PetscCallMPI(MPI_Bcast(&hd, sizeof(hd), MPI_BYTE, 0, comm));
   PetscCall(FrgSignatureBroadcast(comm, &stored));

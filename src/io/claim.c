@@ -39,27 +39,67 @@ PetscBool FrgFileWrittenByFrg(const char path[])
   return ours;
 }
 
-/* Whether two paths name the same file: the same absolute path once their folders are resolved (the
- * files themselves need not exist). Not collective. */
+/* The absolute path of path: the file itself resolved when it exists (a link names its target), else
+ * its folder resolved and its name appended; 0, or -1 when the folder does not exist. */
+static int FrgPathResolve(const char path[], char full[], size_t len)
+{
+  char        folder[PATH_MAX], resolved[PATH_MAX];
+  const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+  size_t      flen  = slash ? (size_t)(slash - path) : 0;
+
+  if (realpath(path, resolved)) return snprintf(full, len, "%s", resolved), 0;
+  if (flen >= sizeof(folder)) return -1;
+  if (slash) {
+    memcpy(folder, path, flen);
+    folder[flen] = 0;
+    if (!flen) strcpy(folder, "/");
+  } else strcpy(folder, ".");
+  if (!realpath(folder, resolved)) return -1;
+  return snprintf(full, len, "%s/%s", resolved, base), 0;
+}
+
+/* Whether two paths name the same file: the same canonical path (through ./, .. and links), or the same
+ * inode (hard links); the files need not exist. Not collective. */
 PetscBool FrgPathsSame(const char a[], const char b[])
 {
   char        full[2][PATH_MAX + 256];
-  const char *path[2] = {a, b};
+  struct stat sa, sb;
 
-  for (int i = 0; i < 2; i++) {
-    char        folder[PATH_MAX], resolved[PATH_MAX];
-    const char *slash = strrchr(path[i], '/'), *base = slash ? slash + 1 : path[i];
-    size_t      len   = slash ? (size_t)(slash - path[i]) : 1;
-    if (len >= sizeof(folder)) return PETSC_FALSE;
-    if (slash) {
-      memcpy(folder, path[i], len);
-      folder[len ? len : 1] = 0;
-      if (!len) folder[0] = '/';
-    } else strcpy(folder, ".");
-    if (!realpath(folder, resolved)) return (PetscBool)!strcmp(a, b);
-    (void)snprintf(full[i], sizeof(full[i]), "%s/%s", resolved, base);
-  }
+  if (!stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino) return PETSC_TRUE;
+  if (FrgPathResolve(a, full[0], sizeof(full[0])) || FrgPathResolve(b, full[1], sizeof(full[1]))) return (PetscBool)!strcmp(a, b);
   return (PetscBool)!strcmp(full[0], full[1]);
+}
+
+/* Collective. Fails, naming both options and the path, if two of the count files a run writes are the
+ * same file (one role would destroy the other's file); paths[i] == NULL or "" is skipped. Rank 0 decides. */
+PetscErrorCode FrgCheckOutputRoles(MPI_Comm comm, PetscInt count, const char *const paths[], const char *const options[])
+{
+  PetscMPIInt rank;
+  char        message[2 * PETSC_MAX_PATH_LEN + 256] = "";
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  for (PetscInt i = 0; !rank && i < count && !message[0]; i++)
+    for (PetscInt j = i + 1; j < count && !message[0]; j++)
+      if (paths[i] && paths[j] && paths[i][0] && paths[j][0] && FrgPathsSame(paths[i], paths[j]))
+        (void)snprintf(message, sizeof(message), "%s %s and %s %s are the same file: one would destroy the other; give them different paths", options[i], paths[i], options[j], paths[j]);
+  PetscCallMPI(MPI_Bcast(message, sizeof(message), MPI_CHAR, 0, comm));
+  PetscCheck(!message[0], comm, PETSC_ERR_USER_INPUT, "%s", message);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Creates path empty and exclusively for writing (O_EXCL, O_NOFOLLOW): a stale regular file is removed
+ * first, a link or anything else planted there is refused and never followed. Returns the open file
+ * descriptor, or -1 with errno set (EEXIST: not a regular file). Not collective. */
+int FrgCreateExclusive(const char path[])
+{
+  struct stat info;
+
+  if (!lstat(path, &info)) {
+    if (!S_ISREG(info.st_mode)) return errno = EEXIST, -1;
+    (void)unlink(path);
+  }
+  return open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 }
 
 /* Rank 0: the checks and the lock; 0, or an errno-like code with a message. */

@@ -85,6 +85,27 @@ PETSC_INTERN PetscErrorCode FrgH5WriteAttributeString(MPI_Comm comm, hid_t loc, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A text of any length: an attribute when short, else (an HDF5 object header holds at most 64 KiB of
+ * attributes: a deck of 71 KB failed at the end of the run) a dataset of one string of the same name in
+ * loc. Readers take either (frgpy: Result.provenance). Every rank passes the same text. Collective. */
+PETSC_INTERN PetscErrorCode FrgH5WriteText(MPI_Comm comm, hid_t loc, const char name[], const char value[])
+{
+  const size_t length = strlen(value);
+  hid_t        type;
+
+  PetscFunctionBeginUser;
+  if (length < 8192) {
+    PetscCall(FrgH5WriteAttributeString(comm, loc, name, value));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  type = H5Tcopy(H5T_C_S1);
+  FrgCallHDF5(comm, H5Tset_size(type, length + 1));
+  FrgCallHDF5(comm, H5Tset_strpad(type, H5T_STR_NULLTERM));
+  PetscCall(FrgH5WriteColumnOfType(comm, loc, name, type, value, 1));
+  FrgCallHDF5(comm, H5Tclose(type));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* A 1D dataset of count elements of an HDF5 type; rank 0's data are written. Collective. */
 PETSC_INTERN PetscErrorCode FrgH5WriteColumnOfType(MPI_Comm comm, hid_t loc, const char name[], hid_t type, const void *data, PetscInt count)
 {

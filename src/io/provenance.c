@@ -58,9 +58,9 @@ PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput out)
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "host", host));
   PetscCall(FrgH5WriteAttributeInt(out->comm, group, "ranks", size));
   PetscCall(FrgH5WriteAttributeString(out->comm, group, "date", date));
-  PetscCall(FrgH5WriteAttributeString(out->comm, group, "command_line", FrgCommandLine()));
-  PetscCall(FrgH5WriteAttributeString(out->comm, group, "options", options));
-  PetscCall(FrgH5WriteAttributeString(out->comm, group, "deck", FrgDeckText()));
+  PetscCall(FrgH5WriteText(out->comm, group, "command_line", FrgCommandLine()));
+  PetscCall(FrgH5WriteText(out->comm, group, "options", options));
+  PetscCall(FrgH5WriteText(out->comm, group, "deck", FrgDeckText()));
   FrgCallHDF5(out->comm, H5Gclose(group));
   PetscCall(PetscFree(options));
   PetscFunctionReturn(PETSC_SUCCESS);

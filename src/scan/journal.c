@@ -1,6 +1,10 @@
 /* The scan journal OUTPUT.journal: an append-only text file with one line per finished point,
  *   # frg scan journal v1 hash=<16 hex digits> points=<n> results=<names>
- *   <point>\t<status>\t<result 1>\t...\t<result n>\t<message>
+ *   <point>\t<status>\t<result 1>\t...\t<result n>\t<message>\t<checksum>
+ * (checksum: 8 hex digits of the FNV-1a hash of the line before its last tab). A line that does not
+ * parse exactly (a torn, damaged or edited row: wrong field count, a value that is not a number, a
+ * status other than 0 or 1, a point out of range, a wrong checksum) is ignored and its point runs
+ * again, so a damaged journal never puts a wrong row into the table.
  * Each line is written with one write() under an exclusive flock: once write() returns, the row
  * survives a kill -9 of the process (it is in the kernel's page cache), and a torn last line (no
  * newline) is cut off when the journal is opened again. Against a crash of the node the journal is
@@ -17,6 +21,15 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* FNV-1a hash of a journal line: detects a damaged or edited row. */
+static unsigned FrgScanChecksum(const char *line, size_t len)
+{
+  unsigned hash = 2166136261u;
+
+  for (size_t i = 0; i < len; i++) hash = (hash ^ (unsigned char)line[i]) * 16777619u;
+  return hash;
+}
 
 /* Reads the whole file; the caller frees *text. Returns 0 or errno. */
 static int FrgScanSlurp(int fd, char **text, size_t *size)
@@ -110,8 +123,8 @@ PetscErrorCode FrgScanJournalAppend(FrgScan *scan, PetscInt point, int status, c
   len = (size_t)snprintf(line, sizeof(line), "%lld\t%d", (long long)point, status);
   for (PetscInt r = 0; r < scan->nresults; r++) len += (size_t)snprintf(line + len, sizeof(line) - len, "\t%.17g", (double)values[r]);
   len += (size_t)snprintf(line + len, sizeof(line) - len, "\t");
-  for (const char *c = message; *c && len < sizeof(line) - 2; c++) line[len++] = (*c == '\t' || *c == '\n' || *c == '\r') ? ' ' : *c;
-  line[len++] = '\n';
+  for (const char *c = message; *c && len < sizeof(line) - 16; c++) line[len++] = (*c == '\t' || *c == '\n' || *c == '\r') ? ' ' : *c;
+  len += (size_t)snprintf(line + len, sizeof(line) - len, "\t%08x\n", FrgScanChecksum(line, len));
   ok = !flock(scan->journal_fd, LOCK_EX);
   ok = ok && write(scan->journal_fd, line, len) == (ssize_t)len;
   flock(scan->journal_fd, LOCK_UN);
@@ -130,31 +143,81 @@ static PetscErrorCode FrgScanRowsReserve(FrgScanRows *rows, PetscInt count, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Rank 0: parses the rows of the journal text; a point seen twice keeps its first row. */
-static PetscErrorCode FrgScanJournalParse(FrgScan *scan, char *text, FrgScanRows *rows)
+/* Whether line[0..len) (no newline) is a row with a valid checksum; *point is its point. Not collective
+ * (the claims of journal_claim.c: a damaged row does not mark its point finished). */
+PetscBool FrgScanJournalRowPoint(const FrgScan *scan, const char *line, size_t len, PetscInt *point)
 {
-  PetscInt lines = 0;
-  char    *line, *next;
-  char    *seen;
+  char          text[64];
+  const char   *sum = NULL;
+  char         *end;
+  long long     p;
+
+  for (size_t i = 0; i < len; i++)
+    if (line[i] == '\t') sum = line + i;
+  if (!sum || line + len - (sum + 1) != 8) return PETSC_FALSE;
+  memcpy(text, sum + 1, 8);
+  text[8] = 0;
+  if (strtoul(text, &end, 16) != FrgScanChecksum(line, (size_t)(sum - line)) || *end) return PETSC_FALSE;
+  p = strtoll(line, &end, 10);
+  if (end == line || *end != '\t' || p < 0 || p >= scan->spec.points) return PETSC_FALSE;
+  *point = (PetscInt)p;
+  return PETSC_TRUE;
+}
+
+/* Rank 0: one row line (without its newline) into row r; 0, or -1 if it does not parse exactly. */
+static int FrgScanJournalParseLine(const FrgScan *scan, char *line, FrgScanRows *rows, PetscInt r)
+{
+  char         *end, *field, *sum = strrchr(line, '\t');
+  long long     point;
+  long          status;
+  unsigned long stored;
+
+  if (!sum || strlen(sum + 1) != 8) return -1;
+  stored = strtoul(sum + 1, &end, 16);
+  if (*end || stored != FrgScanChecksum(line, (size_t)(sum - line))) return -1;
+  *sum   = 0;
+  errno  = 0;
+  point  = strtoll(line, &end, 10);
+  if (end == line || *end != '\t' || errno || point < 0 || point >= scan->spec.points) return -1;
+  status = strtol(end + 1, &field, 10);
+  if (field == end + 1 || *field != '\t' || (status != 0 && status != 1)) return -1;
+  for (PetscInt k = 0; k < scan->nresults; k++) {
+    const char *start = field + 1;
+    rows->values[r * scan->nresults + k] = (PetscReal)strtod(start, &field);
+    if (field == start || *field != '\t') return -1;
+  }
+  if (strlen(field + 1) >= FRG_SCAN_MESSAGE_LEN) return -1;
+  rows->point[r]  = (PetscInt)point;
+  rows->status[r] = (PetscReal)status;
+  strcpy(rows->message[r], field + 1);
+  return 0;
+}
+
+/* Rank 0: parses the rows of the journal text; a point seen twice keeps its first row; a line that
+ * does not parse is ignored (its point runs again) and counted in *damaged. */
+static PetscErrorCode FrgScanJournalParse(FrgScan *scan, char *text, size_t size, FrgScanRows *rows, PetscInt *damaged)
+{
+  PetscInt    lines = 0;
+  char       *line, *next;
+  char       *seen;
+  const char *end = text + size;
 
   PetscFunctionBeginUser;
-  for (char *c = text; *c; c++) lines += *c == '\n';
+  *damaged = 0;
+  for (size_t i = 0; i < size; i++) lines += text[i] == '\n';
   PetscCall(FrgScanRowsReserve(rows, lines, scan->nresults));
   PetscCall(PetscCalloc1(scan->spec.points, &seen));
-  for (line = text; line && *line; line = next) {
-    char     *field, *end;
-    PetscInt  r = rows->count, point;
-    next = strchr(line, '\n');
+  for (line = text; line < end; line = next) { /* by size: a NUL byte in a line damages that line only */
+    next = (char *)memchr(line, '\n', (size_t)(end - line));
     if (!next) break; /* torn line */
     *next++ = 0;
-    if (line[0] == '#') continue;
-    point = (PetscInt)strtoll(line, &end, 10);
-    if (end == line || point < 0 || point >= scan->spec.points || seen[point]) continue;
-    seen[point]    = 1;
-    rows->point[r] = point;
-    rows->status[r] = (PetscReal)strtol(end + 1, &field, 10);
-    for (PetscInt k = 0; k < scan->nresults; k++) rows->values[r * scan->nresults + k] = (PetscReal)strtod(field + 1, &field);
-    PetscCall(PetscStrncpy(rows->message[r], *field ? field + 1 : "", FRG_SCAN_MESSAGE_LEN));
+    if (line[0] == '#' && strlen(line) == (size_t)(next - 1 - line)) continue;
+    if (strlen(line) != (size_t)(next - 1 - line) || FrgScanJournalParseLine(scan, line, rows, rows->count)) {
+      (*damaged)++;
+      continue;
+    }
+    if (seen[rows->point[rows->count]]) continue;
+    seen[rows->point[rows->count]] = 1;
     rows->count++;
   }
   PetscCall(PetscFree(seen));
@@ -167,7 +230,7 @@ PetscErrorCode FrgScanJournalRead(FrgScan *scan, FrgScanRows *rows)
   char    *text = NULL;
   size_t   size = 0;
   int      err  = 0;
-  PetscInt count;
+  PetscInt count, damaged = 0;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(rows, sizeof(*rows)));
@@ -180,8 +243,9 @@ PetscErrorCode FrgScanJournalRead(FrgScan *scan, FrgScanRows *rows)
       flock(fd, LOCK_UN);
       close(fd);
     }
-    if (!err) PetscCall(FrgScanJournalParse(scan, text, rows));
+    if (!err) PetscCall(FrgScanJournalParse(scan, text, size, rows, &damaged));
     free(text);
+    if (damaged) PetscCall(PetscPrintf(PETSC_COMM_SELF, "[frg scan] %s: %" PetscInt_FMT " damaged line%s ignored: their points run again\n", scan->journal, damaged, damaged > 1 ? "s" : ""));
   }
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, scan->world));
   PetscCheck(!err, scan->world, PETSC_ERR_FILE_OPEN, "-output %s: the scan journal %s cannot be read: %s", scan->output, scan->journal, strerror(err));

@@ -4,8 +4,8 @@
  * a group computes a point, its leader
  *   1. takes a POSIX record lock on one byte of the journal, at FRG_CLAIM_BASE + point, without
  *      waiting: if another process holds it, that process is computing the point, so this one skips it;
- *   2. reads the journal rows appended since its last look: a point already finished by anyone is
- *      skipped too (the lock of a finished point is free again).
+ *   2. reads the journal rows appended since its last look: a point already finished by anyone (a row
+ *      with a valid checksum) is skipped too (the lock of a finished point is free again).
  * The lock is released after the point's row is in the journal. The kernel drops the locks of a
  * process that dies (kill -9, node failure of a local file system), so a crashed claim never blocks a
  * resumed scan. Record locks are per process and dropped when the process closes any descriptor of the
@@ -45,9 +45,8 @@ static int FrgScanClaimReadNew(FrgScan *scan)
     char *line = buffer, *newline;
     buffer[got] = 0;
     while ((newline = memchr(line, '\n', (size_t)(buffer + got - line)))) {
-      char     *end;
-      long long point = strtoll(line, &end, 10);
-      if (line[0] != '#' && end != line && *end == '\t' && point >= 0 && point < scan->spec.points) scan->done[point] = 1;
+      PetscInt point;
+      if (line[0] != '#' && FrgScanJournalRowPoint(scan, line, (size_t)(newline - line), &point)) scan->done[point] = 1;
       line = newline + 1;
     }
     if (line == buffer) break; /* a line longer than the buffer: not a row of ours */

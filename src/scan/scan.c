@@ -100,6 +100,7 @@ static PetscErrorCode FrgScanReadOptions(FrgScan *scan, PetscInt *group_size)
   PetscCall(FrgOptionsInt("-scan_group_size", "Ranks per scan point (must divide the number of ranks)", *group_size, group_size, NULL, 1, 1048576));
   PetscCall(FrgOptionsString("-output", "HDF5 results table (/scan/<column>); its journal is OUTPUT.journal", scan->output, scan->output, sizeof(scan->output), NULL));
   PetscCall(FrgOptionsString("-scan_csv", "CSV copy of the table (default: OUTPUT with .csv for .h5)", scan->csv, scan->csv, sizeof(scan->csv), NULL));
+  PetscCall(PetscOptionsBool("-output_overwrite", "Replace an existing -scan_csv file also if frg did not write it", "", scan->overwrite, &scan->overwrite, NULL));
   PetscCall(FrgOptionsStringOrNone("-scan_bisect", "Per point, bisect this option (or ${NAME} placeholder of -potential) to the IR phase boundary", scan->bisect, scan->bisect, sizeof(scan->bisect), NULL));
   PetscCall(FrgOptionsRealArray("-scan_bisect_range", "Bracket a,b of the bisected value (different IR phases at a and b)", scan->bisect_range, &n, &set_range, -FRG_REAL_MAX, FRG_REAL_MAX));
   PetscCall(FrgOptionsRealAbove("-scan_bisect_tol", "Bisect until the brackets are below half the estimated error of the phase boundary, or below this", scan->bisect_tol, &scan->bisect_tol, NULL, 0, FRG_REAL_MAX));
@@ -203,6 +204,7 @@ static PetscErrorCode FrgScanCreate(MPI_Comm world, FrgScan *scan)
   PetscCheck(!scan->task[0] || !scan->bisect[0], world, PETSC_ERR_USER_INPUT, "-scan_bisect works with flows only, got -scan_task %s", scan->task);
   if (scan->task[0]) PetscCall(FrgScanCheckTask(scan));
   if (scan->task[0]) PetscCall(FrgScanTaskResults(scan));
+  PetscCheck(scan->output[0], world, PETSC_ERR_USER_INPUT, "-output must name a file (the scan's table)");
   PetscCall(PetscSNPrintf(scan->journal, sizeof(scan->journal), "%s.journal", scan->output));
   if (!scan->csv[0]) {
     PetscCall(PetscStrncpy(scan->csv, scan->output, sizeof(scan->csv)));
@@ -386,7 +388,7 @@ static PetscErrorCode FrgScanRun(FrgScan *scan)
 
   PetscFunctionBeginUser;
   PetscCall(FrgSignalInstall());
-  PetscCall(FrgScanCheckExistingOutput(scan));
+  PetscCall(FrgScanCheckOutputs(scan));
   PetscCall(FrgScanJournalOpen(scan));
   PetscCall(FrgScanJournalRead(scan, &rows));
   PetscCall(FrgScanTodo(scan, &rows, &count, &todo));
@@ -431,8 +433,9 @@ static PetscErrorCode FrgScanDestroy(FrgScan *scan)
 /* Collective on world. */
 PetscErrorCode FrgTaskScan(MPI_Comm world)
 {
-  FrgScan   scan;
-  PetscBool help;
+  FrgScan        scan;
+  PetscBool      help;
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCall(FrgHelpRequested(&help));
@@ -446,8 +449,9 @@ PetscErrorCode FrgTaskScan(MPI_Comm world)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(FrgScanCreate(world, &scan));
-  PetscCall(FrgScanValidate(&scan));
-  PetscCall(FrgScanRun(&scan));
-  PetscCall(FrgScanDestroy(&scan));
+  ierr = FrgScanValidate(&scan);
+  if (!ierr) ierr = FrgScanRun(&scan);
+  PetscCall(FrgScanDestroy(&scan)); /* also after a refusal (a journal of another scan): nothing leaks */
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -5,9 +5,11 @@
  *   -scan_csv FILE       the same table as CSV (default: the output name with .csv for .h5)
  * Rows are in point order (the order of FrgScanSpecValue). Both files are written as FILE.partial
  * and renamed, so an existing table is only ever replaced by a complete one of the same scan. */
+#define _DEFAULT_SOURCE /* fdopen */
 #include <frg/output.h>
 #include <frg/scan_impl.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Collective: fails if -output exists and is not the table of this scan (nothing is overwritten). */
@@ -39,6 +41,38 @@ PetscErrorCode FrgScanCheckExistingOutput(FrgScan *scan)
   PetscCheck(verdict != 1, scan->world, PETSC_ERR_USER_INPUT, "-output %s exists and is not a scan table: nothing was changed; remove it or choose another -output", scan->output);
   PetscCheck(verdict != 2, scan->world, PETSC_ERR_USER_INPUT, "-output %s holds the results of a different scan (hash=%s, this scan has hash=%s): nothing was changed; remove it or choose another -output",
              scan->output, found, scan->hash_text);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Whether path is a CSV table frg wrote: its first line is "point,...,status,message". Not collective. */
+static PetscBool FrgScanCSVWrittenByFrg(const char path[])
+{
+  char  line[8192];
+  FILE *fp = fopen(path, "r");
+  int   ok;
+
+  if (!fp) return PETSC_FALSE;
+  ok = fgets(line, sizeof(line), fp) && !strncmp(line, "point,", 6) && strstr(line, ",status,message\n");
+  fclose(fp);
+  return (PetscBool)ok;
+}
+
+/* Collective, before any work: the table, its CSV copy and the journal are three different files; an
+ * existing -scan_csv is replaced only if frg wrote it (or with -output_overwrite); -output is not a
+ * folder and holds nothing but this scan's table (FrgScanCheckExistingOutput). */
+PetscErrorCode FrgScanCheckOutputs(FrgScan *scan)
+{
+  const char *paths[3] = {scan->output, scan->csv, scan->journal}, *options[3] = {"-output", "-scan_csv", "-output (its journal)"};
+  struct stat info;
+  int         verdict = 0; /* 1: a folder, 2: not a regular file or not frg's CSV */
+
+  PetscFunctionBeginUser;
+  PetscCall(FrgCheckOutputRoles(scan->world, 3, paths, options));
+  if (!scan->world_rank && !stat(scan->csv, &info)) verdict = S_ISDIR(info.st_mode) ? 1 : (!scan->overwrite && (!S_ISREG(info.st_mode) || !FrgScanCSVWrittenByFrg(scan->csv))) ? 2 : 0;
+  PetscCallMPI(MPI_Bcast(&verdict, 1, MPI_INT, 0, scan->world));
+  PetscCheck(verdict != 1, scan->world, PETSC_ERR_USER_INPUT, "-scan_csv %s is a folder, not a file", scan->csv);
+  PetscCheck(verdict != 2, scan->world, PETSC_ERR_USER_INPUT, "-scan_csv %s exists and was not written by frg: refusing to replace it (give -output_overwrite to replace it anyway)", scan->csv);
+  PetscCall(FrgScanCheckExistingOutput(scan));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -174,13 +208,17 @@ static void FrgScanCSVValue(FILE *fp, const char text[])
   else FrgScanCSVField(fp, text);
 }
 
-/* Rank 0: the CSV table. Returns 0 or errno. */
+/* Rank 0: the CSV table, in a file created exclusively (never through a link). Returns 0 or errno. */
 static int FrgScanWriteCSV(const FrgScan *scan, const FrgScanColumn *c, const char path[])
 {
-  FILE *fp = fopen(path, "w");
-  int   err;
+  int   fd = FrgCreateExclusive(path), err;
+  FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
 
-  if (!fp) return errno;
+  if (!fp) {
+    err = errno;
+    if (fd >= 0) close(fd);
+    return err;
+  }
   fprintf(fp, "point");
   for (PetscInt a = 0; a < scan->spec.naxes; a++) fprintf(fp, ",%s", scan->spec.axes[a].name);
   for (PetscInt r = 0; r < scan->nresults; r++) fprintf(fp, ",%s", scan->result_names[r]);
@@ -202,6 +240,25 @@ static int FrgScanWriteCSV(const FrgScan *scan, const FrgScanColumn *c, const ch
   return err;
 }
 
+/* Collective on world: creates path empty and exclusively on rank 0 (see FrgCreateExclusive). */
+static PetscErrorCode FrgScanCreatePartial(MPI_Comm comm, const char path[], const char option[])
+{
+  PetscMPIInt rank;
+  int         err = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    int fd = FrgCreateExclusive(path);
+    if (fd < 0) err = errno;
+    else close(fd);
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCheck(err != EEXIST, comm, PETSC_ERR_USER_INPUT, "%s: %s exists and is not a regular file (a link?): refusing to write through it", option, path);
+  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "%s: %s cannot be written: %s", option, path, strerror(err));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Collective on world. rows holds every point exactly once. */
 PetscErrorCode FrgScanWriteTable(FrgScan *scan, const FrgScanRows *rows)
 {
@@ -221,7 +278,7 @@ PetscErrorCode FrgScanWriteTable(FrgScan *scan, const FrgScanRows *rows)
     PetscCallMPI(MPI_Bcast(&pid, 1, MPI_INT, 0, scan->world));
     PetscCall(PetscSNPrintf(partial, sizeof(partial), "%s.%d.partial", scan->output, pid));
   }
-  PetscCall(FrgOutputCheckWritable(scan->world, partial, "-output"));
+  PetscCall(FrgScanCreatePartial(scan->world, partial, "-output"));
   PetscCall(FrgRegisterPartialFile(partial));
   PetscCall(FrgH5FileAccess(scan->world, &fapl));
   file = H5Fcreate(partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
