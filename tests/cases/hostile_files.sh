@@ -41,7 +41,7 @@ test_hostile_files_not_ours() {
   rm -f s.h5 s.h5.journal
   "$FRG" $HF_SCAN -output s.h5 -scan_csv mydeck.yaml -output_overwrite >/dev/null || fail "-output_overwrite did not replace the CSV"
   head -1 mydeck.yaml | grep -q "^point," || fail "-output_overwrite: no table in mydeck.yaml"
-  expect_error "-output must name a file" "" "$FRG" $HF_SCAN -output "" || fail "-output \"\" of a scan"
+  expect_error "-output needs a value" "" "$FRG" $HF_SCAN -output "" || fail "-output \"\" of a scan" # (refused when the options are read, before the scan checks its own)
   mkdir folder.h5
   expect_error "folder.h5" "" "$FRG" $HF_SCAN -output folder.h5 || fail "a folder at -output of a scan"
   [ ! -e folder.h5.journal ] || fail "a journal was written for a folder -output"
