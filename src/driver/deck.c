@@ -76,14 +76,14 @@ static void FrgDeckCheckViewer(FrgDeckScan *scan, const char *key, const char *v
     char *colon = strchr(copy, ':');
     copy[strcspn(copy, ":")] = 0;
     if (copy[0] && strcmp(copy, "ascii") && strcmp(copy, "binary") && strcmp(copy, "hdf5")) {
-      snprintf(scan->problem, sizeof(scan->problem), "line %d: key %s: viewer type %s is not allowed in a deck (ascii, binary or hdf5; others on the command line)", line, key, copy);
+      snprintf(scan->problem, sizeof(scan->problem), "line %d: key %.100s: viewer type %.200s is not allowed in a deck (ascii, binary or hdf5; others on the command line)", line, key, copy);
       return;
     }
     file = colon ? colon + 1 : copy + strlen(copy);
   }
   file[strcspn(file, ":")] = 0;
   if (file[0] == '/' || file[0] == '~' || strstr(file, ".."))
-    snprintf(scan->problem, sizeof(scan->problem), "line %d: key %s writes to %s: a deck may write only to stdout or to a relative path without .. (give it on the command line to write elsewhere)", line, key, file);
+    snprintf(scan->problem, sizeof(scan->problem), "line %d: key %.100s writes to %.200s: a deck may write only to stdout or to a relative path without .. (give it on the command line to write elsewhere)", line, key, file);
 }
 
 /* Records KEY (first seen on LINE); a problem if it was seen before or names another deck. */

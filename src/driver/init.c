@@ -116,7 +116,7 @@ static void FrgTakeDeckPath(int argc, char **argv, int i)
   if (i + 1 >= argc || FrgArgumentIsOption(argv[i + 1]) || !argv[i + 1][0])
     snprintf(frg_argument_error, sizeof(frg_argument_error), "-options_file needs a value (the deck file), got %s", i + 1 < argc ? (argv[i + 1][0] ? argv[i + 1] : "an empty string") : "none");
   else if (frg_deck_path[0])
-    snprintf(frg_argument_error, sizeof(frg_argument_error), "-options_file is given twice (%s, then %.*s): give one deck, and override its keys on the command line", frg_deck_path, PETSC_MAX_PATH_LEN, argv[i + 1]);
+    snprintf(frg_argument_error, sizeof(frg_argument_error), "-options_file is given twice (%.1000s, then %.1000s): give one deck, and override its keys on the command line", frg_deck_path, argv[i + 1]);
   else if (strlen(argv[i + 1]) >= sizeof(frg_deck_path))
     snprintf(frg_argument_error, sizeof(frg_argument_error), "-options_file %.60s... is too long: at most %d characters", argv[i + 1], (int)sizeof(frg_deck_path) - 1);
   else strcpy(frg_deck_path, argv[i + 1]);
