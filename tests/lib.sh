@@ -3,6 +3,10 @@
 # returning nonzero (use `fail "why"`). Everything it prints goes to its log, shown on failure.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
+# When a rank exits nonzero (every error on several ranks, and 85), mpirun signals the others and then
+# waits this many seconds (default 1, 2.2 s a run measured) before SIGKILL, even when all have exited.
+# The tests end many runs that way; a test that signals mpirun itself sets its own value.
+export OMPI_MCA_odls_base_sigkill_timeout=${OMPI_MCA_odls_base_sigkill_timeout:-0}
 # quick SMALL FULL: SMALL under FRG_TEST_QUICK=1 (the sanitizer pass of CI, 4-10x slower: its
 # property sweeps draw fewer cases, the memory checks are the same), else FULL.
 quick() { if [ "${FRG_TEST_QUICK:-0}" = 1 ]; then echo "$1"; else echo "$2"; fi; }
