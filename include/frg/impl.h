@@ -30,6 +30,10 @@ PETSC_EXTERN PetscLogEvent FRG_EVENT_RHS, FRG_EVENT_JACOBIAN, FRG_EVENT_OUTPUT, 
 PETSC_EXTERN PetscLogEvent FRG_EVENT_BAND_FACTOR, FRG_EVENT_BAND_SOLVE; /* the modified-Newton route's band LU */
 PETSC_EXTERN PetscLogEvent FRG_EVENT_SAMPLE_SORT, FRG_EVENT_SAMPLE_FLOOR, FRG_EVENT_SAMPLE_CHECKS, FRG_EVENT_SAMPLE_MAP; /* task sample's report */
 PETSC_EXTERN PetscLogStage FRG_STAGE_SETUP, FRG_STAGE_INTEGRATE, FRG_STAGE_OUTPUT, FRG_STAGE_REPORT;
+/* Enter and leave those stages through these: they also time them for /provenance (src/io/stages.c). */
+PETSC_INTERN PetscErrorCode FrgStagePush(PetscLogStage);
+PETSC_INTERN PetscErrorCode FrgStagePop(void);
+PETSC_INTERN void           FrgStageWallTime(int i, const char **name, double *seconds);
 
 struct _p_FrgGrid {
   MPI_Comm    comm;

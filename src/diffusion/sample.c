@@ -297,21 +297,21 @@ PetscErrorCode FrgTaskSample(MPI_Comm comm)
   PetscBool help;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));
+  PetscCall(FrgStagePush(FRG_STAGE_SETUP));
   PetscCall(FrgSampleCreate(comm, &st));
-  PetscCall(PetscLogStagePop());
+  PetscCall(FrgStagePop());
   PetscCall(FrgHelpRequested(&help));
   if (!help) {
     PetscCall(FrgCheckUnusedOptions(comm));
     PetscCall(FrgSampleSetUp(&st));
     PetscCall(FrgTargetCreate(st.flow.model, st.flow.phi_max, st.nodes, st.flow.radial, st.flow.components, &st.target));
-    PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
+    PetscCall(FrgStagePush(FRG_STAGE_INTEGRATE));
     PetscCall(FrgScoreFlowSolve(&st.flow));
     PetscCall(FrgSampleDraw(&st));
-    PetscCall(PetscLogStagePop());
-    PetscCall(PetscLogStagePush(FRG_STAGE_REPORT));
+    PetscCall(FrgStagePop());
+    PetscCall(FrgStagePush(FRG_STAGE_REPORT));
     PetscCall(FrgSampleReport(&st));
-    PetscCall(PetscLogStagePop());
+    PetscCall(FrgStagePop());
   }
   PetscCall(FrgSampleDestroy(&st));
   PetscFunctionReturn(PETSC_SUCCESS);

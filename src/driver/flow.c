@@ -405,7 +405,7 @@ static PetscErrorCode FrgFlowFinish(FrgFlow *flow, const FrgObservables *obs, do
   PetscCall(FrgWarningsOfLevel(&flow->warnings, &flow->level, "flow"));
   PetscCall(FrgWarningsOfEstimate(&flow->warnings, &flow->estimate));
   for (PetscInt c = 0; c < obs->count; c++) unconverged += !FrgObservablesConverged(obs, c);
-  PetscCall(PetscLogStagePush(FRG_STAGE_OUTPUT));
+  PetscCall(FrgStagePush(FRG_STAGE_OUTPUT));
   PetscCall(FrgFlowWriteParameters(flow));
   PetscCall(FrgOutputFinish(flow->output)); /* inside the wall time: only the close and the rename are not */
   PetscCall(FrgFlowWriteSummary(flow, obs, MPI_Wtime() - start, unconverged));
@@ -413,7 +413,7 @@ static PetscErrorCode FrgFlowFinish(FrgFlow *flow, const FrgObservables *obs, do
   PetscCheck(!flow->warnings_as_errors || !flow->warnings.count, comm, PETSC_ERR_NOT_CONVERGED, "-warnings_as_errors: the run had %" PetscInt_FMT " warning%s: %s", flow->warnings.count,
              flow->warnings.count > 1 ? "s" : "", flow->warnings.text);
   PetscCall(FrgOutputClose(flow->output, PETSC_TRUE));
-  PetscCall(PetscLogStagePop());
+  PetscCall(FrgStagePop());
   /* the run is complete: a later -restart auto must start afresh */
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) (void)unlink(flow->checkpoint);
@@ -452,9 +452,9 @@ static PetscErrorCode FrgFlowRun(FrgFlow *flow)
   flow->t0 = t0;
   obs = flow->history.obs[flow->history.records - 1];
   PetscCall(FrgIntegratorSetInterrupt(flow->level.integrator, FrgSignalPending));
-  PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
+  PetscCall(FrgStagePush(FRG_STAGE_INTEGRATE));
   PetscCall(FrgFlowLoop(flow, t0, t_ir, &obs, &stopped));
-  PetscCall(PetscLogStagePop());
+  PetscCall(FrgStagePop());
   if (stopped) {
     PetscCall(FrgOutputClose(flow->output, PETSC_FALSE));
     FrgSetExitStatus(FRG_EXIT_CHECKPOINTED);
@@ -477,10 +477,10 @@ PetscErrorCode FrgTaskFlow(MPI_Comm comm)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(PetscMemzero(&flow, sizeof(flow)));
-  PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));
+  PetscCall(FrgStagePush(FRG_STAGE_SETUP));
   ierr = FrgFlowLevelCreate(comm, &flow.level);
   if (!ierr && flow.level.model->dim == 2) { /* two-field models: flow2d.c */
-    PetscCall(PetscLogStagePop());
+    PetscCall(FrgStagePop());
     ierr = FrgHelpRequested(&help);
     if (!ierr && !help) ierr = FrgFlow2DCheckOptions(comm);
     if (!ierr && !help) ierr = FrgCheckUnusedOptions(comm);
@@ -490,7 +490,7 @@ PetscErrorCode FrgTaskFlow(MPI_Comm comm)
   }
   if (!ierr) ierr = FrgFlowEstimateCreate(&flow.level, &flow.estimate);
   if (!ierr) ierr = FrgFlowCreateOutput(comm, &flow);
-  PetscCall(PetscLogStagePop());
+  PetscCall(FrgStagePop());
   if (!ierr) ierr = FrgHelpRequested(&help);
   if (!ierr && !help) ierr = FrgCheckUnusedOptions(comm);
   if (!ierr && !help) ierr = FrgFlowRun(&flow);

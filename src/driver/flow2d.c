@@ -105,9 +105,9 @@ PETSC_INTERN PetscErrorCode FrgFlowRun2D(FrgFlowLevel *level)
   PetscCall(FrgGridView(level->grid, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(FrgModelGetParameters(level->model, NULL, NULL, NULL, &t_ir));
   PetscCall(FrgFlowLevelStart(level, 0.0, NULL));
-  PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
+  PetscCall(FrgStagePush(FRG_STAGE_INTEGRATE));
   PetscCall(FrgIntegratorAdvance(level->integrator, t_ir, level->u));
-  PetscCall(PetscLogStagePop());
+  PetscCall(FrgStagePop());
   wall = MPI_Wtime() - start;
   PetscCall(FrgFlow2DGather(level->grid, level->u, &all));
   PetscCall(VecGetArrayRead(all, &u));

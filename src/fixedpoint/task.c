@@ -301,6 +301,10 @@ static PetscErrorCode FrgFixedPointWrite(FrgFixedPointTask *task, const FrgFixed
     columns[0] = rho, columns[1] = res->v;
     PetscCall(FrgOutputWriteScalars(task->output, "/fixedpoint", cnames, columns, 2, m));
     PetscCall(PetscFree(rho));
+    /* which rho: rho-tilde = c_d rho-hat (doc/physics.md 2.2); the report prints both */
+    PetscCall(FrgOutputWriteStringAttribute(task->output, "/fixedpoint", "rho_kind", "rho-tilde"));
+    PetscCall(FrgOutputWriteStringAttribute(task->output, "/fixedpoint", "rho_definition", "rho-tilde = Z_k k^(2-d) phi^2/2 (doc/physics.md 2.2) = c_d rho-hat with c_d = A_d (attribute c_d); v = du/d(rho-tilde) at the fixed point, the same number as du-hat/d(rho-hat)"));
+    PetscCall(FrgOutputWriteAttributes(task->output, "/fixedpoint", (const char *[]){"c_d"}, (const PetscReal[]){FrgAngularFactor(task->d)}, 1));
   }
   if (flow->count) {
     const char      *fnames[] = {"t", "deviation", "v0"};
@@ -363,6 +367,7 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&res, sizeof(res)));
+  PetscCall(FrgStagePush(FRG_STAGE_INTEGRATE)); /* the fixed point, its errors and the dimensionless flow */
   PetscCheck(!FrgThresholdInit(&threshold, task->regulator, task->d, task->alpha, derivatives, task->truncation == FRG_TRUNCATION_LPA_PRIME), task->comm, PETSC_ERR_LIB, "tabulating the %s threshold functions failed",
              FrgRegulatorTypes[task->regulator]);
   params.N = task->N, params.d = task->d, params.eta = 0, params.threshold = &threshold;
@@ -377,12 +382,15 @@ static PetscErrorCode FrgFixedPointTaskRun(FrgFixedPointTask *task)
   if (task->flow_time != 0) PetscCall(FrgFixedPointTaskFlow(task, &params, &res, &flow));
   FrgThresholdFree(&threshold);
   PetscCall(FrgFixedPointBroadcast(task->comm, &res));
+  PetscCall(FrgStagePop());
   res.kappa  = res.kappa_hat * FrgAngularFactor(task->d);
   res.lambda = res.lambda_hat / FrgAngularFactor(task->d);
   wall       = MPI_Wtime() - start;
   if (task->report) PetscCall(FrgFixedPointPrint(task, &res, wall));
   if (task->flow_time != 0 && task->report) PetscCall(FrgFixedPointFlowReport(task, &res, &flow));
+  PetscCall(FrgStagePush(FRG_STAGE_OUTPUT));
   PetscCall(FrgFixedPointWrite(task, &res, &flow, wall));
+  PetscCall(FrgStagePop());
   PetscCall(FrgDimensionlessFlowDestroy(&flow));
   PetscCall(PetscFree2(res.rho, res.v));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -395,7 +403,10 @@ static PetscErrorCode FrgFixedPointTaskMain(MPI_Comm comm, PetscBool dimensionle
   PetscErrorCode    ierr;
 
   PetscFunctionBeginUser;
-  PetscCall(FrgFixedPointTaskCreate(comm, dimensionless_flow, &task));
+  PetscCall(FrgStagePush(FRG_STAGE_SETUP));
+  ierr = FrgFixedPointTaskCreate(comm, dimensionless_flow, &task);
+  PetscCall(FrgStagePop());
+  PetscCall(ierr);
   PetscCall(FrgHelpRequested(&help));
   ierr = help ? PETSC_SUCCESS : FrgCheckUnusedOptions(comm);
   if (!ierr && !help) ierr = FrgFixedPointTaskRun(&task);

@@ -1,6 +1,8 @@
 /* Provenance of a result file (/provenance attributes): versions of frg, PETSc, SUNDIALS and HDF5, the
  * git commit and state of the source tree, the compiler and flags, the MPI library, the host of rank 0,
- * the number of ranks, the date, the command line, every option in the database and the deck text;
+ * the number of ranks, the date, the command line, every option in the database and the deck text,
+ * the wall seconds of each stage of the run so far (wall_seconds_setup, _integrate, _output, _report:
+ * those the task has entered, rank 0's clock; the stage writing the file counts up to then);
  * and the registry of partial files removed when a run fails. */
 #define _DEFAULT_SOURCE /* gethostname */
 #include <frg/output.h>
@@ -9,6 +11,31 @@
 #include <unistd.h>
 
 PETSC_INTERN const char *FrgCommandLine(void);
+
+/* wall_seconds_STAGE for every stage entered so far, rank 0's times (attributes take one value). */
+static PetscErrorCode FrgProvenanceWriteStages(MPI_Comm comm, hid_t group)
+{
+  const char *name;
+  double      seconds[8];
+  int         count = 0;
+  char        attribute[64];
+
+  PetscFunctionBeginUser;
+  for (;;) {
+    FrgStageWallTime(count, &name, &seconds[count]);
+    if (!name || count == 7) break;
+    count++;
+  }
+  PetscCallMPI(MPI_Bcast(seconds, count, MPI_DOUBLE, 0, comm));
+  for (int i = 0; i < count; i++) {
+    double unused;
+    FrgStageWallTime(i, &name, &unused);
+    if (seconds[i] <= 0) continue; /* a stage this task never entered */
+    PetscCall(PetscSNPrintf(attribute, sizeof(attribute), "wall_seconds_%s", name));
+    PetscCall(FrgH5WriteAttributeReal(comm, group, attribute, seconds[i]));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput out)
 {
@@ -61,6 +88,7 @@ PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput out)
   PetscCall(FrgH5WriteText(out->comm, group, "command_line", FrgCommandLine()));
   PetscCall(FrgH5WriteText(out->comm, group, "options", options));
   PetscCall(FrgH5WriteText(out->comm, group, "deck", FrgDeckText()));
+  PetscCall(FrgProvenanceWriteStages(out->comm, group));
   FrgCallHDF5(out->comm, H5Gclose(group));
   PetscCall(PetscFree(options));
   PetscFunctionReturn(PETSC_SUCCESS);

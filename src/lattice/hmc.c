@@ -251,21 +251,21 @@ PetscErrorCode FrgTaskHMC(MPI_Comm comm)
   PetscBool  help;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));
+  PetscCall(FrgStagePush(FRG_STAGE_SETUP));
   PetscCall(FrgHMCCreate(comm, &t));
-  PetscCall(PetscLogStagePop());
+  PetscCall(FrgStagePop());
   PetscCall(FrgHelpRequested(&help));
   if (!help) {
     PetscCall(FrgCheckUnusedOptions(comm));
     PetscCall(FrgHMCSetUp(&t));
     PetscCall(FrgOutputOpen(t.output)); /* claim the path before the work */
-    PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
+    PetscCall(FrgStagePush(FRG_STAGE_INTEGRATE));
     PetscCall(FrgHMCThermalize(&t));
     PetscCall(FrgHMCProduction(&t));
-    PetscCall(PetscLogStagePop());
-    PetscCall(PetscLogStagePush(FRG_STAGE_REPORT));
+    PetscCall(FrgStagePop());
+    PetscCall(FrgStagePush(FRG_STAGE_REPORT));
     PetscCall(FrgHMCReport(&t));
-    PetscCall(PetscLogStagePop());
+    PetscCall(FrgStagePop());
   }
   PetscCall(FrgHMCDestroy(&t));
   PetscFunctionReturn(PETSC_SUCCESS);

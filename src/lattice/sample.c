@@ -350,9 +350,9 @@ PETSC_EXTERN PetscErrorCode FrgTaskLatticeSample(MPI_Comm comm)
   PetscBool help;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscLogStagePush(FRG_STAGE_SETUP));
+  PetscCall(FrgStagePush(FRG_STAGE_SETUP));
   PetscCall(FrgLatticeSampleCreate(comm, &t));
-  PetscCall(PetscLogStagePop());
+  PetscCall(FrgStagePop());
   PetscCall(FrgHelpRequested(&help));
   if (!help) {
     PetscCall(FrgCheckUnusedOptions(comm));
@@ -360,16 +360,16 @@ PETSC_EXTERN PetscErrorCode FrgTaskLatticeSample(MPI_Comm comm)
     t.saves = PetscMin(t.save_max, t.count);
     PetscCall(PetscMalloc3(PetscMax(t.local, 1), &t.magnetization, PetscMax(t.local, 1), &t.log_weight, PetscMax(t.local * t.lattice.volume, 1), &t.saved));
     PetscCall(FrgOutputOpen(t.output));
-    PetscCall(PetscLogStagePush(FRG_STAGE_INTEGRATE));
+    PetscCall(FrgStagePush(FRG_STAGE_INTEGRATE));
     PetscCall(FrgLatticeSampleTable(&t));
     PetscCall(FrgLatticeSampleDraw(&t));
-    PetscCall(PetscLogStagePop());
-    PetscCall(PetscLogStagePush(FRG_STAGE_REPORT));
+    PetscCall(FrgStagePop());
+    PetscCall(FrgStagePush(FRG_STAGE_REPORT));
     PetscCall(FrgLatticeSampleAnalyze(&t, &r));
     PetscCall(FrgLatticeSamplePrint(&t, &r));
     PetscCall(FrgLatticeSampleWrite(&t, &r));
     PetscCall(FrgOutputClose(t.output, PETSC_TRUE));
-    PetscCall(PetscLogStagePop());
+    PetscCall(FrgStagePop());
   }
   PetscCall(FrgLatticeSampleDestroy(&t));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -395,7 +395,9 @@ static PetscErrorCode FrgScanRun(FrgScan *scan)
   PetscCall(PetscPrintf(scan->world, "[frg scan] %" PetscInt_FMT " points (hash %s), %" PetscInt_FMT " finished before, %" PetscInt_FMT " to run here on %d group%s of %d rank%s\n", scan->spec.points,
                         scan->hash_text, rows.count, count, scan->world_size / scan->group_size, scan->world_size / scan->group_size > 1 ? "s" : "", scan->group_size, scan->group_size > 1 ? "s" : ""));
   PetscCall(FrgScanRowsDestroy(&rows));
+  PetscCall(FrgStagePush(FRG_STAGE_INTEGRATE));
   PetscCall(FrgScanSchedule(scan, count, todo, &stopped));
+  PetscCall(FrgStagePop());
   PetscCall(PetscFree(todo));
   PetscCall(FrgScanJournalRead(scan, &rows));
   if (stopped) {
@@ -408,7 +410,9 @@ static PetscErrorCode FrgScanRun(FrgScan *scan)
   } else {
     PetscInt failed = 0;
     for (PetscInt r = 0; r < rows.count; r++) failed += rows.status[r] != 0;
+    PetscCall(FrgStagePush(FRG_STAGE_OUTPUT));
     PetscCall(FrgScanWriteTable(scan, &rows));
+    PetscCall(FrgStagePop());
     PetscCall(PetscPrintf(scan->world, "[frg scan] %" PetscInt_FMT " points (%" PetscInt_FMT " failed) in %s and %s; %.3f s\n", rows.count, failed, scan->output, scan->csv, MPI_Wtime() - start));
     /* a scan with no result is a failed run (exit 1), its table kept for the points' messages */
     if (rows.count > 0 && failed == rows.count) {

@@ -257,3 +257,53 @@ test_user_cited_sections_exist() {
   echo "cited sections: $(echo $cited)"
   [ $missing -eq 0 ] || fail "cited sections missing from doc/physics.md"
 }
+
+# /provenance holds the wall seconds of each stage of the run (setup, integrate, output or report) in every result
+# file, and they are the run's own: each is >= 0, integrate dominates a flow of 4000 cells, and together
+# they fit in the wall time the test measured around the process. /fixedpoint says which rho its
+# column holds (rho_kind rho-tilde, with c_d), and it is that one: v crosses zero at the printed kappa
+# (rho-tilde units), not at kappa_hat = kappa / c_d.
+test_user_provenance_stages_and_rho_kind() {
+  user_files
+  $PY - <<'PYEOF' || fail "stage times or rho kind (above)"
+import subprocess, sys, time
+import h5py, numpy as np
+import os
+frg = os.environ.get("FRG")
+bad = []
+for name in ("f.h5", "fp.h5", "df.h5", "s.h5", "t.h5", "d.h5", "on3.h5"):
+    a = h5py.File(name, "r")["provenance"].attrs
+    stages = {k: float(a[k]) for k in a if k.startswith("wall_seconds_")}
+    if "wall_seconds_integrate" not in stages or not ({"wall_seconds_output", "wall_seconds_report"} & set(stages)):
+        bad.append(f"{name}: no integrate, or neither output nor report, in /provenance ({sorted(stages)})")
+    if any(not (v >= 0 and np.isfinite(v)) for v in stages.values()):
+        bad.append(f"{name}: stage times {stages}")
+    print(name, {k[13:]: round(v, 4) for k, v in stages.items()})
+start = time.time()
+subprocess.run([frg, "-options_file", os.environ["INPUTS"] + "/default.yaml", "-grid_cells", "4000", "-t_ir", "2", "-progress", "0", "-output", "big.h5"], check=True, stdout=subprocess.DEVNULL)
+elapsed = time.time() - start
+a = h5py.File("big.h5", "r")["provenance"].attrs
+stages = {k[13:]: float(a[k]) for k in a if k.startswith("wall_seconds_")}
+print("4000 cells:", stages, f"process {elapsed:.3f} s")
+if not sum(stages.values()) <= elapsed:
+    bad.append(f"the stages sum to {sum(stages.values()):.3f} s, more than the process took ({elapsed:.3f} s)")
+if not stages.get("integrate", 0) > 2 * (stages.get("setup", 0) + stages.get("output", 0)):
+    bad.append(f"integrate does not dominate a 4000-cell flow: {stages}")
+f = h5py.File("fp.h5", "r")
+g = f["fixedpoint"]
+kind = g.attrs.get("rho_kind", b"")
+kind = kind.decode() if isinstance(kind, bytes) else kind
+if kind != "rho-tilde":
+    bad.append(f"/fixedpoint rho_kind is {kind!r}")
+rho, v = g["rho"][()], g["v"][()]
+i = int(np.argmax(v > 0))
+zero = rho[i - 1] - v[i - 1] * (rho[i] - rho[i - 1]) / (v[i] - v[i - 1])
+kappa, c_d = float(f["summary"].attrs["kappa"]), float(g.attrs["c_d"])
+print(f"v crosses 0 at rho = {zero:.6g}; kappa = {kappa:.6g} (rho-tilde), kappa_hat = {kappa / c_d:.6g}")
+if not abs(zero - kappa) <= 2e-3 * kappa:
+    bad.append(f"v crosses zero at {zero}, not at kappa = {kappa}")
+for b in bad:
+    print("FAILED:", b)
+sys.exit(1 if bad else 0)
+PYEOF
+}
