@@ -91,6 +91,7 @@ PETSC_EXTERN PetscErrorCode FrgOperatorIsPhysical(FrgOperator, PetscBool *);
 PETSC_EXTERN PetscErrorCode FrgOperatorPoleStatus(FrgOperator, PetscBool *physical, PetscBool *near);
 PETSC_EXTERN PetscErrorCode FrgOperatorPoleCheck(FrgOperator, PetscReal t, Vec U);
 PETSC_EXTERN PetscErrorCode FrgOperatorGetCounts(FrgOperator, PetscInt *rhs_evals, PetscInt *jac_evals);
+PETSC_EXTERN PetscErrorCode FrgOperatorOriginFlux(FrgOperator, PetscReal t, Vec u, PetscReal *G); /* d_t U at the face h/2 (rank 0; 0 elsewhere) */
 PETSC_EXTERN PetscErrorCode FrgOperatorDestroy(FrgOperator *);
 /* The variable the integrator evolves (src/discretization/variable.c): u itself, or
  * y = ln(1 + u/(m2 phi)), the log of the Goldstone propagator denominator relative to m2. */
@@ -133,6 +134,12 @@ PETSC_EXTERN PetscErrorCode FrgIntegratorAccumulateErrors(FrgIntegrator);
 PETSC_EXTERN PetscErrorCode FrgIntegratorGetErrorSum(FrgIntegrator, Vec error);
 PETSC_EXTERN PetscErrorCode FrgIntegratorGetErrorUnits(FrgIntegrator, Vec *);
 PETSC_EXTERN PetscErrorCode FrgIntegratorDuplicate(FrgIntegrator, FrgOperator, PetscReal tolerance_factor, FrgIntegrator *);
+/* The integral over t of rate(t, u(t)) along the solution, by Simpson's rule on every accepted step with
+ * the midpoint from the integrator's interpolant (src/integrate/quadrature.c). rate is collective and
+ * may return its value on one rank only (0 on the others): the integral is summed over ranks. */
+PETSC_EXTERN PetscErrorCode FrgIntegratorSetQuadrature(FrgIntegrator, PetscErrorCode (*rate)(void *, PetscReal t, Vec u, PetscReal *rate), void *ctx);
+PETSC_EXTERN PetscErrorCode FrgIntegratorSetQuadratureValue(FrgIntegrator, PetscReal q, PetscReal q_abs);
+PETSC_EXTERN PetscErrorCode FrgIntegratorGetQuadrature(FrgIntegrator, PetscReal *q, PetscReal *q_abs);
 PETSC_EXTERN PetscErrorCode FrgIntegratorDestroy(FrgIntegrator *);
 
 /* ---- analysis/ ---------------------------------------------------------------------------- */

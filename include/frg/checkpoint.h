@@ -7,7 +7,7 @@
 #include <frg/signature.h>
 
 #define FRG_CHECKPOINT_FORMAT  "frg checkpoint"
-#define FRG_CHECKPOINT_VERSION 3 /* 3: attribute checksum */
+#define FRG_CHECKPOINT_VERSION 4 /* 3: attribute checksum; 4: origin_flow (U0) */
 #define FRG_CHECKPOINT_MAX_RECORDS 10000000 /* more output records than anyone stores: a corrupt count */
 
 /* What a checkpoint holds besides the records, and what a restart expects of it. */
@@ -20,6 +20,7 @@ typedef struct {
   PetscInt            observables;  /* the model's count */
   const char *const  *names;        /* and names (for the columns attribute of /history/observables) */
   const FrgSignature *signature;    /* the physics of the run */
+  PetscReal           origin[4];    /* int d_t U(h/2) dt and int |d_t U(h/2)| dt of the flow, then of the estimate (U0; 0 without) */
 } FrgCheckpointState;
 
 /* The checksum of a checkpoint's content (FNV-1a, 64 bits, as 16 hex digits): header numbers and arrays. */
@@ -27,6 +28,7 @@ typedef struct {
   double        t;
   long long     cells, coarse_cells, records, observables;
   const double *u, *u_coarse, *error_sum, *rows, *obs;
+  const double *origin; /* 4 numbers */
 } FrgCheckpointContent;
 PETSC_INTERN void           FrgCheckpointChecksum(const FrgCheckpointContent *, char hex[17]);
 #define FRG_CHECKPOINT_USERBLOCK 512

@@ -12,6 +12,7 @@ typedef struct {
   FrgOperator   op;
   FrgIntegrator integrator;
   Vec           u;
+  PetscBool     origin; /* the integrator integrates d_t U at h/2, for U0 (FrgFlowLevelWatchOrigin) */
 } FrgFlowLevel;
 
 /* The error estimate of a flow: the same flow on half the cells at looser tolerances, advanced to the
@@ -36,6 +37,10 @@ typedef struct {
 PETSC_INTERN PetscErrorCode FrgFlowLevelCreate(MPI_Comm, FrgFlowLevel *);
 PETSC_INTERN PetscErrorCode FrgFlowLevelStart(FrgFlowLevel *, PetscReal t0, Vec u0);
 PETSC_INTERN PetscErrorCode FrgFlowLevelAdvance(FrgFlowLevel *, PetscReal t, FrgObservables *);
+PETSC_INTERN PetscErrorCode FrgFlowLevelWatchOrigin(FrgFlowLevel *);
+PETSC_INTERN PetscErrorCode FrgFlowLevelObservables(FrgFlowLevel *, PetscReal t, FrgObservables *);
+PETSC_INTERN PetscErrorCode FrgFlowLevelSetOriginFlow(FrgFlowLevel *, PetscReal q, PetscReal q_abs);
+PETSC_INTERN PetscErrorCode FrgFlowLevelGetOriginFlow(FrgFlowLevel *, PetscReal *q, PetscReal *q_abs);
 PETSC_INTERN PetscErrorCode FrgFlowLevelDestroy(FrgFlowLevel *);
 PETSC_INTERN PetscErrorCode FrgFlowRun2D(FrgFlowLevel *); /* flow2d.c: the flow task of two-field models */
 PETSC_INTERN PetscErrorCode FrgFlow2DCheckOptions(MPI_Comm); /* flow2d.c: one-field options it refuses */

@@ -86,6 +86,9 @@ struct _p_FrgModel {
   PetscErrorCode (*observables)(FrgModel, FrgGrid, Vec u, Vec error_sum, PetscReal values[], PetscReal time_errors[]);
   const char *const *observable_names;
   PetscInt           observable_count;
+  /* int_t0^t d_t U(h/2) dt and the same of |d_t U(h/2)| up to the state whose observables are computed
+   * next (U0, the potential at phi = 0: src/analysis/observables.c); set by the flow (src/driver/level.c) */
+  PetscReal origin_flow, origin_flow_abs;
 };
 
 PETSC_INTERN PetscErrorCode FrgObservablesSetModel(FrgModel, PetscBool odd);

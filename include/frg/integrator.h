@@ -66,6 +66,15 @@ struct _p_FrgIntegrator {
   PetscErrorCode (*interrupt)(MPI_Comm, PetscBool *); /* asked after every step, if set */
   Vec                error_sum;  /* sum over the steps of |local error| in tolerance units (FrgIntegratorAccumulateErrors) */
   N_Vector           local_error, local_weight;
+  struct {                            /* the integral of a rate along the solution (quadrature.c) */
+    PetscErrorCode (*rate)(void *, PetscReal t, Vec u, PetscReal *rate);
+    void     *ctx;
+    PetscReal t_prev, t_done; /* the start and the end of the last accepted step */
+    PetscReal q_prev, q_done; /* the integral up to t_prev and to t_done */
+    PetscReal a_prev, a_done; /* the same of |rate| */
+    Vec       state, u;       /* work: a state from the interpolant, and its u */
+    N_Vector  nstate;         /* wraps state */
+  } quad;
   PetscBool          setup;
 
 };
@@ -85,6 +94,10 @@ PETSC_INTERN int            FrgNVLinearCombinationBySums(int nvec, double *c, N_
 PETSC_INTERN PetscErrorCode FrgReproducibleWrmsNorm(Vec x, Vec w, PetscReal *norm);
 PETSC_INTERN void           FrgSundialsMessage(int code, const char *module, const char *function, char *message, void *ctx);
 PETSC_INTERN int            FrgSundialsRHS(double t, N_Vector y, N_Vector ydot, void *ctx);
+PETSC_INTERN PetscErrorCode FrgIntegratorInterpolate(FrgIntegrator, PetscReal t, N_Vector out);
+PETSC_INTERN PetscErrorCode FrgIntegratorQuadratureStart(FrgIntegrator, PetscReal t0, Vec u0);
+PETSC_INTERN PetscErrorCode FrgIntegratorQuadratureStep(FrgIntegrator, PetscReal t);
+PETSC_INTERN PetscErrorCode FrgIntegratorQuadratureDestroy(FrgIntegrator);
 PETSC_INTERN PetscBool      FrgIntegratorPoleGiveUp(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgIntegratorNewtonCreate(FrgIntegrator);
 PETSC_INTERN PetscErrorCode FrgBandLUCreate(MPI_Comm, PetscInt n, PetscInt nlocal, FrgBandLU *);

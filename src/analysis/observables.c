@@ -14,7 +14,14 @@
  *   gamma2/4/6      d^n U/d phi^n at phi = 0, from the odd polynomial a1 phi + a3 phi^3 + a5 phi^5 + a7 phi^7
  *                   whose cell averages fit cells 1..M by least squares (-vertex_fit_cells M, default 5% of
  *                   the grid; the unknowns are cell averages, so the fit adds no O(h^2) error of its
- *                   own): gamma2 = a1, gamma4 = 3! a3, gamma6 = 5! a5.
+ *                   own): gamma2 = a1, gamma4 = 3! a3, gamma6 = 5! a5;
+ *   U0              U_k(0), the potential itself at phi = 0 (the free energy density), with the constant
+ *                   the kernels subtract (include/frg/kernel.h: in d = 0 that normalizes the measure, so
+ *                   U0 = -ln[(k^2/2 pi)^(N/2) int d^N chi exp(-S(chi) - k^2 chi^2/2)] exactly; doc/physics.md
+ *                   2.1). The flow carries u = U' only: U at the face h/2 moves by the scheme's flux
+ *                   there, G_{1/2}, and U(0) = U(h/2) - int_0^{h/2} u = U(h/2) - h u_1/8 + O(h^4) for odd u,
+ *                   so U0 = U_Lambda(h/2) + int G_{1/2} dt - h u_1/8, the integral taken along the
+ *                   solution by the integrator (src/integrate/quadrature.c; model->origin_flow).
  * One field without symmetry (-model field, two-sided grid; FrgObservablesField): in d = 0, Gamma_IR is
  * the Legendre transform of W, so its minimum lies at the mean <phi> and its derivatives there are
  * those of the Legendre transform of the cumulant series:
@@ -200,7 +207,7 @@ static double FrgPolynomialZero(const double b[], int terms, double x0, double h
   return x0 + dx;
 }
 
-static const char *const FrgObservableNamesON[] = {"phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6"};
+static const char *const FrgObservableNamesON[] = {"phi0", "m2_radial", "m2_goldstone", "gamma2", "gamma4", "gamma6", "U0"};
 
 /* phi0 and U''(phi0) of the outer branch from the cells i..i+count-1 (v, cell averages; i the last cell
  * with u <= 0): the zero and slope of the quadratic of cells i+1..i+3 (count 4), or, at the grid's
@@ -249,6 +256,13 @@ PETSC_INTERN PetscErrorCode FrgObservablesON(FrgModel model, FrgGrid grid, Vec U
   if (E) {
     PetscCall(FrgObservablesGather(grid, E, 1, cells, be));
     eps = FrgObservablesRelative(b, be, cells);
+  }
+  {
+    PetscReal U_half;
+    PetscCall(FrgModelPotential(model, 0.5 * grid->spacing, &U_half));
+    values[6] = U_half + model->origin_flow - 0.125 * grid->spacing * b[0]; /* b[0] = u_1, before the fit overwrites b */
+    /* the time error of the integrand, relative as that of u near 0, plus that of u_1 */
+    if (time) time[6] = eps * model->origin_flow_abs + (E ? 0.125 * grid->spacing * be[0] : 0.0);
   }
   PetscCall(FrgObservablesOddVertices(grid, b, gamma));
   PetscCall(PetscFree2(b, be));

@@ -154,6 +154,44 @@ PetscErrorCode FrgOperatorApply(FrgOperator op, PetscReal t, Vec U, Vec F)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* G_{1/2}, the flux through the face h/2 of a grid whose left end is odd (cell 0 centred at phi = 0):
+ * the scheme's d_t U there (d_t u_j = (G_{j+1/2} - G_{j-1/2})/h and u = U'), with the constant the
+ * kernels subtract (include/frg/kernel.h). On the rank of cell 0; 0 on the others. Collective (the
+ * ghost exchange). */
+PetscErrorCode FrgOperatorOriginFlux(FrgOperator op, PetscReal t, Vec U, PetscReal *G)
+{
+  FrgKernelParams    kp;
+  const PetscScalar *u;
+  PetscInt           xs, xm;
+  PetscMPIInt        size;
+
+  PetscFunctionBeginUser;
+  PetscCheck(op->grid->dim == 1 && op->grid->left == FRG_BOUNDARY_ODD, op->grid->comm, PETSC_ERR_SUP, "the flux at phi = h/2 needs a one-field grid with an odd left end");
+  *G = 0;
+  PetscCall(DMDAGetCorners(op->grid->da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCallMPI(MPI_Comm_size(op->grid->comm, &size));
+  if (size > 1) PetscCall(FrgOperatorLocalize(op, U));
+  else { /* one rank: the cells the flux reads (0..2) are all it needs; the other cells of the work vector keep what they held */
+    const PetscScalar *global;
+    PetscScalar       *local;
+    PetscInt           gxs;
+    PetscCall(DMDAGetGhostCorners(op->grid->da, &gxs, NULL, NULL, NULL, NULL, NULL));
+    PetscCall(VecGetArrayRead(U, &global));
+    PetscCall(VecGetArray(op->local, &local));
+    PetscCall(PetscArraycpy(local + (xs - gxs), global, PetscMin(xm, 4)));
+    PetscCall(VecRestoreArray(op->local, &local));
+    PetscCall(VecRestoreArrayRead(U, &global));
+    PetscCall(FrgGridFillGhosts(op->grid, op->local));
+  }
+  if (xs != 0) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgModelGetKernelParams(op->model, t, &kp));
+  PetscCall(DMDAVecGetArrayRead(op->grid->da, op->local, &u));
+  (void)op->model->kt->fluxes(&kp, &op->faces, u, xs, 1, 1, op->flux);
+  PetscCall(DMDAVecRestoreArrayRead(op->grid->da, op->local, &u));
+  *G = op->flux[1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Whether the last right-hand side met only positive propagator denominators on every rank
  * (physical; SUNDIALS then retries a step that crossed the pole with a smaller one), and whether some
  * denominator was below half its value at u = 0 (near the pole; only after FrgOperatorPoleCheck,

@@ -57,6 +57,7 @@ static PetscErrorCode FrgFlowEstimateBuild(FrgFlowLevel *fine, FrgFlowLevel *coa
   PetscCall(FrgOperatorCreate(coarse->grid, coarse->model, &coarse->op));
   PetscCall(FrgOperatorSetUp(coarse->op));
   PetscCall(FrgIntegratorDuplicate(fine->integrator, coarse->op, FRG_ESTIMATE_TOLERANCE_FACTOR, &coarse->integrator));
+  PetscCall(FrgFlowLevelWatchOrigin(coarse));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

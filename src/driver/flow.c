@@ -85,6 +85,7 @@ static void FrgFlowCheckpointState(FrgFlow *flow, PetscReal t, FrgCheckpointStat
   st->observables  = flow->level.model->observable_count;
   st->names        = flow->level.model->observable_names;
   st->signature    = &flow->signature;
+  for (int i = 0; i < 4; i++) st->origin[i] = 0;
 }
 
 static PetscErrorCode FrgFlowSave(FrgFlow *flow, PetscReal t)
@@ -93,6 +94,8 @@ static PetscErrorCode FrgFlowSave(FrgFlow *flow, PetscReal t)
 
   PetscFunctionBeginUser;
   FrgFlowCheckpointState(flow, t, &st);
+  PetscCall(FrgFlowLevelGetOriginFlow(&flow->level, &st.origin[0], &st.origin[1]));
+  if (st.u_coarse) PetscCall(FrgFlowLevelGetOriginFlow(&flow->estimate.coarse, &st.origin[2], &st.origin[3]));
   PetscCall(FrgCheckpointSave(flow->level.grid->comm, flow->checkpoint, &st, &flow->history));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -127,6 +130,8 @@ static PetscErrorCode FrgFlowStart(FrgFlow *flow, PetscReal t_ir, PetscReal *t0)
     PetscCall(PetscPrintf(comm, "[frg] restarted from %s at t = %.6g with %" PetscInt_FMT " stored records\n", flow->restart, (double)*t0, flow->history.records));
     PetscCall(FrgFlowLevelStart(&flow->level, *t0, flow->level.u));
     PetscCall(FrgFlowEstimateStart(&flow->estimate, *t0, flow->estimate.coarse.u));
+    PetscCall(FrgFlowLevelSetOriginFlow(&flow->level, st.origin[0], st.origin[1]));
+    if (st.u_coarse) PetscCall(FrgFlowLevelSetOriginFlow(&flow->estimate.coarse, st.origin[2], st.origin[3]));
     if (error_sum) { /* the time part of the estimate goes on from the checkpoint's */
       Vec sum;
       PetscCall(FrgIntegratorGetErrorUnits(flow->level.integrator, &sum));
@@ -136,7 +141,7 @@ static PetscErrorCode FrgFlowStart(FrgFlow *flow, PetscReal t_ir, PetscReal *t0)
   } else {
     PetscCall(FrgFlowLevelStart(&flow->level, 0.0, NULL));
     PetscCall(FrgFlowEstimateStart(&flow->estimate, 0.0, NULL));
-    PetscCall(FrgObservablesCompute(flow->level.grid, flow->level.model, 0.0, flow->level.u, &obs));
+    PetscCall(FrgFlowLevelObservables(&flow->level, 0.0, &obs));
     PetscCall(FrgFlowEstimateAdvance(&flow->estimate, 0.0, &obs));
     PetscCall(FrgOutputAppendState(flow->output, 0.0, flow->level.u, &obs));
     PetscCall(FrgHistoryPush(&flow->history, flow->level.u, &obs));
@@ -175,7 +180,7 @@ static PetscErrorCode FrgFlowProgress(FrgFlow *flow, const FrgObservables *obs)
 static PetscErrorCode FrgFlowRecord(FrgFlow *flow, PetscReal t, FrgObservables *obs)
 {
   PetscFunctionBeginUser;
-  PetscCall(FrgObservablesCompute(flow->level.grid, flow->level.model, t, flow->level.u, obs));
+  PetscCall(FrgFlowLevelObservables(&flow->level, t, obs));
   PetscCall(FrgFlowEstimateAdvance(&flow->estimate, t, obs));
   PetscCall(FrgOutputAppendState(flow->output, t, flow->level.u, obs));
   PetscCall(FrgHistoryPush(&flow->history, flow->level.u, obs));

@@ -2,6 +2,24 @@
  * the options database, or as the coarser copy of another for the error estimate (estimate.c). */
 #include <frg/flow.h>
 
+/* d_t U at phi = h/2, integrated along the flow for U0 (src/analysis/observables.c). */
+static PetscErrorCode FrgFlowLevelOriginRate(void *op, PetscReal t, Vec u, PetscReal *rate)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgOperatorOriginFlux((FrgOperator)op, t, u, rate));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A one-field flow with an odd left end (the O(N), GNY and QM models) integrates d_t U at h/2 for U0.
+ * Before FrgFlowLevelStart. Collective. */
+PetscErrorCode FrgFlowLevelWatchOrigin(FrgFlowLevel *level)
+{
+  PetscFunctionBeginUser;
+  level->origin = (PetscBool)(level->grid->dim == 1 && level->grid->left == FRG_BOUNDARY_ODD);
+  if (level->origin) PetscCall(FrgIntegratorSetQuadrature(level->integrator, FrgFlowLevelOriginRate, level->op));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Builds the objects from the options; on error the caller still destroys what was built. Collective. */
 PetscErrorCode FrgFlowLevelCreate(MPI_Comm comm, FrgFlowLevel *level)
 {
@@ -15,6 +33,7 @@ PetscErrorCode FrgFlowLevelCreate(MPI_Comm comm, FrgFlowLevel *level)
   PetscCall(FrgOperatorSetUp(level->op));
   PetscCall(FrgIntegratorCreate(level->op, &level->integrator));
   PetscCall(FrgIntegratorSetFromOptions(level->integrator));
+  PetscCall(FrgFlowLevelWatchOrigin(level));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -29,6 +48,36 @@ PetscErrorCode FrgFlowLevelStart(FrgFlowLevel *level, PetscReal t0, Vec u0)
   if (u0) PetscCall(VecCopy(u0, level->u));
   else PetscCall(FrgModelInitialCondition(level->model, level->grid, level->u));
   PetscCall(FrgIntegratorSetUp(level->integrator, t0, level->u));
+  level->model->origin_flow = level->model->origin_flow_abs = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The integrals of d_t U at h/2 and of its modulus up to the last FrgIntegratorAdvance (0 without), for
+ * a checkpoint. Collective. */
+PetscErrorCode FrgFlowLevelGetOriginFlow(FrgFlowLevel *level, PetscReal *q, PetscReal *q_abs)
+{
+  PetscFunctionBeginUser;
+  *q = *q_abs = 0;
+  if (level->origin) PetscCall(FrgIntegratorGetQuadrature(level->integrator, q, q_abs));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A restarted flow's integral of d_t U at h/2 so far (from its checkpoint). After FrgFlowLevelStart. */
+PetscErrorCode FrgFlowLevelSetOriginFlow(FrgFlowLevel *level, PetscReal q, PetscReal q_abs)
+{
+  PetscFunctionBeginUser;
+  if (!level->origin) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgIntegratorSetQuadratureValue(level->integrator, q, q_abs));
+  level->model->origin_flow = q, level->model->origin_flow_abs = q_abs;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The observables of the state in level->u, reached at t by the last FrgIntegratorAdvance. Collective. */
+PetscErrorCode FrgFlowLevelObservables(FrgFlowLevel *level, PetscReal t, FrgObservables *obs)
+{
+  PetscFunctionBeginUser;
+  if (level->origin) PetscCall(FrgIntegratorGetQuadrature(level->integrator, &level->model->origin_flow, &level->model->origin_flow_abs));
+  PetscCall(FrgObservablesCompute(level->grid, level->model, t, level->u, obs));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -37,7 +86,7 @@ PetscErrorCode FrgFlowLevelAdvance(FrgFlowLevel *level, PetscReal t, FrgObservab
 {
   PetscFunctionBeginUser;
   PetscCall(FrgIntegratorAdvance(level->integrator, t, level->u));
-  PetscCall(FrgObservablesCompute(level->grid, level->model, t, level->u, obs));
+  PetscCall(FrgFlowLevelObservables(level, t, obs));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -191,6 +191,7 @@ PetscErrorCode FrgIntegratorSetUp(FrgIntegrator in, PetscReal t0, Vec u0)
   }
   if (in->type == FRG_INTEGRATOR_CVODE_BDF) PetscCall(FrgIntegratorCreateCVODE(in, t0));
   else PetscCall(FrgIntegratorCreateARKODE(in, t0));
+  PetscCall(FrgIntegratorQuadratureStart(in, t0, u0));
   in->setup = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -366,6 +367,7 @@ static int FrgIntegratorStepToward(FrgIntegrator in, PetscReal tout, PetscReal t
   for (PetscInt steps = 0; !*stop; steps++) {
     flag = FrgIntegratorEvolve(in, target, t);
     if (flag >= 0 && in->error_sum && (*ierr = FrgIntegratorAddLocalError(in))) break;
+    if (flag >= 0 && in->quad.rate && (*ierr = FrgIntegratorQuadratureStep(in, *t))) break;
     if (flag < 0 || *t >= tout) break;
     if (steps >= in->max_steps) {
       (void)PetscSNPrintf(in->last_message, sizeof(in->last_message), "more than %" PetscInt_FMT " steps", in->max_steps);
@@ -454,6 +456,14 @@ static PetscErrorCode FrgIntegratorDky(FrgIntegrator in, PetscReal t, PetscInt o
   case FRG_INTEGRATOR_ARKODE_ERK: FrgCallSUNDIALS(in->comm, ERKStepGetDky(in->mem, t, (int)order, out)); break;
   case FRG_INTEGRATOR_ARKODE_ARK: FrgCallSUNDIALS(in->comm, ARKStepGetDky(in->mem, t, (int)order, out)); break;
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The state at t within the last step, from the interpolant, into out (a vector of the state's layout). */
+PetscErrorCode FrgIntegratorInterpolate(FrgIntegrator in, PetscReal t, N_Vector out)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FrgIntegratorDky(in, t, 0, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -583,6 +593,7 @@ PetscErrorCode FrgIntegratorDestroy(FrgIntegrator *integrator)
   PetscCall(FrgBandLUDestroy(&in->band));
   PetscCall(VecDestroy(&in->state));
   PetscCall(VecDestroy(&in->work));
+  PetscCall(FrgIntegratorQuadratureDestroy(in));
   if (in->sunctx) SUNContext_Free(&in->sunctx);
   PetscCall(PetscFree(*integrator));
   PetscFunctionReturn(PETSC_SUCCESS);

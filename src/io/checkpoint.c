@@ -2,12 +2,14 @@
  *
  * A checkpoint is an HDF5 file written by rank 0 as FILE.partial, fsync'ed and renamed (a kill at any
  * moment leaves the previous checkpoint intact):
- *   /checkpoint                attributes format = "frg checkpoint", version = 3, t, cells, coarse_cells,
+ *   /checkpoint                attributes format = "frg checkpoint", version = 4, t, cells, coarse_cells,
  *                              records, observables, checksum (FNV-1a of these numbers and of every
  *                              array below: an edited or damaged value, even a plausible one, is refused)
  *   /checkpoint/u              the state u = dU/dphi at RG time t [cells]
  *   /checkpoint/u_coarse       the error estimate's state at t [coarse_cells] (when it has one)
  *   /checkpoint/error_sum      the flow's summed local errors [cells] (idem)
+ *   /checkpoint/origin_flow    the integrals of d_t U at phi = h/2 and of its modulus so far, of the flow
+ *                              and of the error estimate's flow [4] (U0 goes on from them; 0 without)
  *   /checkpoint/physics        string attributes: the options that decide the physics (FrgSignature)
  *   /history/u                 u at the output times stored so far [records, cells]
  *   /history/observables       their t, k, observables and errors [records, 2 + 2 observables]
@@ -114,6 +116,7 @@ void FrgCheckpointChecksum(const FrgCheckpointContent *c, char hex[17])
   if (c->coarse_cells) hash = FrgFnv1a(hash, c->error_sum, d * (size_t)c->cells);
   hash = FrgFnv1a(hash, c->rows, d * (size_t)(c->records * c->cells));
   hash = FrgFnv1a(hash, c->obs, d * (size_t)(c->records * (2 + 2 * c->observables)));
+  hash = FrgFnv1a(hash, c->origin, 4 * d);
   (void)snprintf(hex, 17, "%016llx", (unsigned long long)hash);
 }
 
@@ -227,7 +230,7 @@ static int FrgCheckpointWriteFile(const char path[], const FrgCheckpointState *s
   group = H5Gcreate2(file, "checkpoint", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   err |= (group < 0 || !obs) ? -1 : FrgCheckpointWriteHeader(group, st, h);
   if (group >= 0 && obs) {
-    const FrgCheckpointContent content = {st->t, h->cells, st->coarse_cells, h->records, st->observables, u, u_coarse, error_sum, h->rows, obs};
+    const FrgCheckpointContent content = {st->t, h->cells, st->coarse_cells, h->records, st->observables, u, u_coarse, error_sum, h->rows, obs, st->origin};
     char                       hex[17];
     FrgCheckpointChecksum(&content, hex);
     err |= FrgCheckpointWriteString(group, "checksum", hex);
@@ -238,6 +241,8 @@ static int FrgCheckpointWriteFile(const char path[], const FrgCheckpointState *s
   if (group >= 0 && st->coarse_cells) err |= FrgCheckpointWriteArray(group, "u_coarse", 1, dims, u_coarse);
   dims[0] = (hsize_t)h->cells;
   if (group >= 0 && st->coarse_cells) err |= FrgCheckpointWriteArray(group, "error_sum", 1, dims, error_sum);
+  dims[0] = 4;
+  if (group >= 0) err |= FrgCheckpointWriteArray(group, "origin_flow", 1, dims, st->origin);
   if (group >= 0) H5Gclose(group);
   group   = H5Gcreate2(file, "history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   dims[0] = (hsize_t)h->records;

@@ -184,6 +184,7 @@ static int FrgReadShapes(hid_t file, const FrgCheckpointHeader *hd, FrgReadStatu
   if (FrgReadShape(file, "/checkpoint/u", 1, (hsize_t)hd->cells, 0, st)) return -1;
   if (hd->coarse_cells && FrgReadShape(file, "/checkpoint/u_coarse", 1, (hsize_t)hd->coarse_cells, 0, st)) return -1;
   if (hd->coarse_cells && FrgReadShape(file, "/checkpoint/error_sum", 1, (hsize_t)hd->cells, 0, st)) return -1;
+  if (FrgReadShape(file, "/checkpoint/origin_flow", 1, 4, 0, st)) return -1;
   if (FrgReadShape(file, "/history/u", 2, (hsize_t)hd->records, (hsize_t)hd->cells, st)) return -1;
   return FrgReadShape(file, "/history/observables", 2, (hsize_t)hd->records, (hsize_t)(2 + 2 * hd->observables), st);
 }
@@ -288,7 +289,7 @@ PetscErrorCode FrgCheckpointCheckTarget(MPI_Comm comm, const char path[], const 
 }
 
 /* Rank 0: the datasets, into the gathered buffers, after the header was checked against the run. */
-static int FrgCheckpointReadData(hid_t file, const FrgCheckpointHeader *hd, double *u, double *u_coarse, double *error_sum, double *rows, double *obs, FrgReadStatus *st)
+static int FrgCheckpointReadData(hid_t file, const FrgCheckpointHeader *hd, double *u, double *u_coarse, double *error_sum, double *rows, double *obs, double origin[4], FrgReadStatus *st)
 {
   hsize_t dims[2];
   int     err = 0;
@@ -301,6 +302,8 @@ static int FrgCheckpointReadData(hid_t file, const FrgCheckpointHeader *hd, doub
     if (!err && hd->coarse_cells) err = FrgReadArray(file, "/checkpoint/u_coarse", 1, dims, u_coarse, 0, st);
     dims[0] = (hsize_t)hd->cells;
     if (!err && hd->coarse_cells) err = FrgReadArray(file, "/checkpoint/error_sum", 1, dims, error_sum, 0, st);
+    dims[0] = 4;
+    if (!err) err = FrgReadArray(file, "/checkpoint/origin_flow", 1, dims, origin, 0, st);
     dims[0] = (hsize_t)hd->records, dims[1] = (hsize_t)hd->cells;
     if (!err) err = FrgReadArray(file, "/history/u", 2, dims, rows, 0, st);
     dims[1] = (hsize_t)(2 + 2 * hd->observables);
@@ -309,7 +312,7 @@ static int FrgCheckpointReadData(hid_t file, const FrgCheckpointHeader *hd, doub
   }
   H5E_END_TRY;
   if (!err) {
-    const FrgCheckpointContent content = {hd->t, hd->cells, hd->coarse_cells, hd->records, hd->observables, u, u_coarse, error_sum, rows, obs};
+    const FrgCheckpointContent content = {hd->t, hd->cells, hd->coarse_cells, hd->records, hd->observables, u, u_coarse, error_sum, rows, obs, origin};
     char                       hex[17];
     FrgCheckpointChecksum(&content, hex);
     if (strcmp(hex, hd->checksum)) err = FrgReadFail(st, "its checksum %s does not match its content (%s): it was changed after frg wrote it", hd->checksum, hex);
@@ -376,7 +379,7 @@ PetscErrorCode FrgCheckpointLoad(MPI_Comm comm, const char path[], PetscReal t_m
   FrgCheckpointHeader hd     = {0};
   hid_t               file = H5I_INVALID_HID, group = H5I_INVALID_HID;
   PetscInt            cells;
-  double             *u = NULL, *uc = NULL, *ue = NULL, *obs = NULL;
+  double             *u = NULL, *uc = NULL, *ue = NULL, *obs = NULL, origin[4] = {0, 0, 0, 0};
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -402,13 +405,15 @@ PetscErrorCode FrgCheckpointLoad(MPI_Comm comm, const char path[], PetscReal t_m
   h->records = (PetscInt)hd.records;
   PetscCall(PetscMalloc4(rank ? 0 : hd.cells, &u, rank ? 0 : hd.coarse_cells, &uc, rank || !hd.coarse_cells ? 0 : hd.cells, &ue, (2 + 2 * hd.observables) * PetscMax(hd.records, 1), &obs));
   if (!rank) {
-    (void)FrgCheckpointReadData(file, &hd, u, uc, ue, h->rows, obs, &st);
+    (void)FrgCheckpointReadData(file, &hd, u, uc, ue, h->rows, obs, origin, &st);
     FrgCheckpointCloseFile(file, group);
   }
   PetscCallMPI(MPI_Bcast(st.message, sizeof(st.message), MPI_CHAR, 0, comm));
   if (st.message[0]) PetscCall(PetscFree4(u, uc, ue, obs));
   PetscCheck(!st.message[0], comm, PETSC_ERR_USER_INPUT, "-restart %s is damaged: %s", path, st.message);
   PetscCallMPI(MPI_Bcast(obs, (PetscMPIInt)((2 + 2 * hd.observables) * hd.records), MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(origin, 4, MPI_DOUBLE, 0, comm));
+  for (int i = 0; i < 4; i++) state->origin[i] = origin[i];
   PetscCall(FrgCheckpointUnpack(h, obs, (PetscInt)hd.observables));
   PetscCall(FrgCheckpointScatter(u, state->u));
   if (state->u_coarse) PetscCall(FrgCheckpointScatter(uc, state->u_coarse));
