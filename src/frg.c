@@ -11,6 +11,7 @@
 #include <string.h>
 
 PETSC_EXTERN void           FrgRemovePartialFiles(void);
+PETSC_EXTERN int            FrgUnclosedFile(void);
 PETSC_EXTERN int            FrgExitStatus(void); /* 0, or FRG_EXIT_CHECKPOINTED after a signal (src/io/signal.c) */
 PETSC_EXTERN int            FrgSignalInstallEarly(void);
 PETSC_EXTERN void           FrgSignalSetPolled(PetscBool);
@@ -119,6 +120,8 @@ int main(int argc, char **argv)
   if (!ierr) ierr = FrgHelpStart();
   if (!ierr) ierr = FrgMain();
   if (ierr) FrgRemovePartialFiles();
+  /* a file HDF5 could not close on several ranks would hang MPI_Finalize (src/io/provenance.c) */
+  if (ierr && FrgUnclosedFile()) MPI_Abort(MPI_COMM_WORLD, 1);
   /* PetscInitialize may have failed before MPI was up: finalize only what started */
   {
     PetscBool initialized = PETSC_FALSE;

@@ -51,6 +51,15 @@ struct _p_FrgOutput {
     if ((call) < 0) SETERRQ(comm, PETSC_ERR_FILE_WRITE, "HDF5 call %s failed", #call); \
   } while (0)
 
+/* A collective HDF5 call whose failure on any rank (a full disk fails the write of one rank's part)
+ * fails it on every rank: a rank that went on alone waited for the others in its next collective. */
+#define FrgCallHDF5Collective(comm, call) \
+  do { \
+    int frg_h5_ok_ = (call) >= 0, frg_h5_all_; \
+    PetscCallMPI(MPI_Allreduce(&frg_h5_ok_, &frg_h5_all_, 1, MPI_INT, MPI_MIN, comm)); \
+    if (!frg_h5_all_) SETERRQ(comm, PETSC_ERR_FILE_WRITE, "HDF5 call %s failed%s (is the disk full?)", #call, frg_h5_ok_ ? " on another rank" : ""); \
+  } while (0)
+
 /* What this binary is (src/io/buildinfo.c) */
 PETSC_EXTERN const char *FrgBuildGitHash(void);
 PETSC_EXTERN int         FrgBuildGitDirty(void); /* 1 dirty, 0 clean, -1 not a git checkout */
@@ -70,5 +79,6 @@ PETSC_INTERN PetscErrorCode FrgH5OpenGroup(MPI_Comm, hid_t file, const char path
 PETSC_INTERN PetscErrorCode FrgOutputWriteProvenance(FrgOutput);
 PETSC_INTERN PetscErrorCode FrgRegisterPartialFile(const char path[]);
 PETSC_INTERN PetscErrorCode FrgUnregisterPartialFile(const char path[]);
+PETSC_INTERN void           FrgNoteUnclosedFile(MPI_Comm); /* HDF5 could not close a file of comm (provenance.c) */
 
 #endif

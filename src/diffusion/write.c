@@ -28,7 +28,7 @@ static PetscErrorCode FrgH5WriteReplicated(MPI_Comm comm, hid_t file, const char
   PetscCheck(dset >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create HDF5 dataset %s", name);
   if (rank) FrgCallHDF5(comm, H5Sselect_none(space));
   PetscCall(FrgH5TransferCollective(comm, &dxpl));
-  FrgCallHDF5(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, dxpl, data));
+  FrgCallHDF5Collective(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, dxpl, data));
   FrgCallHDF5(comm, H5Pclose(dxpl));
   FrgCallHDF5(comm, H5Sclose(space));
   FrgCallHDF5(comm, H5Dclose(dset));
@@ -55,7 +55,7 @@ static PetscErrorCode FrgH5WriteSamples(FrgSampleTask *st, hid_t file)
     FrgCallHDF5(st->comm, H5Sselect_none(mem));
   }
   PetscCall(FrgH5TransferCollective(st->comm, &dxpl));
-  FrgCallHDF5(st->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, st->x));
+  FrgCallHDF5Collective(st->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, st->x));
   FrgCallHDF5(st->comm, H5Pclose(dxpl));
   FrgCallHDF5(st->comm, H5Sclose(mem));
   FrgCallHDF5(st->comm, H5Sclose(space));

@@ -124,7 +124,7 @@ PETSC_INTERN PetscErrorCode FrgH5WriteColumnOfType(MPI_Comm comm, hid_t loc, con
     FrgCallHDF5(comm, H5Sselect_none(mem));
   }
   PetscCall(FrgH5TransferCollective(comm, &dxpl));
-  if (count > 0) FrgCallHDF5(comm, H5Dwrite(dset, type, mem, space, dxpl, data));
+  if (count > 0) FrgCallHDF5Collective(comm, H5Dwrite(dset, type, mem, space, dxpl, data));
   FrgCallHDF5(comm, H5Pclose(dxpl));
   FrgCallHDF5(comm, H5Sclose(mem));
   FrgCallHDF5(comm, H5Sclose(space));

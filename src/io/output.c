@@ -134,7 +134,7 @@ static PetscErrorCode FrgOutputWriteColumns(FrgOutput out, hid_t dset, PetscInt 
   FrgCallHDF5(out->comm, H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL));
   mem = H5Screate_simple(two ? 2 : 1, count, NULL);
   PetscCall(FrgH5TransferCollective(out->comm, &dxpl));
-  FrgCallHDF5(out->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, x));
+  FrgCallHDF5Collective(out->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, x));
   FrgCallHDF5(out->comm, H5Pclose(dxpl));
   FrgCallHDF5(out->comm, H5Sclose(mem));
   FrgCallHDF5(out->comm, H5Sclose(space));
@@ -334,7 +334,15 @@ PetscErrorCode FrgOutputClose(FrgOutput out, PetscBool success)
   PetscFunctionBeginUser;
   if (!out->open) PetscFunctionReturn(PETSC_SUCCESS);
   if (success) PetscCall(FrgOutputFinish(out));
-  FrgCallHDF5(out->comm, H5Fclose(out->file));
+  int closed = H5Fclose(out->file) >= 0, all;
+  PetscCallMPI(MPI_Allreduce(&closed, &all, 1, MPI_INT, MPI_MIN, out->comm));
+  if (!all) {
+    out->file = H5I_INVALID_HID;
+    out->open = PETSC_FALSE;
+    FrgNoteUnclosedFile(out->comm);
+    PetscCall(FrgClaimRelease(&out->claim, PETSC_FALSE));
+    SETERRQ(out->comm, PETSC_ERR_FILE_WRITE, "HDF5 could not close %s (is the disk full?)", out->name);
+  }
   out->file = H5I_INVALID_HID;
   out->open = PETSC_FALSE;
   PetscCall(FrgClaimRelease(&out->claim, success));

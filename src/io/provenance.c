@@ -117,6 +117,25 @@ PETSC_INTERN PetscErrorCode FrgUnregisterPartialFile(const char path[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* An HDF5 file of several ranks that H5Fclose could not close (a full disk): HDF5 keeps it open and
+ * closes it again inside MPI_Finalize, where the ranks, whose states parted at the failed write, wait
+ * for each other in different collectives (one in a barrier of the metadata flush, the other in a
+ * broadcast of the truncation) for ever. main then ends the run with MPI_Abort instead. */
+static int frg_unclosed_file;
+
+PETSC_INTERN void FrgNoteUnclosedFile(MPI_Comm comm)
+{
+  PetscMPIInt size = 1;
+
+  (void)MPI_Comm_size(comm, &size);
+  if (size > 1) frg_unclosed_file = 1;
+}
+
+PETSC_EXTERN int FrgUnclosedFile(void)
+{
+  return frg_unclosed_file;
+}
+
 /* Called by main after a failed task: no partial file survives a failed run. */
 PETSC_EXTERN void FrgRemovePartialFiles(void)
 {

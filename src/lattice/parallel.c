@@ -54,7 +54,7 @@ PetscErrorCode FrgLatticeWriteRows(MPI_Comm comm, hid_t file, const char name[],
     FrgCallHDF5(comm, H5Sselect_none(mem));
   }
   PetscCall(FrgH5TransferCollective(comm, &dxpl));
-  if (dims[0]) FrgCallHDF5(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, rows)); /* MPI-IO fails on empty writes */
+  if (dims[0]) FrgCallHDF5Collective(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, rows)); /* MPI-IO fails on empty writes */
   PetscCall(FrgH5WriteAttributeString(comm, dset, "description", description));
   FrgCallHDF5(comm, H5Pclose(dxpl));
   FrgCallHDF5(comm, H5Sclose(mem));
