@@ -8,6 +8,7 @@
 #define _DEFAULT_SOURCE /* fdopen */
 #include <frg/output.h>
 #include <frg/scan_impl.h>
+#include <frg/tune.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -147,6 +148,18 @@ static PetscErrorCode FrgScanWriteAttributes(const FrgScan *scan, hid_t group)
   PetscCall(FrgH5WriteAttributeInt(comm, group, "points", scan->spec.points));
   PetscCall(FrgH5WriteAttributeString(comm, group, "description",
                                       "one row per scan point; status 0 = ok, 1 = failed (see message); results of failed points are NaN; bisection: critical = midpoint of [critical_low, critical_high]"));
+  {
+    const FrgTuneResult *tuned; /* -tune: the coupling every point used (src/tune/tune.c) */
+    char                 name[FRG_NAME_LEN];
+    PetscCall(FrgTuneGetResult(&tuned));
+    if (tuned->done) {
+      PetscCall(PetscSNPrintf(name, sizeof(name), "tuned_%s", tuned->name));
+      PetscCall(FrgH5WriteAttributeReal(comm, group, name, tuned->value));
+      PetscCall(PetscSNPrintf(name, sizeof(name), "tuned_%s_error", tuned->name));
+      PetscCall(FrgH5WriteAttributeReal(comm, group, name, tuned->error));
+      PetscCall(FrgH5WriteAttributeInt(comm, group, "tuned_flows", tuned->flows));
+    }
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -63,11 +63,15 @@ test_tune_at_and_scan() {
   grep -v -e '^output_every' "$INPUTS/tests/zero_d_convex.yaml" >deck.yaml
   frg -task scan -options_file deck.yaml -potential '${m2}*phi^2/2 + phi^4/24' -tune m2 -tune_range -2,2 -tune_at "N=4" -tune_target gamma2=1 -scan_vary "N=4,1" -output scan.h5 >scan.log 2>&1 || { cat scan.log; fail "tuned scan failed"; }
   cat scan.log
-  $PY - "$exact_n1" <<'PYEOF' || fail "the scan's points did not use the tuned coupling"
+  $PY - "$exact_n1" "$m2" <<'PYEOF' || fail "the scan's points did not use the tuned coupling, or its table does not say which"
 import h5py, sys
-g = h5py.File("scan.h5", "r")["scan"]["gamma2"][:]
-print("scan gamma2 at N = 4, 1:", g)
-sys.exit(0 if abs(g[0] - 1) < 1e-4 and abs(g[1] - float(sys.argv[1])) < 1e-4 else 1)
+s = h5py.File("scan.h5", "r")["scan"]
+g, tuned = s["gamma2"][:], {k: s.attrs[k] for k in s.attrs if k.startswith("tuned_")}
+print("scan gamma2 at N = 4, 1:", g, "; /scan attributes", tuned)
+# the table says which coupling its points used: the same m2 as the flow run's (same tuning)
+ok = abs(g[0] - 1) < 1e-4 and abs(g[1] - float(sys.argv[1])) < 1e-4
+ok &= abs(float(tuned.get("tuned_m2", "nan")) - float(sys.argv[2])) <= 1e-12 * abs(float(sys.argv[2])) and tuned.get("tuned_flows", 0) > 0
+sys.exit(0 if ok else 1)
 PYEOF
 }
 
