@@ -66,13 +66,20 @@ sys.exit(0 if ok else 1)
 PYEOF
 }
 
-# U0 is the same on 1, 2 and 3 ranks (to 1e-12), after a checkpoint restart (to the integrator's
+# U0 is the same on 1, 2 and 3 ranks, and on 4 ranks of 2 cells each (to 1e-12), after a checkpoint restart (to the integrator's
 # tolerance: the restart begins a fresh integrator; the checkpoint carries the integral, format 4), and a
 # scan has its column.
 test_free_energy_ranks_restart_scan() {
   local deck="-options_file $INPUTS/tests/zero_d_double_well.yaml -progress 0" n
   for n in 1 2 3; do frg_np $n $deck -output r$n.h5 >r$n.log || { cat r$n.log; fail "flow on $n ranks failed"; }; done
   for n in 2 3; do close_to "U0 on $n ranks" "$(h5attr r$n.h5 summary U0)" "$(h5attr r1.h5 summary U0)" 1e-12 || fail "U0 depends on the ranks"; done
+  # 8 cells on 4 ranks: rank 0 holds 2 of the cells the flux at h/2 reads, rank 1 the third (the
+  # interpolation combined rank 0's cells only: U0 3.109 against 2.491 on one rank)
+  for n in 1 4; do
+    frg_np $n -model on -d 0 -N 2 -potential "phi^2/2+phi^4/24" -Lambda 1e3 -t_ir 8 -grid_cells 8 -grid_phi_max 4 -error_estimate false -progress 0 -output small$n.h5 >small.log ||
+      { cat small.log; fail "8-cell flow on $n ranks failed"; }
+  done
+  close_to "U0, 8 cells on 4 ranks" "$(h5attr small4.h5 summary U0)" "$(h5attr small1.h5 summary U0)" 1e-12 || fail "U0 depends on the ranks when rank 0 holds few cells"
   frg $deck -output s.h5 -stop_at 12 >s.log; [ -s s.h5.checkpoint.h5 ] || { cat s.log; fail "no checkpoint at t = 12"; }
   frg_np 2 $deck -output s.h5 -restart s.h5.checkpoint.h5 >s2.log || { cat s2.log; fail "restart failed"; }
   close_to "U0 after a restart" "$(h5attr s.h5 summary U0)" "$(h5attr r1.h5 summary U0)" 1e-8 || fail "U0 after a restart differs"
