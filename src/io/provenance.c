@@ -15,23 +15,21 @@ PETSC_INTERN const char *FrgCommandLine(void);
 /* wall_seconds_STAGE for every stage entered so far, rank 0's times (attributes take one value). */
 static PetscErrorCode FrgProvenanceWriteStages(MPI_Comm comm, hid_t group)
 {
-  const char *name;
+  const char *name[8];
   double      seconds[8];
   int         count = 0;
   char        attribute[64];
 
   PetscFunctionBeginUser;
-  for (;;) {
-    FrgStageWallTime(count, &name, &seconds[count]);
-    if (!name || count == 7) break;
+  while (count < 8) {
+    FrgStageWallTime(count, &name[count], &seconds[count]);
+    if (!name[count]) break;
     count++;
   }
   PetscCallMPI(MPI_Bcast(seconds, count, MPI_DOUBLE, 0, comm));
   for (int i = 0; i < count; i++) {
-    double unused;
-    FrgStageWallTime(i, &name, &unused);
     if (seconds[i] <= 0) continue; /* a stage this task never entered */
-    PetscCall(PetscSNPrintf(attribute, sizeof(attribute), "wall_seconds_%s", name));
+    PetscCall(PetscSNPrintf(attribute, sizeof(attribute), "wall_seconds_%s", name[i]));
     PetscCall(FrgH5WriteAttributeReal(comm, group, attribute, seconds[i]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
