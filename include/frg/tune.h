@@ -17,5 +17,8 @@ typedef struct {
  * the options database or -potential. */
 PETSC_EXTERN PetscErrorCode FrgTuneApply(MPI_Comm, const char task[]);
 PETSC_EXTERN PetscErrorCode FrgTuneGetResult(const FrgTuneResult **);
+/* What a result file records of the tuning: the attributes tuned_NAME and tuned_NAME_error with their
+ * values, and the count tuned_flows. *done is false when nothing was tuned. Not collective. */
+PETSC_EXTERN PetscErrorCode FrgTuneGetAttributes(PetscBool *done, char names[2][80], PetscReal values[2], PetscInt *flows);
 
 #endif

@@ -320,17 +320,17 @@ static PetscErrorCode FrgFlowWriteParameters(FrgFlow *flow)
 /* -tune: tuned_NAME, tuned_NAME_error and the flows the tuning took (src/tune/tune.c). */
 static PetscErrorCode FrgFlowWriteTuned(FrgFlow *flow)
 {
-  const FrgTuneResult *tuned;
-  char                 value_name[FRG_NAME_LEN], error_name[FRG_NAME_LEN];
-  const char          *names[2] = {value_name, error_name}, *flows = "tuned_flows";
+  char        names[2][80];
+  const char *pointers[2] = {names[0], names[1]}, *flows = "tuned_flows";
+  PetscReal   values[2];
+  PetscInt    count;
+  PetscBool   done;
 
   PetscFunctionBeginUser;
-  PetscCall(FrgTuneGetResult(&tuned));
-  if (!tuned->done) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscSNPrintf(value_name, sizeof(value_name), "tuned_%s", tuned->name));
-  PetscCall(PetscSNPrintf(error_name, sizeof(error_name), "tuned_%s_error", tuned->name));
-  PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", names, (PetscReal[]){tuned->value, tuned->error}, 2));
-  PetscCall(FrgOutputWriteIntAttributes(flow->output, "/summary", &flows, &tuned->flows, 1));
+  PetscCall(FrgTuneGetAttributes(&done, names, values, &count));
+  if (!done) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", pointers, values, 2));
+  PetscCall(FrgOutputWriteIntAttributes(flow->output, "/summary", &flows, &count, 1));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -149,16 +149,13 @@ static PetscErrorCode FrgScanWriteAttributes(const FrgScan *scan, hid_t group)
   PetscCall(FrgH5WriteAttributeString(comm, group, "description",
                                       "one row per scan point; status 0 = ok, 1 = failed (see message); results of failed points are NaN; bisection: critical = midpoint of [critical_low, critical_high]"));
   {
-    const FrgTuneResult *tuned; /* -tune: the coupling every point used (src/tune/tune.c) */
-    char                 name[FRG_NAME_LEN];
-    PetscCall(FrgTuneGetResult(&tuned));
-    if (tuned->done) {
-      PetscCall(PetscSNPrintf(name, sizeof(name), "tuned_%s", tuned->name));
-      PetscCall(FrgH5WriteAttributeReal(comm, group, name, tuned->value));
-      PetscCall(PetscSNPrintf(name, sizeof(name), "tuned_%s_error", tuned->name));
-      PetscCall(FrgH5WriteAttributeReal(comm, group, name, tuned->error));
-      PetscCall(FrgH5WriteAttributeInt(comm, group, "tuned_flows", tuned->flows));
-    }
+    char      names[2][80]; /* -tune: the coupling every point used (src/tune/tune.c) */
+    PetscReal values[2];
+    PetscInt  flows;
+    PetscBool done;
+    PetscCall(FrgTuneGetAttributes(&done, names, values, &flows));
+    for (int i = 0; done && i < 2; i++) PetscCall(FrgH5WriteAttributeReal(comm, group, names[i], values[i]));
+    if (done) PetscCall(FrgH5WriteAttributeInt(comm, group, "tuned_flows", flows));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -41,6 +41,17 @@ PetscErrorCode FrgTuneGetResult(const FrgTuneResult **result)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode FrgTuneGetAttributes(PetscBool *done, char names[2][80], PetscReal values[2], PetscInt *flows)
+{
+  PetscFunctionBeginUser;
+  *done = frg_tuned.done;
+  if (!*done) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscSNPrintf(names[0], 80, "tuned_%s", frg_tuned.name));
+  PetscCall(PetscSNPrintf(names[1], 80, "tuned_%s_error", frg_tuned.name));
+  values[0] = frg_tuned.value, values[1] = frg_tuned.error, *flows = frg_tuned.flows;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FrgTuneReadOptions(MPI_Comm comm, FrgTune *tune, PetscBool *set)
 {
   char      target[128] = "", *eq, *end;
