@@ -5,6 +5,7 @@
  *  - Errors print one line "frg: error: ..." (once per communicator) instead of PETSc's traceback;
  *    -frg_traceback restores the traceback.
  *  - An option that no object used is an error (FrgCheckUnusedOptions), so a typo never runs a default. */
+#include <frg/leakcheck.h>
 #include <frg/scan.h>
 #include <ctype.h>
 #include <errno.h>
@@ -206,11 +207,15 @@ static PetscErrorCode FrgDeckStartLog(void)
 /* Collective on MPI_COMM_WORLD. */
 PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
 {
-  PetscBool traceback = PETSC_FALSE;
+  PetscBool      traceback = PETSC_FALSE;
+  PetscErrorCode ierr;
 
   FrgRecordCommandLine(*argc, *argv);
   FrgTakeDeckArgument(argc, argv);
-  PetscCall(PetscInitialize(argc, argv, NULL, help));
+  FrgLeakCheckPause();
+  ierr = PetscInitialize(argc, argv, NULL, help);
+  FrgLeakCheckResume();
+  if (ierr) return ierr;
   PetscFunctionBeginUser;
   PetscCall(FrgSignalInstall()); /* PetscInitialize replaced main's handlers with its aborting ones */
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-frg_traceback", &traceback, NULL));
@@ -231,11 +236,15 @@ PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
 
 PetscErrorCode FrgFinalize(void)
 {
+  PetscErrorCode ierr;
+
   free(frg_deck_text);
   free(frg_command_line);
   frg_deck_text    = NULL;
   frg_command_line = NULL;
-  return PetscFinalize();
+  FrgLeakCheckNow();
+  ierr = PetscFinalize();
+  return ierr;
 }
 
 PetscErrorCode FrgHelpRequested(PetscBool *help)

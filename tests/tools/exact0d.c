@@ -28,6 +28,7 @@
  * with several N (-N 1,2,4, one start-up for all) every line starts with "N=<N> ".
  */
 #include <frg.h>
+#include <frg/leakcheck.h>
 #include <string.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_errno.h>
@@ -148,7 +149,7 @@ int main(int argc, char **argv)
   PetscBool        set;
 
   Exact0dTakePotential(&argc, argv, expr, sizeof(expr));
-  PetscCall(PetscInitialize(&argc, &argv, NULL, "exact0d: exact vertices of the 0D O(N) model"));
+  FrgCallLeakUnchecked(PetscInitialize(&argc, &argv, NULL, "exact0d: exact vertices of the 0D O(N) model"));
   gsl_set_error_handler_off();
   PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-N", Ns, &nN, &set));
   if (!set) nN = 1;
@@ -162,6 +163,6 @@ int main(int argc, char **argv)
   PetscCheck(f.r >= 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-r must be >= 0, got %g", f.r);
   for (PetscInt i = 0; i < nN; i++) PetscCall(Exact0dPrint(&f, Ns[i], nN > 1, breaks, nbreaks));
   mupRelease(f.parser);
-  PetscCall(PetscFinalize());
+  FrgFinalizeLeakChecked();
   return 0;
 }

@@ -15,6 +15,7 @@
  * Matrices: zero or tiny diagonals in every third and fifth row (row exchanges needed), random
  * diagonally dominant, random non-dominant. Prints one line per check; exits nonzero if any fails. */
 #include <frg/integrator.h>
+#include <frg/leakcheck.h>
 #include "check.h"
 
 typedef enum { BAND_ZERO_TINY, BAND_DOMINANT, BAND_RANDOM, BAND_SINGULAR_BLOCK, BAND_ZERO_COLUMN } BandKind;
@@ -215,7 +216,7 @@ int main(int argc, char **argv)
   const PetscInt small[] = {40, 41}, forced[] = {41, 40, 32, 25}, large[] = {800, 801, 803, 1000, 8193, 20011};
 
   PetscFunctionBeginUser;
-  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  FrgCallLeakUnchecked(PetscInitialize(&argc, &argv, NULL, NULL));
   for (int layout = 0; layout < 2; layout++) { /* PETSc's split (the band gathered), whole blocks per rank */
     const PetscBool grid = (PetscBool)layout;
     for (int i = 0; i < 2; i++) { /* too small for the partitioned LU */
@@ -238,6 +239,6 @@ int main(int argc, char **argv)
       PetscCall(TestCase(PETSC_COMM_WORLD, grid, large[i], BAND_ZERO_COLUMN, 0, EXPECT_SINGULAR));
     }
   }
-  PetscCall(PetscFinalize());
+  FrgFinalizeLeakChecked();
   return failures ? 1 : 0;
 }

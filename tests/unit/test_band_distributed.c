@@ -25,6 +25,7 @@
  *      are then bounded), and for at least 90% of the stiff ones.
  * One line per check and matrix kind with the worst case; exits nonzero if any check fails. */
 #include <frg/integrator.h>
+#include <frg/leakcheck.h>
 #include "check.h"
 
 typedef enum { KIND_DOMINANT, KIND_RANDOM, KIND_STIFF, KIND_COUNT } Kind;
@@ -286,9 +287,9 @@ int main(int argc, char **argv)
   const PetscInt cases            = quick && quick[0] == '1' ? 75 : 300;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  FrgCallLeakUnchecked(PetscInitialize(&argc, &argv, NULL, NULL));
   for (PetscInt c = 0; c < cases; c++) PetscCall(TestCase(PETSC_COMM_WORLD, c, worst));
   for (int k = 0; k < KIND_COUNT; k++) PetscCall(ReportKind(PETSC_COMM_WORLD, (Kind)k, &worst[k]));
-  PetscCall(PetscFinalize());
+  FrgFinalizeLeakChecked();
   return failures ? 1 : 0;
 }

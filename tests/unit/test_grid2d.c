@@ -3,6 +3,7 @@
  * every ghost of the local array, corners included, must equal the polynomial at its cell centre, on
  * any number of ranks (1e-12 relative), for even and quadratic lower ends and 1 and 3 unknowns per cell. */
 #include <frg/impl.h>
+#include <frg/leakcheck.h>
 #include "check.h"
 
 static double Poly(PetscBool even, PetscInt c, double x)
@@ -64,10 +65,10 @@ int main(int argc, char **argv)
 {
   const FrgBoundary rules[2] = {FRG_BOUNDARY_EVEN, FRG_BOUNDARY_QUADRATIC};
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  FrgCallLeakUnchecked(PetscInitialize(&argc, &argv, NULL, NULL));
   for (PetscInt a = 0; a < 2; a++)
     for (PetscInt b = 0; b < 2; b++)
       for (PetscInt dof = 1; dof <= 3; dof += 2) PetscCall(CheckGhosts(PETSC_COMM_WORLD, rules[a], rules[b], dof));
-  PetscCall(PetscFinalize());
+  FrgFinalizeLeakChecked();
   return failures ? 1 : 0;
 }

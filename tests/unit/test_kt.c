@@ -19,6 +19,7 @@
  *     derivatives the same way).
  * Prints one line per check; exits nonzero if any fails. */
 #include <frg/impl.h>
+#include <frg/leakcheck.h>
 #include <frg/kt.h>
 
 #include "check.h"
@@ -507,13 +508,13 @@ int main(int argc, char **argv)
   const PetscReal   Ns[2]    = {1.0, 4.0};
   const FrgBoundary lefts[2] = {FRG_BOUNDARY_ODD, FRG_BOUNDARY_EXTRAPOLATE};
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of the KT operator, its Jacobian and its flux kernels"));
+  FrgCallLeakUnchecked(PetscInitialize(&argc, &argv, NULL, "Unit test of the KT operator, its Jacobian and its flux kernels"));
   PetscCall(TestKTFlux(PETSC_COMM_WORLD));
   PetscCall(TestKTFluxLoop(PETSC_COMM_WORLD));
   for (int a = 0; a < 2; a++)
     for (int b = 0; b < 2; b++)
       for (int r = 0; r < 2; r++) PetscCall(TestOperator(PETSC_COMM_WORLD, Ns[a], lefts[b], (PetscBool)r));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d failure(s)\n", failures));
-  PetscCall(PetscFinalize());
+  FrgFinalizeLeakChecked();
   return failures ? 1 : 0;
 }

@@ -10,6 +10,7 @@
  *     reductions (min, inverse test) over all ranks.
  * Prints one line per check; exits nonzero if any fails. */
 #include <frg/integrator.h>
+#include <frg/leakcheck.h>
 #include <nvector/nvector_petsc.h>
 #include "check.h"
 
@@ -175,7 +176,7 @@ int main(int argc, char **argv)
   Setup s, self;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  FrgCallLeakUnchecked(PetscInitialize(&argc, &argv, NULL, NULL));
   s.comm    = PETSC_COMM_WORLD;
   self.comm = PETSC_COMM_SELF;
   PetscCallExternal(SUNContext_Create, (void *)&s.comm, &s.sunctx);
@@ -183,6 +184,6 @@ int main(int argc, char **argv)
   PetscCall(TestNorms(&s, &self));
   PetscCall(TestElementwise(&s));
   SUNContext_Free(&s.sunctx);
-  PetscCall(PetscFinalize());
+  FrgFinalizeLeakChecked();
   return failures ? 1 : 0;
 }
