@@ -39,9 +39,10 @@ struct _p_FrgOutput {
   PetscInt  observables;             /* the model's count */
   const char *const *names;          /* the model's observable names */
   PetscBool estimated;               /* write the errors too */
-  PetscInt  cells;
-  PetscInt  xs, xm;                  /* this rank's cells */
-  PetscScalar *rows;                 /* the stored records of u, [record][local cell] */
+  PetscInt  cells;                   /* of the grid's first direction; 0: no grid (no /flow state) */
+  PetscInt  cells_y;                 /* of its second direction; 0: a 1D grid */
+  PetscInt  xs, xm, ys, ym;          /* this rank's cells (ys = 0, ym = 1 on a 1D grid) */
+  PetscScalar *rows;                 /* the stored records of the state, [record][local cell] (2D: [i][j], j fastest) */
   PetscBool open;
   PetscBool finished; /* FrgOutputFinish wrote the records */
 };

@@ -22,6 +22,7 @@ the backend of an interactive session.
 """
 import argparse
 import os
+import textwrap
 import sys
 
 import numpy as np
@@ -149,19 +150,34 @@ def gamma2_over_k2(ax, k, gamma2):
 
 
 def flow2d_figure(r):
-    """Fields on a two-field grid [time, x, y]: the first and the last stored time of each field."""
+    """Fields on a two-field grid [time, x, y]: contour maps of the first and the last stored time of
+    each field (relative to its minimum), the path of its lowest cell over the stored times, and the
+    IR minimum of /summary (phi1_min, phi2_min) where the file has one."""
     fields = r.fields
     fig = Figure(figsize=(11, 4.5 * len(fields)))
     ax = np.atleast_2d(fig.subplots(len(fields), 2))
     coords = [a for a in r.grid.values() if a.ndim == 1]
+    summary = r.summary
     for row, (name, a) in zip(ax, fields.items()):
-        extent = None
+        x, y = np.arange(a.shape[1]), np.arange(a.shape[2])
         if len(coords) >= 2 and len(coords[0]) == a.shape[1] and len(coords[1]) == a.shape[2]:
-            extent = [coords[0][0], coords[0][-1], coords[1][0], coords[1][-1]]
+            x, y = coords[0], coords[1]
+        lowest = [np.unravel_index(np.argmin(a[i]), a[i].shape) for i in range(a.shape[0])]
         for panel, i in zip(row, (0, -1)):
-            image = panel.imshow(a[i].T, origin="lower", extent=extent, aspect="auto")
-            fig.colorbar(image, ax=panel)
-            panel.set_title(f"{name} at t = {r.t[i]:.3g}")
+            level = a[i] - a[i].min()
+            # levels up to the median: the detail is near the minimum, not in the steep wings
+            levels = np.unique(np.quantile(level, np.linspace(0, 0.5, 25)))
+            image = panel.contourf(x, y, level.T, levels=levels, extend="max")
+            panel.contour(x, y, level.T, levels=levels[::2], colors="k", linewidths=0.3)
+            fig.colorbar(image, ax=panel, label=f"{name} - min")
+            panel.plot([x[p[0]] for p in lowest], [y[p[1]] for p in lowest], "w.-", ms=3, lw=0.8, label="lowest cell over t")
+            if i == -1 and "phi1_min" in summary and "phi2_min" in summary:
+                panel.plot([summary["phi1_min"]], [summary["phi2_min"]], "r*", ms=12, label="IR minimum (/summary)")
+            panel.set(xlabel=r"$\phi_1$", ylabel=r"$\phi_2$", title=f"{name} at t = {r.t[i]:.3g}")
+            panel.legend(fontsize=7, loc="upper right")
+    p = r.parameters
+    title = f"frg two-field flow {os.path.basename(r.path)}: U_Lambda = {p.get('potential', '?')}"
+    fig.suptitle("\n".join(textwrap.wrap(title, 150)), fontsize=9)
     fig.tight_layout()
     return fig
 

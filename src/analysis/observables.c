@@ -401,3 +401,12 @@ PetscBool FrgObservablesConverged(const FrgObservables *obs, PetscInt c)
   if (!(obs->error[c] >= 0)) return PETSC_FALSE; /* NaN */
   return (PetscBool)(obs->error[c] <= FRG_CONVERGED * PetscAbsReal(obs->value[c]));
 }
+
+/* "name = value" with its error: "± error" and "(unconverged)" above FRG_CONVERGED relative. */
+void FrgObservablesFormat(const FrgObservables *obs, PetscInt c, const char name[], int digits, char *text, size_t len)
+{
+  int n = snprintf(text, len, "%s = %.*g", name, digits, (double)obs->value[c]);
+
+  if (obs->estimated && n > 0 && (size_t)n < len) n += snprintf(text + n, len - (size_t)n, " ± %.2g", (double)obs->error[c]);
+  if (!FrgObservablesConverged(obs, c) && n > 0 && (size_t)n < len) (void)snprintf(text + n, len - (size_t)n, " (unconverged)");
+}

@@ -149,15 +149,6 @@ static PetscErrorCode FrgFlowStart(FrgFlow *flow, PetscReal t_ir, PetscReal *t0)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* "name = value" with its error: "± error" and "(unconverged)" above FRG_CONVERGED relative. */
-static void FrgFlowFormat(const FrgObservables *obs, PetscInt c, const char name[], int digits, char *text, size_t len)
-{
-  int n = snprintf(text, len, "%s = %.*g", name, digits, (double)obs->value[c]);
-
-  if (obs->estimated && n > 0 && (size_t)n < len) n += snprintf(text + n, len - (size_t)n, " ± %.2g", (double)obs->error[c]);
-  if (!FrgObservablesConverged(obs, c) && n > 0 && (size_t)n < len) (void)snprintf(text + n, len - (size_t)n, " (unconverged)");
-}
-
 static PetscErrorCode FrgFlowProgress(FrgFlow *flow, const FrgObservables *obs)
 {
   FrgIntegratorStats s;
@@ -170,7 +161,7 @@ static PetscErrorCode FrgFlowProgress(FrgFlow *flow, const FrgObservables *obs)
   len = (size_t)snprintf(line, sizeof(line), "[frg] t = %-9.4g k = %-11.4e steps = %-6ld", (double)obs->t, (double)obs->k, s.steps);
   for (PetscInt c = 0; c < model->observable_count && c < 6; c++) {
     if (!strcmp(model->observable_names[c], "m2_goldstone") || !strcmp(model->observable_names[c], "gamma6")) continue; /* the summary has them */
-    FrgFlowFormat(obs, c, model->observable_names[c], 6, item, sizeof(item));
+    FrgObservablesFormat(obs, c, model->observable_names[c], 6, item, sizeof(item));
     if (len + strlen(item) + 3 < sizeof(line)) len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", item);
   }
   PetscCall(PetscPrintf(flow->level.grid->comm, "%s\n", line));
@@ -382,7 +373,7 @@ static PetscErrorCode FrgFlowPrintSummary(FrgFlow *flow, const FrgObservables *o
   PetscCall(PetscPrintf(comm, "\nfrg flow summary (%s)\n", name));
   PetscCall(PetscPrintf(comm, "  IR scale            t = %.6g, k = %.6e\n", (double)obs->t, (double)obs->k));
   for (PetscInt c = 0; c < model->observable_count; c++) {
-    FrgFlowFormat(obs, c, model->observable_names[c], 12, item, sizeof(item));
+    FrgObservablesFormat(obs, c, model->observable_names[c], 12, item, sizeof(item));
     PetscCall(PetscPrintf(comm, "  %-19s %s\n", c ? "" : "observables", item));
   }
   if (flow->estimate.enabled)
@@ -487,9 +478,7 @@ PetscErrorCode FrgTaskFlow(MPI_Comm comm)
   if (!ierr && flow.level.model->dim == 2) { /* two-field models: flow2d.c */
     PetscCall(FrgStagePop());
     ierr = FrgHelpRequested(&help);
-    if (!ierr && !help) ierr = FrgFlow2DCheckOptions(comm);
-    if (!ierr && !help) ierr = FrgCheckUnusedOptions(comm);
-    if (!ierr && !help) ierr = FrgFlowRun2D(&flow.level);
+    if (!ierr) ierr = FrgFlowRun2D(&flow.level, help);
     PetscCall(FrgFlowDestroy(&flow));
     PetscFunctionReturn(ierr);
   }

@@ -117,22 +117,16 @@ PetscErrorCode FrgOutputOpen(FrgOutput out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Writes the local columns xs..xs+xm-1 of rows [0, rows) of dataset dset [rows, cells] (rows < 0: a
- * 1D dataset [cells]) from x, row-major [row][local column]. Collective. */
-static PetscErrorCode FrgOutputWriteColumns(FrgOutput out, hid_t dset, PetscInt rows, PetscInt xs, PetscInt xm, const PetscScalar *x)
+/* Writes this rank's block start[] + count[] of dataset dset (rank 1 to 3) from x, row-major with the
+ * last index fastest. Collective. */
+static PetscErrorCode FrgOutputWriteBlock(FrgOutput out, hid_t dset, int rank, const hsize_t start[], const hsize_t count[], const PetscScalar *x)
 {
-  hid_t     space, mem, dxpl;
-  hsize_t   start[2], count[2];
-  const int two = rows >= 0;
+  hid_t space, mem, dxpl;
 
   PetscFunctionBeginUser;
-  start[0] = two ? 0 : (hsize_t)xs;
-  count[0] = two ? (hsize_t)rows : (hsize_t)xm;
-  start[1] = (hsize_t)xs;
-  count[1] = (hsize_t)xm;
-  space    = H5Dget_space(dset);
+  space = H5Dget_space(dset);
   FrgCallHDF5(out->comm, H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL));
-  mem = H5Screate_simple(two ? 2 : 1, count, NULL);
+  mem = H5Screate_simple(rank, count, NULL);
   PetscCall(FrgH5TransferCollective(out->comm, &dxpl));
   FrgCallHDF5Collective(out->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, dxpl, x));
   FrgCallHDF5(out->comm, H5Pclose(dxpl));
@@ -141,32 +135,73 @@ static PetscErrorCode FrgOutputWriteColumns(FrgOutput out, hid_t dset, PetscInt 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A dataset of doubles named name in loc, with its description. Collective. */
+static PetscErrorCode FrgOutputCreateDataset(FrgOutput out, hid_t loc, const char name[], int rank, const hsize_t dims[], hid_t *dset)
+{
+  hid_t space;
+
+  PetscFunctionBeginUser;
+  space = H5Screate_simple(rank, dims, NULL);
+  *dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  FrgCallHDF5(out->comm, H5Sclose(space));
+  PetscCheck(*dset >= 0, out->comm, PETSC_ERR_FILE_WRITE, "cannot create the dataset %s", name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* /grid/phi1 and /grid/phi2, the cell centres of a 2D grid's directions (same on every rank). */
+static PetscErrorCode FrgOutputWriteGrid2D(FrgOutput out, FrgGrid grid, hid_t group)
+{
+  const char       *names[2] = {"phi1", "phi2"};
+  const char *const spacing[2] = {"spacing", "spacing_y"}, *const cells[2] = {"cells", "cells_y"};
+
+  PetscFunctionBeginUser;
+  for (PetscInt d = 0; d < 2; d++) {
+    PetscInt   n;
+    PetscReal  first, h, *phi;
+    const PetscReal *column;
+
+    PetscCall(FrgGridGetDirection(grid, d, &n, &first, &h));
+    PetscCall(PetscMalloc1(n, &phi));
+    for (PetscInt i = 0; i < n; i++) phi[i] = first + i * h;
+    column = phi;
+    PetscCall(FrgOutputWriteScalars(out, "/grid", &names[d], &column, 1, n));
+    PetscCall(PetscFree(phi));
+    PetscCall(FrgH5WriteAttributeReal(out->comm, group, spacing[d], h));
+    PetscCall(FrgH5WriteAttributeInt(out->comm, group, cells[d], n));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode FrgOutputWriteGrid(FrgOutput out, FrgGrid grid)
 {
-  hid_t              group, space, dset;
-  hsize_t            dims[1];
+  hid_t              group, dset;
+  hsize_t            dims[1], start[1], count[1];
   Vec                phi;
   const PetscScalar *x;
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
-  out->cells = grid->cells;
-  PetscCall(DMDAGetCorners(grid->da, &out->xs, NULL, NULL, &out->xm, NULL, NULL));
+  out->cells   = grid->cells;
+  out->cells_y = grid->dim == 2 ? grid->cells_y : 0;
+  PetscCall(DMDAGetCorners(grid->da, &out->xs, &out->ys, NULL, &out->xm, &out->ym, NULL));
+  if (grid->dim == 1) out->ys = 0, out->ym = 1;
   PetscCall(FrgH5OpenGroup(out->comm, out->file, "/grid", &group));
-  dims[0] = (hsize_t)grid->cells;
-  space   = H5Screate_simple(1, dims, NULL);
-  dset    = H5Dcreate2(group, "phi", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(FrgGridCreateCoordinates(grid, &phi));
-  PetscCall(VecGetArrayRead(phi, &x));
-  PetscCall(FrgOutputWriteColumns(out, dset, -1, out->xs, out->xm, x));
-  PetscCall(VecRestoreArrayRead(phi, &x));
-  PetscCall(VecDestroy(&phi));
-  PetscCall(FrgH5WriteAttributeString(out->comm, dset, "description", "cell centres of the field grid (field amplitude phi = sigma)"));
-  FrgCallHDF5(out->comm, H5Dclose(dset));
-  FrgCallHDF5(out->comm, H5Sclose(space));
-  PetscCall(FrgH5WriteAttributeReal(out->comm, group, "spacing", grid->spacing));
+  if (grid->dim == 2) PetscCall(FrgOutputWriteGrid2D(out, grid, group));
+  else {
+    dims[0] = (hsize_t)grid->cells, start[0] = (hsize_t)out->xs, count[0] = (hsize_t)out->xm;
+    PetscCall(FrgOutputCreateDataset(out, group, "phi", 1, dims, &dset));
+    PetscCall(FrgGridCreateCoordinates(grid, &phi));
+    PetscCall(VecGetArrayRead(phi, &x));
+    PetscCall(FrgOutputWriteBlock(out, dset, 1, start, count, x));
+    PetscCall(VecRestoreArrayRead(phi, &x));
+    PetscCall(VecDestroy(&phi));
+    PetscCall(FrgH5WriteAttributeString(out->comm, dset, "description", "cell centres of the field grid (field amplitude phi = sigma)"));
+    FrgCallHDF5(out->comm, H5Dclose(dset));
+    PetscCall(FrgH5WriteAttributeReal(out->comm, group, "spacing", grid->spacing));
+    PetscCall(FrgH5WriteAttributeInt(out->comm, group, "cells", grid->cells));
+  }
   PetscCall(FrgH5WriteAttributeReal(out->comm, group, "phi_max", grid->phi_max));
-  PetscCall(FrgH5WriteAttributeInt(out->comm, group, "cells", grid->cells));
+  if (grid->dim == 2) PetscCall(FrgH5WriteAttributeReal(out->comm, group, "phi_max_y", grid->phi_max_y > 0 ? grid->phi_max_y : grid->phi_max));
   FrgCallHDF5(out->comm, H5Gclose(group));
   PetscCall(PetscLogEventEnd(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -197,12 +232,12 @@ PetscErrorCode FrgOutputAppendState(FrgOutput out, PetscReal t, Vec u, const Frg
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FRG_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscCall(VecGetLocalSize(u, &n));
-  PetscCheck(n == out->xm, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the state vector must have the grid's layout (%" PetscInt_FMT " local cells, got %" PetscInt_FMT ")", out->xm, n);
+  PetscCheck(n == out->xm * out->ym, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the state vector must have the grid's layout (%" PetscInt_FMT " local cells, got %" PetscInt_FMT ")", out->xm * out->ym, n);
   PetscCheck(obs->count == m, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "a record has %" PetscInt_FMT " observables, the output %" PetscInt_FMT, obs->count, m);
   if (out->records == out->capacity) {
     out->capacity = PetscMax(64, 2 * out->capacity);
     for (PetscInt c = 0; c < 2 + 2 * m; c++) PetscCall(PetscRealloc(sizeof(PetscReal) * out->capacity, &out->columns[c]));
-    PetscCall(PetscRealloc(sizeof(PetscScalar) * out->capacity * PetscMax(out->xm, 1), &out->rows));
+    PetscCall(PetscRealloc(sizeof(PetscScalar) * out->capacity * PetscMax(out->xm * out->ym, 1), &out->rows));
   }
   out->columns[0][out->records] = obs->t;
   out->columns[1][out->records] = obs->k;
@@ -211,7 +246,11 @@ PetscErrorCode FrgOutputAppendState(FrgOutput out, PetscReal t, Vec u, const Frg
     out->columns[2 + m + c][out->records] = obs->error[c];
   }
   PetscCall(VecGetArrayRead(u, &x));
-  PetscCall(PetscArraycpy(out->rows + out->records * out->xm, x, n));
+  if (out->cells_y) { /* the DMDA's local block is [j][i]; the file's [i][j] */
+    PetscScalar *row = out->rows + out->records * n;
+    for (PetscInt j = 0; j < out->ym; j++)
+      for (PetscInt i = 0; i < out->xm; i++) row[i * out->ym + j] = x[j * out->xm + i];
+  } else PetscCall(PetscArraycpy(out->rows + out->records * n, x, n));
   PetscCall(VecRestoreArrayRead(u, &x));
   out->records++;
   (void)t;
@@ -219,25 +258,24 @@ PetscErrorCode FrgOutputAppendState(FrgOutput out, PetscReal t, Vec u, const Frg
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* /flow/u [records, cells] from the stored records (none without a grid: tasks other than flow).
- * Collective. */
+/* /flow/u [records, cells] (1D: u = U') or /flow/U [records, cells, cells_y] (2D: U itself) from the
+ * stored records (none without a grid: tasks other than flow). Collective. */
 static PetscErrorCode FrgOutputWriteStates(FrgOutput out)
 {
-  hid_t   group, space, dset;
-  hsize_t dims[2];
+  hid_t         group, dset;
+  const int     two = out->cells_y > 0, rank = two ? 3 : 2;
+  const hsize_t dims[3]  = {(hsize_t)out->records, (hsize_t)out->cells, (hsize_t)out->cells_y};
+  const hsize_t start[3] = {0, (hsize_t)out->xs, (hsize_t)out->ys}, count[3] = {(hsize_t)out->records, (hsize_t)out->xm, (hsize_t)out->ym};
 
   PetscFunctionBeginUser;
   if (!out->cells) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(FrgH5OpenGroup(out->comm, out->file, "/flow", &group));
-  dims[0] = (hsize_t)out->records;
-  dims[1] = (hsize_t)out->cells;
-  space   = H5Screate_simple(2, dims, NULL);
-  dset    = H5Dcreate2(group, "u", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCheck(dset >= 0, out->comm, PETSC_ERR_FILE_WRITE, "cannot create /flow/u");
-  if (out->records) PetscCall(FrgOutputWriteColumns(out, dset, out->records, out->xs, out->xm, out->rows)); /* MPI-IO fails on empty writes */
-  PetscCall(FrgH5WriteAttributeString(out->comm, dset, "description", "u = dU/dphi, cell averages, [time, cell]; time as in /flow/t"));
+  PetscCall(FrgOutputCreateDataset(out, group, two ? "U" : "u", rank, dims, &dset));
+  if (out->records) PetscCall(FrgOutputWriteBlock(out, dset, rank, start, count, out->rows)); /* MPI-IO fails on empty writes */
+  PetscCall(FrgH5WriteAttributeString(out->comm, dset, "description",
+                                      two ? "U(phi1, phi2) at the cell centres, [time, cell of phi1, cell of phi2]; time as in /flow/t, coordinates /grid/phi1, /grid/phi2"
+                                          : "u = dU/dphi, cell averages, [time, cell]; time as in /flow/t"));
   FrgCallHDF5(out->comm, H5Dclose(dset));
-  FrgCallHDF5(out->comm, H5Sclose(space));
   FrgCallHDF5(out->comm, H5Gclose(group));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

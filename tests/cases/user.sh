@@ -14,6 +14,7 @@ user_files() {
   frg -options_file "$INPUTS/scan/zero_d.yaml" -output s.h5 -scan_progress 0 >s.log || { cat s.log; fail "scan failed"; }
   frg -task scan -scan_task fixedpoint -scan_vary "truncation=lpa,taylor,lpa_prime; N=1,2" -scan_results nu,omega,eta \
     -output t.h5 -scan_progress 0 >t.log || { cat t.log; fail "truncation scan failed"; }
+  frg -model field2 -d 0 -grid_cells 24 -potential "(phi1 - 0.3)^2/2 + phi2^2 + phi1*phi2/4 + phi1^4/24 + phi2^4/12" -output tw.h5 >tw.log || { cat tw.log; fail "two-field flow failed"; }
   frg -options_file "$INPUTS/diffusion/double_well.yaml" -sample_count 4000 -score_compare_routes 0 -output d.h5 >d.log || { cat d.log; fail "samples failed"; }
   frg -task sample -model on -d 0 -N 3 -Lambda 1e5 -t_ir 30 -grid_cells 100 -potential "phi^2/2 + phi^4/24" -sampler em \
     -sample_steps 20 -sample_count 1001 -sample_floor_replicas 1 -output on3.h5 >on3.log || { cat on3.log; fail "O(3) samples failed"; }
@@ -56,7 +57,7 @@ test_user_frgpy_reads_every_kind() {
 # what is being added), COMMAND on all of them in one process (each process loads matplotlib, a second);
 # it must exit 0 and write X.png beside every X.h5, a real PNG.
 plot_all() {
-  local dir=$1 f files="f fp df s t d on3 c.h5.checkpoint${FUTURE:+ future_flow2d future_fixedpoint}"
+  local dir=$1 f files="f fp df s t d on3 tw c.h5.checkpoint${FUTURE:+ future_flow2d future_fixedpoint}"
   shift
   mkdir "$dir" && for f in $files; do ln -s "../$f.h5" "$dir/$f.h5"; done
   # shellcheck disable=SC2046

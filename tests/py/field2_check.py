@@ -8,6 +8,9 @@ of the connected covariance C_ij = <phi_i phi_j> - <phi_i><phi_j>; both by 2D qu
   field2_check.py check LOG EXPR TOL      frg's IR lines against quadrature: max relative error of
                                           Gamma2 (scaled by its largest entry) and of <phi> (absolute) <= TOL
   field2_check.py errors LOG EXPR         prints the Gamma2 error of a log (convergence test)
+  field2_check.py honesty H5 EXPR         the error estimates of a result file's /summary against the true
+                                          errors: each true error <= 3 estimates, and the estimates of the
+                                          minimum and of Gamma2 each <= 100 true errors (see honesty())
 """
 import re
 import sys
@@ -66,6 +69,35 @@ def errors(log, expr):
     return mean, gamma2, mean_ex, gamma2_ex, err_g, err_m
 
 
+NAMES = ("phi1_min", "phi2_min", "gamma2_11", "gamma2_22", "gamma2_12")
+
+
+def honesty(path, expr):
+    """Each true error at most 3 estimates (every component); the estimate at most 100 true errors for
+    the minimum and for Gamma2 each taken as a whole (the largest estimate of its components against
+    its largest true error): one component's true error can pass through zero by chance, as the grid
+    changes, while its estimate stays at the size of the others'."""
+    import h5py
+    s = h5py.File(path, "r")["summary"].attrs
+    mean, _, g = exact(expr)
+    exact_values = (mean[0], mean[1], g[0, 0], g[1, 1], g[0, 1])
+    ok = True
+    true, est = {}, {}
+    for name, x in zip(NAMES, exact_values):
+        value, estimate = float(s[name]), float(s[name + "_error"])
+        true[name], est[name] = abs(value - x), estimate
+        good = true[name] <= 3 * estimate
+        ok &= good
+        print(f"{name:10s} frg {value:+.10f} exact {x:+.10f} true error {true[name]:.2e} estimate {estimate:.2e}"
+              f" ratio {estimate / max(true[name], 1e-300):8.2f} {'ok' if good else 'DISHONEST (true > 3 estimates)'}")
+    for group in (NAMES[:2], NAMES[2:]):
+        t, e = max(true[n] for n in group), max(est[n] for n in group)
+        good = t <= 1e-7 or e <= 100 * t
+        ok &= good
+        print(f"{'/'.join(group)}: largest estimate {e:.2e}, largest true error {t:.2e}, ratio {e / max(t, 1e-300):.2f} {'ok' if good else 'USELESS (> 100)'}")
+    return ok
+
+
 def main():
     what = sys.argv[1]
     if what == "potential":
@@ -83,6 +115,8 @@ def main():
         print(f"<phi>  frg {mean} quadrature {mean_ex}: error {err_m:.3e}")
         print(f"Gamma2 frg {gamma2.ravel()} quadrature {gamma2_ex.ravel()}: relative error {err_g:.3e} (tolerance {tol:.1e})")
         sys.exit(0 if err_g <= tol and err_m <= tol else 1)
+    elif what == "honesty":
+        sys.exit(0 if honesty(sys.argv[2], sys.argv[3]) else 1)
     else:
         sys.exit(__doc__)
 
