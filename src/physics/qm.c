@@ -63,7 +63,7 @@ static PetscErrorCode FrgModelKernelParams_QM(FrgModel model, PetscReal t, FrgKe
 static PetscErrorCode FrgObservablesQM(FrgModel model, FrgGrid grid, Vec U, Vec E, PetscReal values[], PetscReal time[])
 {
   const FrgModel_QM *qm = (const FrgModel_QM *)model->data;
-  PetscReal          shifted[6], shifted_time[6];
+  PetscReal          shifted[FRG_OBSERVABLE_MAX], shifted_time[FRG_OBSERVABLE_MAX]; /* all of the O(N) observables, U0 too */
   Vec                V;
 
   PetscFunctionBeginUser;
