@@ -13,6 +13,7 @@
 #   honesty      the error estimate against the true errors of seeded potentials: true <= 3 estimates,
 #                estimate <= 100 true errors
 #   o2           an O(2)-symmetric U gives the exact N = 2 gamma2 of the one-field -model on tests
+#   separable    U1(phi1) + U2(phi2) gives the vertices of the two one-field flows (-model field)
 #   bad input    clear one-line errors naming the option
 FIELD2_CHECK="$TESTS/py/field2_check.py"
 FIELD2_GRID=(-model field2 -d 0 -grid_phi_max 5)
@@ -143,6 +144,38 @@ test_field2_error_honesty() {
     frg "${FIELD2_GRID[@]}" -grid_cells 32 -potential "$potential" -output s$seed.h5 >"s$seed.log" 2>&1 || { cat "s$seed.log"; fail "seed $seed: frg failed"; }
     echo "seed $seed: $potential"
     $PY "$FIELD2_CHECK" honesty s$seed.h5 "$potential" || fail "seed $seed: an error estimate is dishonest"
+  done
+}
+
+# The tie to the one-field flows: a separable U = V1(phi1) + V2(phi2) has the IR vertices of the two
+# one-field flows (-model field) of V1 and V2, and Gamma2_12 = 0 (d = 0: the density factorizes). Three
+# seeded asymmetric quartics; each vertex of -model field2 within 3 times the sum of the two error
+# estimates of the -model field value, and Gamma2_12 within 3 of its own estimate of 0.
+test_field2_separable() {
+  local seed v1 v2 common=(-d 0 -Lambda 1e4 -t_ir 25 -grid_phi_max 5)
+  for seed in 1 2 3; do
+    read -r v1 v2 < <($PY -c "
+import random, sys
+r = random.Random(int(sys.argv[1]))
+def v(x): return f'{r.uniform(0.05, 0.3):.5f}*{x}^4 + ({r.uniform(-0.3, 0.3):.5f})*{x}^3 + ({r.uniform(-0.5, 1.0):.5f})*{x}^2 + ({r.uniform(-0.5, 0.5):.5f})*{x}'
+print(v('phi1').replace(' ', ''), v('phi2').replace(' ', ''))" "$seed")
+    frg -model field2 "${common[@]}" -grid_cells 48 -potential "$v1 + $v2" -output two$seed.h5 >two$seed.log 2>&1 || { cat two$seed.log; fail "seed $seed: field2 failed"; }
+    frg -model field "${common[@]}" -grid_cells 801 -potential "${v1//phi1/phi}" -output a$seed.h5 >a$seed.log 2>&1 || { cat a$seed.log; fail "seed $seed: field (V1) failed"; }
+    frg -model field "${common[@]}" -grid_cells 801 -potential "${v2//phi2/phi}" -output b$seed.h5 >b$seed.log 2>&1 || { cat b$seed.log; fail "seed $seed: field (V2) failed"; }
+    echo "seed $seed: V1 = $v1, V2 = $v2"
+    $PY - two$seed.h5 a$seed.h5 b$seed.h5 <<'PYEOF' || fail "seed $seed: the separable two-field flow is not the two one-field flows"
+import sys, h5py
+two, a, b = (h5py.File(p, "r")["summary"].attrs for p in sys.argv[1:])
+ok = True
+for mine, one, name in (("phi1_min", a, "phi0"), ("gamma2_11", a, "gamma2"), ("phi2_min", b, "phi0"), ("gamma2_22", b, "gamma2")):
+    d, tol = abs(two[mine] - one[name]), 3 * (two[mine + "_error"] + one[name + "_error"])
+    print(f"  {mine:10s} field2 {two[mine]:+.8f} +- {two[mine + '_error']:.1e}   field {one[name]:+.8f} +- {one[name + '_error']:.1e}   |difference| {d:.1e} (tolerance {tol:.1e})")
+    ok &= d <= tol
+d = abs(two["gamma2_12"])
+print(f"  gamma2_12  {two['gamma2_12']:+.2e} +- {two['gamma2_12_error']:.1e} (exactly 0: tolerance {3 * two['gamma2_12_error']:.1e})")
+ok &= d <= 3 * two["gamma2_12_error"]
+sys.exit(0 if ok else 1)
+PYEOF
   done
 }
 
