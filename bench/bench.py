@@ -354,6 +354,20 @@ def parse_flow(text):
     return (f"Gamma2 {s['gamma2']:.9g} (no exact value)", f"solve {s['solve']} s, {s['steps']} steps") if "steps" in s else ("", "")
 
 
+def parse_flow2d(cells):
+    """A two-field flow: its IR Gamma2 (the deck's exact values come from tests/py/field2_check.py) and its
+    cost per cell and step."""
+    def parse(text):
+        m = re.search(r"steps (\d+), rhs (\d+), jacobians (\d+), newton (\d+).*wall ([\d.]+) s", text)
+        g = re.search(r"IR Gamma2: 11 = (\S+) 22 = (\S+) 12 = (\S+)", text)
+        if not m:
+            return "no summary line in the output", ""
+        steps, wall = int(m.group(1)), float(m.group(5))
+        acc = f"Gamma2_11 {float(g.group(1)):.9g} (exact: tests/py/field2_check.py)" if g else ""
+        return acc, f"solve {wall:.3g} s, {steps} steps, {1e6 * wall / (steps * cells * cells):.3g} us per cell and step"
+    return parse
+
+
 def parse_scan(csv_path, g_values):
     def parse(text):
         sys.path.insert(0, os.path.join(ROOT, "bench", "peer"))
@@ -452,6 +466,11 @@ def main():
     for nranks in (1, 2):
         bench_optional(f"1e6 Heun samples (double well, 100 steps), {nranks} rank{'s' if nranks > 1 else ''}", "sample", "inputs/diffusion/double_well.yaml",
                        ["-sample_count", "1000000", "-output", f"{TMP}/bench_sample{nranks}.h5"], parse_sample, nranks)
+
+    for nranks in (1, 2):  # issue 12: the two-field grid on ranks (GMRES + block-Jacobi ILU(0) on the SNES route)
+        bench_optional(f"two-field flow 256^2 (inputs/twofield/asymmetric.yaml), {nranks} rank{'s' if nranks > 1 else ''}", "flow",
+                       "inputs/twofield/asymmetric.yaml", ["-grid_cells", "256", "-error_estimate", "false", "-output_every", "25",
+                                                          "-output", f"{TMP}/bench_twofield{nranks}.h5", "-output_overwrite"], parse_flow2d(256), nranks)
 
     total = time.perf_counter() - t_start
     first = lambda metric: next(r for r in rows if r[1] == metric)

@@ -179,6 +179,15 @@ PYEOF
   done
 }
 
+# The example deck runs as the README says, and its vertices and error bars are honest against quadrature.
+test_field2_deck() {
+  local deck="$INPUTS/twofield/asymmetric.yaml" potential
+  potential=$(sed -n 's/^potential: "\(.*\)"$/\1/p' "$deck")
+  frg -options_file "$deck" >deck.log 2>&1 || { cat deck.log; fail "the deck failed"; }
+  [ -s twofield.h5 ] && [ -s twofield.xmf ] || fail "the deck wrote no twofield.h5 and twofield.xmf"
+  $PY "$FIELD2_CHECK" honesty twofield.h5 "$potential" || fail "the deck's vertices or error bars disagree with quadrature"
+}
+
 test_field2_bad_input() {
   expect_error "-d must be 0 for -model field2" "" "$FRG" -model field2 -d 3 || return 1
   expect_error "-N must be 2 for -model field2" "" "$FRG" -model field2 -N 1 || return 1
