@@ -157,6 +157,7 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode FrgObservablesCompute(FrgGrid, FrgModel, PetscReal t, Vec u, FrgObservables *);
 PETSC_EXTERN PetscErrorCode FrgObservablesEstimate(FrgGrid, FrgModel, Vec u, Vec error_sum, FrgObservables *fine, const FrgObservables *coarse);
 PETSC_EXTERN PetscBool      FrgObservablesConverged(const FrgObservables *, PetscInt c);
+PETSC_EXTERN PetscErrorCode FrgObservablesPrint(MPI_Comm, const FrgObservables *, const char *const names[]); /* the summary's "observables" lines */
 PETSC_EXTERN void           FrgObservablesFormat(const FrgObservables *, PetscInt c, const char name[], int digits, char *text, size_t len); /* "name = v ± e" */
 PETSC_EXTERN PetscErrorCode FrgModelGetObservableNames(FrgModel, PetscInt *count, const char *const **names);
 PETSC_EXTERN PetscErrorCode FrgModelGetObservable(FrgModel, const FrgObservables *, const char name[], PetscReal *value, PetscReal *error);
@@ -177,6 +178,7 @@ PETSC_EXTERN PetscErrorCode FrgOutputWriteSummary(FrgOutput, const char *names[]
 PETSC_EXTERN PetscErrorCode FrgOutputWriteScalars(FrgOutput, const char group[], const char *names[], const PetscReal *columns[], PetscInt columns_count, PetscInt rows);
 PETSC_EXTERN PetscErrorCode FrgOutputFinish(FrgOutput);
 PETSC_EXTERN PetscErrorCode FrgOutputClose(FrgOutput, PetscBool success);
+PETSC_EXTERN PetscErrorCode FrgOutputWriteObservables(FrgOutput, const char path[], const char *const names[], const FrgObservables *); /* NAME and NAME_error */
 PETSC_EXTERN PetscErrorCode FrgOutputWriteXDMF(FrgOutput, FrgGrid); /* NAME.xmf beside a closed 2D flow file, for ParaView */
 PETSC_EXTERN PetscErrorCode FrgOutputDestroy(FrgOutput *);
 PETSC_EXTERN PetscErrorCode FrgOutputCheckWritable(MPI_Comm, const char path[], const char option[]);

@@ -410,3 +410,16 @@ void FrgObservablesFormat(const FrgObservables *obs, PetscInt c, const char name
   if (obs->estimated && n > 0 && (size_t)n < len) n += snprintf(text + n, len - (size_t)n, " ± %.2g", (double)obs->error[c]);
   if (!FrgObservablesConverged(obs, c) && n > 0 && (size_t)n < len) (void)snprintf(text + n, len - (size_t)n, " (unconverged)");
 }
+
+/* The "observables" lines of a flow summary, one per observable, names[c] for obs->value[c]. Collective. */
+PetscErrorCode FrgObservablesPrint(MPI_Comm comm, const FrgObservables *obs, const char *const names[])
+{
+  char item[256];
+
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < obs->count; c++) {
+    FrgObservablesFormat(obs, c, names[c], 12, item, sizeof(item));
+    PetscCall(PetscPrintf(comm, "  %-19s %s\n", c ? "" : "observables", item));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -330,7 +330,6 @@ static PetscErrorCode FrgFlowWriteSummary(FrgFlow *flow, const FrgObservables *o
   FrgIntegratorStats s;
   PetscMPIInt        size;
   FrgModel           model = flow->level.model;
-  char               name[FRG_NAME_LEN];
   const char        *names[] = {"t", "k", "wall_seconds", "newton_switch_t", "log_switch_t", "restarted_from_t"};
   const char        *counters[] = {"steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "ranks", "linear_setups", "newton_fails", "warnings", "unconverged"};
   PetscReal          values[6];
@@ -344,14 +343,7 @@ static PetscErrorCode FrgFlowWriteSummary(FrgFlow *flow, const FrgObservables *o
   counts[6] = s.linear_setups, counts[7] = s.nonlinear_fails, counts[8] = flow->warnings.count, counts[9] = unconverged;
   PetscCall(FrgOutputWriteSummary(flow->output, names, values, 6));
   PetscCall(FrgOutputWriteIntAttributes(flow->output, "/summary", counters, counts, 10)); /* counters as integers */
-  for (PetscInt c = 0; c < model->observable_count; c++) {
-    const char *one = model->observable_names[c];
-    PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", &one, &obs->value[c], 1));
-    if (!obs->estimated) continue;
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_error", model->observable_names[c]));
-    one = name;
-    PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", &one, &obs->error[c], 1));
-  }
+  PetscCall(FrgOutputWriteObservables(flow->output, "/summary", model->observable_names, obs));
   PetscCall(FrgOutputWriteStringAttribute(flow->output, "/summary", "warning_text", flow->warnings.text));
   PetscCall(FrgFlowWriteTuned(flow));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -362,7 +354,6 @@ static PetscErrorCode FrgFlowPrintSummary(FrgFlow *flow, const FrgObservables *o
   FrgIntegratorStats s;
   PetscMPIInt        size;
   const char        *name;
-  char               item[256];
   FrgModel           model = flow->level.model;
   MPI_Comm           comm  = flow->level.grid->comm;
 
@@ -372,10 +363,7 @@ static PetscErrorCode FrgFlowPrintSummary(FrgFlow *flow, const FrgObservables *o
   PetscCall(FrgOutputGetName(flow->output, &name));
   PetscCall(PetscPrintf(comm, "\nfrg flow summary (%s)\n", name));
   PetscCall(PetscPrintf(comm, "  IR scale            t = %.6g, k = %.6e\n", (double)obs->t, (double)obs->k));
-  for (PetscInt c = 0; c < model->observable_count; c++) {
-    FrgObservablesFormat(obs, c, model->observable_names[c], 12, item, sizeof(item));
-    PetscCall(PetscPrintf(comm, "  %-19s %s\n", c ? "" : "observables", item));
-  }
+  PetscCall(FrgObservablesPrint(comm, obs, model->observable_names));
   if (flow->estimate.enabled)
     PetscCall(PetscPrintf(comm, "  error estimate      space: a second flow on %" PetscInt_FMT " cells; time: the summed local errors; %" PetscInt_FMT " value%s unconverged (error > %g relative)\n",
                           flow->estimate.coarse.grid ? flow->estimate.coarse.grid->cells : 0, unconverged, unconverged == 1 ? "" : "s", FRG_CONVERGED));

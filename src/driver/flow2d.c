@@ -135,8 +135,7 @@ static PetscErrorCode FrgFlow2DWriteResults(FrgFlow2D *flow, const FrgObservable
 {
   FrgIntegratorStats s;
   PetscMPIInt        size;
-  char               name[FRG_NAME_LEN];
-  const char        *type, *one;
+  const char        *type;
   const char        *pnames[] = {"d", "Lambda", "t_ir", "grid_cells", "grid_cells_y", "grid_phi_max", "grid_phi_max_y", "rtol", "atol", "error_estimate"};
   const char        *snames[] = {"t", "k", "wall_seconds"};
   const char        *counters[] = {"steps", "rhs_evals", "jac_evals", "newton_iters", "error_test_fails", "ranks", "unconverged"};
@@ -159,14 +158,7 @@ static PetscErrorCode FrgFlow2DWriteResults(FrgFlow2D *flow, const FrgObservable
   counts[0] = s.steps, counts[1] = s.rhs_evals, counts[2] = s.jac_evals, counts[3] = s.newton_iters, counts[4] = s.error_test_fails, counts[5] = size, counts[6] = unconverged;
   PetscCall(FrgOutputWriteSummary(flow->output, snames, sv, 3));
   PetscCall(FrgOutputWriteIntAttributes(flow->output, "/summary", counters, counts, 7));
-  for (PetscInt c = 0; c < obs->count; c++) {
-    one = frg_flow2d_names[c];
-    PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", &one, &obs->value[c], 1));
-    if (!obs->estimated) continue;
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_error", frg_flow2d_names[c]));
-    one = name;
-    PetscCall(FrgOutputWriteAttributes(flow->output, "/summary", &one, &obs->error[c], 1));
-  }
+  PetscCall(FrgOutputWriteObservables(flow->output, "/summary", frg_flow2d_names, obs));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -176,7 +168,6 @@ static PetscErrorCode FrgFlow2DPrint(FrgFlow2D *flow, const FrgObservables *obs,
   const PetscReal   *g2   = obs->value + 2, det = g2[0] * g2[1] - g2[2] * g2[2];
   FrgIntegratorStats stats;
   const char        *name;
-  char               item[256];
 
   PetscFunctionBeginUser;
   PetscCall(FrgIntegratorGetStats(flow->fine.integrator, &stats));
@@ -186,10 +177,7 @@ static PetscErrorCode FrgFlow2DPrint(FrgFlow2D *flow, const FrgObservables *obs,
   PetscCall(PetscPrintf(comm, "[frg] IR Gamma2: 11 = %.15e 22 = %.15e 12 = %.15e\n", (double)g2[0], (double)g2[1], (double)g2[2]));
   PetscCall(PetscPrintf(comm, "[frg] IR connected <phi phi>: 11 = %.15e 22 = %.15e 12 = %.15e\n", (double)(g2[1] / det), (double)(g2[0] / det), (double)(-g2[2] / det)));
   PetscCall(PetscPrintf(comm, "\nfrg flow summary (%s)\n", name));
-  for (PetscInt c = 0; c < obs->count; c++) {
-    FrgObservablesFormat(obs, c, frg_flow2d_names[c], 12, item, sizeof(item));
-    PetscCall(PetscPrintf(comm, "  %-19s %s\n", c ? "" : "observables", item));
-  }
+  PetscCall(FrgObservablesPrint(comm, obs, frg_flow2d_names));
   if (!flow->estimate) PetscCall(PetscPrintf(comm, "  error estimate      none (-error_estimate false): these values carry no error bar\n"));
   else if (flow->failed) PetscCall(PetscPrintf(comm, "  error estimate      FAILED: a coarse flow or its read-out failed; every error is infinite\n"));
   else

@@ -288,6 +288,24 @@ PetscErrorCode FrgOutputWriteSummary(FrgOutput out, const char *names[], const P
 }
 
 /* Integer attributes (counters) on a group (created if needed); every rank passes the same values. */
+/* Attributes NAME (and NAME_error when the observables are estimated) of the observables obs under path,
+ * with names[c] for obs->value[c]. Collective. */
+PetscErrorCode FrgOutputWriteObservables(FrgOutput out, const char path[], const char *const names[], const FrgObservables *obs)
+{
+  char name[FRG_NAME_LEN];
+
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < obs->count; c++) {
+    const char *one = names[c];
+    PetscCall(FrgOutputWriteAttributes(out, path, &one, &obs->value[c], 1));
+    if (!obs->estimated) continue;
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_error", names[c]));
+    one = name;
+    PetscCall(FrgOutputWriteAttributes(out, path, &one, &obs->error[c], 1));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode FrgOutputWriteIntAttributes(FrgOutput out, const char path[], const char *names[], const PetscInt values[], PetscInt count)
 {
   hid_t group;
