@@ -146,12 +146,14 @@ PETSC_EXTERN PetscErrorCode FrgIntegratorDestroy(FrgIntegrator *);
 /* The observables of one state: t, k and the model's own (names: FrgModelGetObservableNames), each
  * with its estimated numerical error when the flow ran with an error estimate (src/driver/estimate.c). */
 #define FRG_OBSERVABLE_MAX 16
-#define FRG_CONVERGED      1e-2 /* an estimated relative error above this is reported as unconverged */
+#define FRG_CONVERGED      1e-2 /* an estimated error above this times max(|value|, scale) is reported as unconverged */
 typedef struct {
   PetscReal t, k;
   PetscInt  count;
   PetscReal value[FRG_OBSERVABLE_MAX];
   PetscReal error[FRG_OBSERVABLE_MAX];
+  PetscReal scale[FRG_OBSERVABLE_MAX]; /* the size an error is judged against where the value itself may be 0
+                                          (a minimum on an axis, an off-diagonal vertex): max(|value|, scale) */
   PetscBool estimated;
 } FrgObservables;
 PETSC_EXTERN PetscErrorCode FrgObservablesCompute(FrgGrid, FrgModel, PetscReal t, Vec u, FrgObservables *);

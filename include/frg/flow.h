@@ -44,7 +44,7 @@ PETSC_INTERN PetscErrorCode FrgFlowLevelGetOriginFlow(FrgFlowLevel *, PetscReal 
 PETSC_INTERN PetscErrorCode FrgFlowLevelDestroy(FrgFlowLevel *);
 PETSC_INTERN PetscErrorCode FrgFlowRun2D(FrgFlowLevel *, PetscBool help); /* flow2d.c: the flow task of two-field models */
 PETSC_INTERN PetscErrorCode FrgFlow2DCheckOptions(MPI_Comm); /* flow2d.c: one-field options it refuses */
-PETSC_INTERN PetscErrorCode FrgFlow2DRead(FrgGrid, Vec U, PetscReal phi[2], PetscReal gamma2[3]); /* src/analysis/vertices2d.c */
+PETSC_INTERN PetscErrorCode FrgFlow2DRead(FrgGrid, Vec U, PetscReal m2, PetscReal phi[2], PetscReal gamma2[3]); /* src/analysis/vertices2d.c */
 
 PETSC_INTERN PetscErrorCode FrgFlowEstimateCreate(FrgFlowLevel *fine, FrgFlowEstimate *);
 PETSC_INTERN PetscErrorCode FrgFlowEstimateStart(FrgFlowEstimate *, PetscReal t0, Vec u0);

@@ -110,6 +110,7 @@ struct _p_FrgOperator {
   Vec       q_global, q_local; /* q scattered to the ghosts, for the Jacobian's similarity */
   MatFDColoring fd_coloring; /* 2D: the coloured finite-difference Jacobian (operator2d.c) */
   PetscReal     fd_t;        /* 2D: the RG time of the Jacobian being coloured */
+  PetscBool     fd_jacobian; /* 2D: -jacobian_fd, the coloured differences instead of the exact Jacobian */
   PetscBool setup;
 };
 

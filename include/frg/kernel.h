@@ -33,6 +33,7 @@ typedef struct {
   double cr;      /* prefactor of the radial term */
   double m2;      /* pole scale of the propagator denominators m2 phi + u and m2 + w */
   double m2_rate; /* -d ln m2/dt (2 for m2 = k^2 = Lambda^2 e^-2t) */
+  double cg2;     /* 2D grids: prefactor of the Goldstone term of the second field, c (M - 1) for O(N)+O(M) */
   double constant[FRG_KERNEL_CONSTANTS]; /* the model's own numbers at this time (T/k, mu/k, ...) */
   const void *table;                     /* the model's tables (tabulated thresholds), or NULL */
 } FrgKernelParams;
@@ -89,6 +90,17 @@ static inline double FrgKernelTwoField(const FrgKernelParams *p, double h11, dou
 
   if (!(r + h11 > 0.0) || !(det > 0.0)) *crossed = 1;
   return p->cr * (r * trace + 2.0 * det_h) / det;
+}
+
+/* The Goldstone term of one radial field of a two-field model (O(N)+O(M), src/physics/onom.c) with the
+ * same UV constant subtracted: cg tr over its N - 1 Goldstone modes of y (m2 + y)^{-1}, y = U_phi/phi the
+ * Goldstone mass (cg = c (N - 1); zero for one component, whose denominator is then not a propagator).
+ * *crossed is set when m2 + y is not positive (or not a number): the Goldstone pole. */
+static inline double FrgKernelGoldstone(double cg, double m2, double y, int *crossed)
+{
+  if (cg == 0.0) return 0.0;
+  if (!(m2 + y > 0.0)) *crossed = 1;
+  return cg * y / (m2 + y);
 }
 
 #endif

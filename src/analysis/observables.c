@@ -399,10 +399,11 @@ PetscBool FrgObservablesConverged(const FrgObservables *obs, PetscInt c)
 {
   if (!obs->estimated) return PETSC_TRUE;
   if (!(obs->error[c] >= 0)) return PETSC_FALSE; /* NaN */
-  return (PetscBool)(obs->error[c] <= FRG_CONVERGED * PetscAbsReal(obs->value[c]));
+  return (PetscBool)(obs->error[c] <= FRG_CONVERGED * PetscMax(PetscAbsReal(obs->value[c]), obs->scale[c] > 0 ? obs->scale[c] : 0));
 }
 
-/* "name = value" with its error: "± error" and "(unconverged)" above FRG_CONVERGED relative. */
+/* "name = value" with its error: "± error" and "(unconverged)" above FRG_CONVERGED relative (to the
+ * observable's scale where that is larger than the value). */
 void FrgObservablesFormat(const FrgObservables *obs, PetscInt c, const char name[], int digits, char *text, size_t len)
 {
   int n = snprintf(text, len, "%s = %.*g", name, digits, (double)obs->value[c]);

@@ -1,4 +1,4 @@
-/* The flow task of two-field models (-model field2): integrates U(phi1, phi2) from the UV to t_IR on
+/* The flow task of two-field models (-model field2, onom): integrates U(phi1, phi2) from the UV to t_IR on
  * the 2D grid with the common integrator, stores U at the output times, and reads the IR vertices off
  * U (src/analysis/vertices2d.c): the minimum phi* of Gamma_IR and the Hessian Gamma^(2) there, and its
  * inverse, the connected two-point function.
@@ -45,7 +45,7 @@ PETSC_INTERN PetscErrorCode FrgFlow2DCheckOptions(MPI_Comm comm)
   PetscFunctionBeginUser;
   for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
     PetscCall(PetscOptionsHasName(NULL, NULL, refused[i], &set));
-    PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "%s: two-field flows (-model field2) take no checkpoint yet", refused[i]);
+    PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "%s: two-field flows (-model field2, onom) take no checkpoint yet", refused[i]);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -92,8 +92,8 @@ static PetscErrorCode FrgFlow2DObservables(FrgFlow2D *flow, PetscReal t, FrgObse
   PetscCall(PetscMemzero(obs, sizeof(*obs)));
   obs->t = t;
   PetscCall(FrgModelGetScale(flow->fine.model, t, &obs->k));
-  PetscCall(FrgFlow2DRead(flow->fine.grid, flow->fine.u, fine, fine + 2));
-  for (PetscInt l = 0; flow->estimate && l < FRG_FLOW2D_COARSE; l++) FrgFlow2DCoarseTry(flow, FrgFlow2DRead(flow->coarse[l].grid, flow->coarse[l].u, coarse[l], coarse[l] + 2));
+  PetscCall(FrgFlow2DRead(flow->fine.grid, flow->fine.u, obs->k * obs->k, fine, fine + 2));
+  for (PetscInt l = 0; flow->estimate && l < FRG_FLOW2D_COARSE; l++) FrgFlow2DCoarseTry(flow, FrgFlow2DRead(flow->coarse[l].grid, flow->coarse[l].u, obs->k * obs->k, coarse[l], coarse[l] + 2));
   obs->count     = FRG_FLOW2D_VERTICES;
   obs->estimated = flow->estimate;
   for (PetscInt c = 0; c < FRG_FLOW2D_VERTICES; c++) {
@@ -101,6 +101,13 @@ static PetscErrorCode FrgFlow2DObservables(FrgFlow2D *flow, PetscReal t, FrgObse
     obs->error[c] = 0;
     for (PetscInt l = 0; flow->estimate && l < FRG_FLOW2D_COARSE; l++) obs->error[c] = PetscMax(obs->error[c], frg_flow2d_factor[l] * PetscAbsReal(fine[c] - coarse[l][c]));
     if (flow->failed) obs->error[c] = PETSC_INFINITY;
+  }
+  /* the scales of values that may be 0: a position against the larger of the two and the width of the
+   * fluctuations, 1/sqrt(largest Gamma2 diagonal); Gamma2_12 against sqrt(Gamma2_11 Gamma2_22), its bound */
+  {
+    const PetscReal g11 = PetscAbsReal(fine[2]), g22 = PetscAbsReal(fine[3]), width = 1.0 / PetscSqrtReal(PetscMax(PetscMax(g11, g22), PETSC_SMALL));
+    obs->scale[0] = obs->scale[1] = PetscMax(PetscMax(PetscAbsReal(fine[0]), PetscAbsReal(fine[1])), width);
+    obs->scale[4] = PetscSqrtReal(g11 * g22);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

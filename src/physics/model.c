@@ -11,6 +11,7 @@ PETSC_INTERN PetscErrorCode FrgModelCreate_ON(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_Lattice(FrgModel); /* src/lattice/model.c */
 PETSC_INTERN PetscErrorCode FrgModelCreate_Field2(FrgModel);
+PETSC_INTERN PetscErrorCode FrgModelCreate_ONOM(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_GNY(FrgModel);
 PETSC_INTERN PetscErrorCode FrgModelCreate_QM(FrgModel);
 
@@ -34,6 +35,7 @@ static PetscErrorCode FrgModelRegisterAll(void)
   PetscCall(FrgModelRegister("field", FrgModelCreate_Field));
   PetscCall(FrgModelRegister("lattice", FrgModelCreate_Lattice));
   PetscCall(FrgModelRegister("field2", FrgModelCreate_Field2));
+  PetscCall(FrgModelRegister("onom", FrgModelCreate_ONOM));
   PetscCall(FrgModelRegister("gny", FrgModelCreate_GNY));
   PetscCall(FrgModelRegister("qm", FrgModelCreate_QM));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -65,7 +67,7 @@ PetscErrorCode FrgModelSetType(FrgModel model, const char type[])
 
   PetscFunctionBeginUser;
   PetscCall(PetscFunctionListFind(FrgModelList, type, &create));
-  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, field2, lattice, gny, qm", type);
+  PetscCheck(create, model->comm, PETSC_ERR_USER_INPUT, "-model %s is not a known model; known: on, field, field2, onom, lattice, gny, qm", type);
   if (model->ops.destroy) PetscCall(model->ops.destroy(model));
   PetscCall(PetscMemzero(&model->ops, sizeof(model->ops)));
   model->dim = 1;
@@ -92,6 +94,9 @@ PetscErrorCode FrgModelSetFromOptions(FrgModel model)
                                sizeof(model->potential), NULL));
   PetscOptionsEnd();
   if (!model->type[0] || set) PetscCall(FrgModelSetType(model, type));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-M", &set));
+  PetscCheck(!set || !strcmp(model->type, "onom"), model->comm, PETSC_ERR_USER_INPUT,
+             "-M (the second multiplet's components) is an option of -model onom only, not of -model %s", model->type);
   if (model->ops.setfromoptions) PetscCall(model->ops.setfromoptions(model));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

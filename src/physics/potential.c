@@ -46,8 +46,8 @@ PetscErrorCode FrgPotentialParse(FrgModel model)
   model->parser_phi[0] = 0.5;
   model->parser_phi[1] = 0.25;
   (void)mupEval(parser);
-  PetscCheck(!mupError(parser), model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" cannot be parsed: %s (at position %d)%s", model->potential, mupGetErrorMsg(parser),
-             (int)mupGetErrorPos(parser), model->dim == 2 ? "; -model field2 takes an expression in phi1 and phi2" : "");
+  PetscCheck(!mupError(parser), model->comm, PETSC_ERR_USER_INPUT, "-potential \"%s\" cannot be parsed: %s (at position %d)%s%s%s", model->potential, mupGetErrorMsg(parser),
+             (int)mupGetErrorPos(parser), model->dim == 2 ? "; -model " : "", model->dim == 2 ? model->type : "", model->dim == 2 ? " takes an expression in phi1 and phi2" : "");
   PetscCall(FrgPotentialCheckSingle(model, parser));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
