@@ -20,6 +20,7 @@
  * the XDMF companion for ParaView (src/io/xdmf.c). No checkpoints yet: their options are refused. */
 #include <frg/flow.h>
 #include <frg/integrator.h>
+#include <frg/scan.h> /* FrgSignalPending */
 
 #define FRG_FLOW2D_VERTICES 5
 static const char *const frg_flow2d_names[FRG_FLOW2D_VERTICES] = {"phi1_min", "phi2_min", "gamma2_11", "gamma2_22", "gamma2_12"};
@@ -127,8 +128,18 @@ static PetscErrorCode FrgFlow2DIntegrate(FrgFlow2D *flow, PetscReal t_ir)
   PetscCall(PetscMemzero(&rec, sizeof(rec)));
   PetscCall(FrgModelGetScale(flow->fine.model, 0.0, &rec.k));
   PetscCall(FrgOutputAppendState(flow->output, 0.0, flow->fine.u, &rec));
+  /* a SIGTERM/SIGUSR1 (a scheduler's time limit) stops the flow within a step: it has no checkpoint to
+   * write, so it ends as a failure, its partial output removed (before, the 2D flow never asked and ran
+   * on to t_IR; the scheduler's SIGKILL then came first) */
+  PetscCall(FrgIntegratorSetInterrupt(flow->fine.integrator, FrgSignalPending));
+  for (PetscInt l = 0; flow->estimate && l < FRG_FLOW2D_COARSE; l++) PetscCall(FrgIntegratorSetInterrupt(flow->coarse[l].integrator, FrgSignalPending));
   for (PetscInt i = 0; i < n; i++) {
+    PetscReal reached;
+
     PetscCall(FrgIntegratorAdvance(flow->fine.integrator, times[i], flow->fine.u));
+    PetscCall(FrgIntegratorGetTime(flow->fine.integrator, &reached));
+    PetscCheck(reached >= times[i], flow->fine.grid->comm, PETSC_ERR_SIG, "stopped by a signal at t = %g, before t_IR = %g: two-field flows take no checkpoint, so nothing is written",
+               (double)reached, (double)t_ir);
     for (PetscInt l = 0; flow->estimate && l < FRG_FLOW2D_COARSE; l++) FrgFlow2DCoarseTry(flow, FrgIntegratorAdvance(flow->coarse[l].integrator, times[i], flow->coarse[l].u));
     rec.t = times[i];
     PetscCall(FrgModelGetScale(flow->fine.model, times[i], &rec.k));

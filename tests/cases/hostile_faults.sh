@@ -105,3 +105,23 @@ test_hostile_faults_signal_in_scan_point() {
     [ "$(grep -vc '^#' scan.h5.journal)" -eq 0 ] || fail "the interrupted point was recorded in the journal"
   done
 }
+
+# A signal stops a two-field flow within a step (before: the 2D flow never asked and ran on to t_IR,
+# 16 s here; a scheduler's SIGKILL would then come first). It has no checkpoint to write, so it fails
+# (exit 1, not 85) with the reason, and leaves no output file.
+test_hostile_faults_signal_in_2d_flow() {
+  local pid rc=0 start elapsed
+  "$FRG" -model field2 -grid_cells 256 -output two.h5 >stdout.log 2>&1 &
+  pid=$!
+  sleep 2
+  start=$(date +%s.%N)
+  kill -s TERM $pid
+  wait $pid || rc=$?
+  elapsed=$($PY -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" "$(date +%s.%N)")
+  tail -1 stdout.log
+  echo "exit $rc, $elapsed s after the signal"
+  [ $rc -eq 1 ] || fail "exit code $rc, expected 1"
+  grep -q "stopped by a signal at t = .*two-field flows take no checkpoint" stdout.log || fail "no message names the signal"
+  $PY -c "import sys; sys.exit(0 if float(sys.argv[1]) < 5 else 1)" "$elapsed" || fail "the flow took $elapsed s to stop"
+  [ -z "$(ls two.* 2>/dev/null)" ] || fail "the stopped flow left $(ls two.*)"
+}
