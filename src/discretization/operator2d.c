@@ -107,26 +107,6 @@ static PetscErrorCode FrgOperatorColoredFunction(void *unused, Vec U, Vec F, voi
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The Newton matrix's layout (the DMDA's box stencil) and, with -jacobian_fd, once per operator, its
- * colouring. Collective. */
-PETSC_INTERN PetscErrorCode FrgOperatorCreateJacobian2D(FrgOperator op, Mat *J)
-{
-  ISColoring coloring;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMSetMatType(op->grid->da, MATAIJ));
-  PetscCall(DMCreateMatrix(op->grid->da, J));
-  PetscCall(MatSetOption(*J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  if (op->fd_coloring || !op->fd_jacobian) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(DMCreateColoring(op->grid->da, IS_COLORING_GLOBAL, &coloring));
-  PetscCall(MatFDColoringCreate(*J, coloring, &op->fd_coloring));
-  PetscCall(MatFDColoringSetFunction(op->fd_coloring, (PetscErrorCode(*)(void))(void (*)(void))FrgOperatorColoredFunction, op));
-  PetscCall(MatFDColoringSetFromOptions(op->fd_coloring));
-  PetscCall(MatFDColoringSetUp(*J, coloring, op->fd_coloring));
-  PetscCall(ISColoringDestroy(&coloring));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* The weights w[0..*count) of the real cells idx[] that the value at index i of a direction of n cells
  * is (grid2d.c's rules): the cell itself, its mirror image below an even end, or the quadratic
  * extrapolation from the three cells inward. The operator's stencil reaches one cell beyond an end. */
@@ -158,6 +138,7 @@ static PetscErrorCode FrgOperatorSetRow2D(FrgOperator op, Mat J, const PetscInt 
   const PetscInt row = (j - g[1]) * g[2] + (i - g[0]);
   PetscInt cols[25], ix[3], iy[3], n = 0;
   PetscScalar vals[25], patch[5][5];
+  PetscBool   used[5][5];
   PetscReal wx[3], wy[3];
 
   PetscFunctionBeginUser;
@@ -168,19 +149,51 @@ static PetscErrorCode FrgOperatorSetRow2D(FrgOperator op, Mat J, const PetscInt 
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(PetscMemzero(patch, sizeof(patch)));
+  PetscCall(PetscMemzero(used, sizeof(used)));
   for (PetscInt b = 0; b < 3; b++)
     for (PetscInt c = 0; c < 3; c++) {
-      if (a[b][c] == 0.0) continue;
       const PetscInt nx = FrgGhostWeights(grid->left, grid->cells, i + c - 1, ix, wx), ny = FrgGhostWeights(grid->bottom, grid->cells_y, j + b - 1, iy, wy);
       for (PetscInt q = 0; q < ny; q++)
-        for (PetscInt p = 0; p < nx; p++) patch[iy[q] - j + 2][ix[p] - i + 2] += wy[q] * wx[p] * a[b][c];
+        for (PetscInt p = 0; p < nx; p++) patch[iy[q] - j + 2][ix[p] - i + 2] += wy[q] * wx[p] * a[b][c], used[iy[q] - j + 2][ix[p] - i + 2] = PETSC_TRUE;
     }
-  for (PetscInt b = 0; b < 5; b++)
-    for (PetscInt c = 0; c < 5; c++) {
-      if (patch[b][c] == 0.0) continue;
-      cols[n] = row + (b - 2) * g[2] + (c - 2), vals[n++] = patch[b][c];
-    }
+  for (PetscInt b = 0; b < 5; b++) /* every entry the rules reach, zero or not: the same pattern at every call */
+    for (PetscInt c = 0; c < 5; c++)
+      if (used[b][c]) cols[n] = row + (b - 2) * g[2] + (c - 2), vals[n++] = patch[b][c];
   PetscCall(MatSetValuesLocal(J, 1, &row, n, cols, vals, INSERT_VALUES));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The Newton matrix's layout (the DMDA's box stencil) and, with -jacobian_fd, once per operator, its
+ * colouring. Collective. */
+PETSC_INTERN PetscErrorCode FrgOperatorCreateJacobian2D(FrgOperator op, Mat *J)
+{
+  ISColoring coloring;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMSetMatType(op->grid->da, MATAIJ));
+  /* the exact Jacobian's pattern is its own (9 entries in an interior row), not the DMDA's 25-point box
+   * filled with zeros, which every product, factorization and solve would carry */
+  PetscCall(DMSetMatrixPreallocateOnly(op->grid->da, (PetscBool)!op->fd_jacobian));
+  PetscCall(DMCreateMatrix(op->grid->da, J));
+  PetscCall(MatSetOption(*J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  if (!op->fd_jacobian) { /* that pattern, assembled with zeros: the integrator may copy or shift J before its first evaluation */
+    PetscInt  xs, ys, xm, ym, ghost[3];
+    PetscReal zero[3][3] = {{0}};
+
+    PetscCall(DMDAGetCorners(op->grid->da, &xs, &ys, NULL, &xm, &ym, NULL));
+    PetscCall(DMDAGetGhostCorners(op->grid->da, &ghost[0], &ghost[1], NULL, &ghost[2], NULL, NULL));
+    for (PetscInt j = ys; j < ys + ym; j++)
+      for (PetscInt i = xs; i < xs + xm; i++) PetscCall(FrgOperatorSetRow2D(op, *J, ghost, i, j, zero));
+    PetscCall(MatAssemblyBegin(*J, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(*J, MAT_FINAL_ASSEMBLY));
+  }
+  if (op->fd_coloring || !op->fd_jacobian) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DMCreateColoring(op->grid->da, IS_COLORING_GLOBAL, &coloring));
+  PetscCall(MatFDColoringCreate(*J, coloring, &op->fd_coloring));
+  PetscCall(MatFDColoringSetFunction(op->fd_coloring, (PetscErrorCode(*)(void))(void (*)(void))FrgOperatorColoredFunction, op));
+  PetscCall(MatFDColoringSetFromOptions(op->fd_coloring));
+  PetscCall(MatFDColoringSetUp(*J, coloring, op->fd_coloring));
+  PetscCall(ISColoringDestroy(&coloring));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
