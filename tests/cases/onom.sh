@@ -110,3 +110,12 @@ test_onom_bad_input() {
   expect_error "-model onom takes an expression in phi1 and phi2" x.h5 "$FRG" -model onom -potential "phi^2" -output x.h5 || return 1
   expect_error "-checkpoint: two-field flows (-model field2, onom) take no checkpoint" x.h5 "$FRG" -model onom -output x.h5 -checkpoint c.h5
 }
+
+# The example deck runs as its header says, and its Gamma2 is exact against quadrature of the radial measure.
+test_onom_deck() {
+  local deck="$INPUTS/twofield/onom.yaml" potential
+  potential=$(sed -n 's/^potential: "\(.*\)"$/\1/p' "$deck")
+  frg -options_file "$deck" >deck.log 2>&1 || { cat deck.log; fail "the deck failed"; }
+  [ -s onom.h5 ] && [ -s onom.xmf ] || fail "the deck wrote no onom.h5 and onom.xmf"
+  $PY "$ONOM_CHECK" check onom.h5 2 3 "$potential" 1e-3 || fail "the deck's Gamma2 disagrees with quadrature"
+}
