@@ -138,9 +138,11 @@ test_scan_bad_input() {
   expect_error "is not a scan table" "" "$FRG" -options_file $d -output flow.h5 || return 1
 }
 
-# Checkpoint on SIGUSR1, restart, compare with an uninterrupted flow. Explicit RK on 1000 cells:
-# ~1 s, 100 output times, so the signal lands mid-way.
-FLOW_CKPT_ARGS="-d 3 -N 1 -Lambda 1 -t_ir 10 -grid_cells 1000 -grid_phi_max 2 -output_every 0.1 -integrator arkode_erk"
+# Checkpoint on SIGUSR1, restart, compare with an uninterrupted flow. Explicit RK on 2500 cells:
+# ~0.8 s, 100 output times, so the signal lands mid-way. (On 1000 cells the flow had become 0.06 s,
+# and a signal sent once five records were printed could come after its end: the same race failed
+# user_frgpy_reads_every_kind in a local CI run.)
+FLOW_CKPT_ARGS="-d 3 -N 1 -Lambda 1 -t_ir 10 -grid_cells 2500 -grid_phi_max 2 -output_every 0.1 -integrator arkode_erk"
 
 test_flow_checkpoint_on_sigusr1_and_restart() {
   frg $FLOW_CKPT_ARGS -potential "-0.05*phi^2/2 + phi^4" -output ref.h5 -progress 0 >/dev/null || return 1
