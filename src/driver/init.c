@@ -213,8 +213,8 @@ PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
   FrgRecordCommandLine(*argc, *argv);
   FrgTakeDeckArgument(argc, argv);
   /* PetscInitialize installs PETSc's aborting handlers before we can put ours back: a SIGTERM in
-   * between ended the run with exit 1 and no checkpoint (hostile_faults_signal_at_start, 1 in about
-   * 50 runs on a loaded machine). Blocked across that stretch, it stays pending for our handler. */
+   * between ended the run with exit 1 and no checkpoint (hostile_faults_signal_at_start, seen once in
+   * about 180 runs on a loaded machine). Blocked across that stretch, it stays pending for our handler. */
   FrgSignalBlock(PETSC_TRUE);
   FrgLeakCheckPause();
   ierr = PetscInitialize(argc, argv, NULL, help);
