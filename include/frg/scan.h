@@ -30,7 +30,6 @@ PETSC_EXTERN int            FrgSignalInstallEarly(void); /* before PETSc starts:
 PETSC_EXTERN void           FrgSignalSetPolled(PetscBool);
 PETSC_EXTERN PetscErrorCode FrgSignalPending(MPI_Comm, PetscBool *); /* collective: true if any rank got one */
 PETSC_EXTERN PetscBool      FrgSignalPendingLocal(void);             /* not collective */
-PETSC_EXTERN void           FrgSignalBlock(PetscBool);               /* not collective: SIGTERM/SIGUSR1 held pending */
 PETSC_EXTERN void           FrgSetExitStatus(int);
 PETSC_EXTERN int            FrgExitStatus(void);
 

@@ -212,17 +212,12 @@ PetscErrorCode FrgInitialize(int *argc, char ***argv, const char help[])
 
   FrgRecordCommandLine(*argc, *argv);
   FrgTakeDeckArgument(argc, argv);
-  /* PetscInitialize installs PETSc's aborting handlers before we can put ours back: a SIGTERM in
-   * between ended the run with exit 1 and no checkpoint (hostile_faults_signal_at_start, seen once in
-   * about 180 runs on a loaded machine). Blocked across that stretch, it stays pending for our handler. */
-  FrgSignalBlock(PETSC_TRUE);
   FrgLeakCheckPause();
   ierr = PetscInitialize(argc, argv, NULL, help);
   FrgLeakCheckResume();
   if (ierr) return ierr;
   PetscFunctionBeginUser;
   PetscCall(FrgSignalInstall()); /* PetscInitialize replaced main's handlers with its aborting ones */
-  FrgSignalBlock(PETSC_FALSE);
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-frg_traceback", &traceback, NULL));
   if (!traceback) PetscCall(PetscPushErrorHandler(FrgErrorHandler, NULL));
   PetscCall(FrgRegisterEvents());

@@ -56,18 +56,6 @@ PetscErrorCode FrgSignalInstall(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Blocks (or unblocks) SIGTERM and SIGUSR1 in the calling thread: one that comes while blocked stays
- * pending and reaches the handler installed when they are unblocked. Not collective. */
-void FrgSignalBlock(PetscBool block)
-{
-  sigset_t set;
-
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGUSR1);
-  (void)sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
-}
-
 PetscBool FrgSignalPendingLocal(void)
 {
   return frg_signal_received ? PETSC_TRUE : PETSC_FALSE;
