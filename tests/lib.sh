@@ -61,3 +61,17 @@ expect_error() {
   fi
   return 0
 }
+
+# falls_at_order MIN_RATIO MIN_ORDER E1 E2 ...: errors on grids that double; true when each ratio
+# E_i/E_{i+1} >= MIN_RATIO and the mean observed order log2(E_1/E_n)/(n-1) >= MIN_ORDER (second order: 4, 2).
+falls_at_order() {
+  $PY - "$@" <<'PYEOF'
+import math, sys
+min_ratio, min_order = float(sys.argv[1]), float(sys.argv[2])
+e = [float(x) for x in sys.argv[3:]]
+ratios = [e[i] / e[i + 1] for i in range(len(e) - 1)]
+order = math.log2(e[0] / e[-1]) / (len(e) - 1)
+print(f"ratios {ratios}, mean observed order {order:.2f} (second order: ratios 4, order 2; required: each ratio >= {min_ratio:g}, order >= {min_order:g})")
+sys.exit(0 if min(ratios) >= min_ratio and order >= min_order else 1)
+PYEOF
+}

@@ -23,6 +23,7 @@
 #include <frg/kt.h>
 
 #include "check.h"
+#include "jacobian_fd.h"
 
 /* libfrg-internal (static library: linkable here) */
 PETSC_INTERN PetscErrorCode FrgOperatorLocalize(FrgOperator, Vec);
@@ -320,56 +321,6 @@ static PetscErrorCode FillState(Setup *s, PetscBool rough, Vec u)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* max over columns j of |J e_j - (f(u + eps e_j) - f(u - eps e_j))/(2 eps)|_inf / max_j |J e_j|_inf */
-static PetscErrorCode JacobianError(Setup *s, PetscReal t, Vec u, double *error)
-{
-  Mat       J;
-  Vec       v, up, um, fp, fm, Jv;
-  PetscReal scale = 0, worst = 0, norm;
-  PetscBool physical;
-  const double eps = 1e-7;
-
-  PetscFunctionBeginUser;
-  PetscCall(FrgOperatorCreateJacobian(s->op, &J));
-  PetscCall(FrgOperatorJacobian(s->op, t, u, J));
-  PetscCall(VecDuplicate(u, &v));
-  PetscCall(VecDuplicate(u, &up));
-  PetscCall(VecDuplicate(u, &um));
-  PetscCall(VecDuplicate(u, &fp));
-  PetscCall(VecDuplicate(u, &fm));
-  PetscCall(VecDuplicate(u, &Jv));
-  for (PetscInt j = 0; j < s->grid->cells; j++) {
-    PetscCall(VecZeroEntries(v));
-    PetscCall(VecSetValue(v, j, 1.0, INSERT_VALUES));
-    PetscCall(VecAssemblyBegin(v));
-    PetscCall(VecAssemblyEnd(v));
-    PetscCall(VecWAXPY(up, eps, v, u));
-    PetscCall(VecWAXPY(um, -eps, v, u));
-    PetscCall(FrgOperatorApply(s->op, t, up, fp));
-    PetscCall(FrgOperatorIsPhysical(s->op, &physical));
-    PetscCheck(physical, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "test state crosses a propagator pole");
-    PetscCall(FrgOperatorApply(s->op, t, um, fm));
-    PetscCall(VecAXPY(fp, -1.0, fm));
-    PetscCall(VecScale(fp, 0.5 / eps));
-    PetscCall(MatMult(J, v, Jv));
-    PetscCall(VecNorm(Jv, NORM_INFINITY, &norm));
-    scale = PetscMax(scale, norm);
-    PetscCall(VecAXPY(fp, -1.0, Jv));
-    PetscCall(VecNorm(fp, NORM_INFINITY, &norm));
-    if (norm > worst && getenv("TEST_KT_VERBOSE")) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  column %" PetscInt_FMT ": |J e_j - FD| = %g\n", j, (double)norm));
-    worst = PetscMax(worst, norm);
-  }
-  *error = worst / scale;
-  PetscCall(VecDestroy(&v));
-  PetscCall(VecDestroy(&up));
-  PetscCall(VecDestroy(&um));
-  PetscCall(VecDestroy(&fp));
-  PetscCall(VecDestroy(&fm));
-  PetscCall(VecDestroy(&Jv));
-  PetscCall(MatDestroy(&J));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Row i of the band as FrgOperatorJacobianBand's interior rows define it, (dG_{i+1/2} - dG_{i-1/2}) / h,
  * from the Jacobian loop at the two single interfaces on the ghosted state u (indexed by cell). */
 static void BandReferenceRow(const FrgKernelParams *kp, const Setup *s, const PetscScalar *u, PetscInt i, double row[5])
@@ -488,7 +439,7 @@ static PetscErrorCode TestOperator(MPI_Comm comm, PetscReal N, FrgBoundary left,
   PetscCall(SetupCreate(comm, N, left, left == FRG_BOUNDARY_ODD ? 40 : 41, &s));
   PetscCall(DMCreateGlobalVector(s.grid->da, &u));
   PetscCall(FillState(&s, rough, u));
-  PetscCall(JacobianError(&s, 0.5, u, &err_jac));
+  PetscCall(OperatorJacobianError(s.op, 0.5, u, 1e-7, &err_jac));
   PetscCall(PetscSNPrintf(what, sizeof(what), "Jacobian vs FD of Apply: N = %g, %s left end, %s state, %d rank(s)", (double)N, end, rough ? "rough" : "smooth", size));
   PetscCall(Report(comm, (PetscBool)(err_jac < 1e-6), what, err_jac, 1e-6));
   PetscCall(BandError(&s, 0.5, u, &err_band, &band_mismatches));

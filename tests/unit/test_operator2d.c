@@ -7,6 +7,7 @@
 #include <frg/impl.h>
 #include <frg/leakcheck.h>
 #include "check.h"
+#include "jacobian_fd.h"
 
 typedef struct {
   FrgModel model;
@@ -70,57 +71,6 @@ static PetscErrorCode FillState(Setup *s, PetscBool rough, Vec u)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* max over columns j of |J e_j - (F(u + eps e_j) - F(u - eps e_j))/(2 eps)|_inf / max_j |J e_j|_inf */
-static PetscErrorCode JacobianError(Setup *s, PetscReal t, Vec u, double *error)
-{
-  Mat J;
-  Vec v, up, um, fp, fm, Jv;
-  PetscReal scale = 0, worst = 0, norm;
-  PetscInt n;
-  PetscBool physical;
-  const double eps = 1e-6;
-
-  PetscFunctionBeginUser;
-  PetscCall(FrgOperatorCreateJacobian(s->op, &J));
-  PetscCall(FrgOperatorJacobian(s->op, t, u, J));
-  PetscCall(VecGetSize(u, &n));
-  PetscCall(VecDuplicate(u, &v));
-  PetscCall(VecDuplicate(u, &up));
-  PetscCall(VecDuplicate(u, &um));
-  PetscCall(VecDuplicate(u, &fp));
-  PetscCall(VecDuplicate(u, &fm));
-  PetscCall(VecDuplicate(u, &Jv));
-  for (PetscInt j = 0; j < n; j++) {
-    PetscCall(VecZeroEntries(v));
-    PetscCall(VecSetValue(v, j, 1.0, INSERT_VALUES));
-    PetscCall(VecAssemblyBegin(v));
-    PetscCall(VecAssemblyEnd(v));
-    PetscCall(VecWAXPY(up, eps, v, u));
-    PetscCall(VecWAXPY(um, -eps, v, u));
-    PetscCall(FrgOperatorApply(s->op, t, up, fp));
-    PetscCall(FrgOperatorIsPhysical(s->op, &physical));
-    PetscCheck(physical, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "test state crosses a propagator pole");
-    PetscCall(FrgOperatorApply(s->op, t, um, fm));
-    PetscCall(VecAXPY(fp, -1.0, fm));
-    PetscCall(VecScale(fp, 0.5 / eps));
-    PetscCall(MatMult(J, v, Jv));
-    PetscCall(VecNorm(Jv, NORM_INFINITY, &norm));
-    scale = PetscMax(scale, norm);
-    PetscCall(VecAXPY(fp, -1.0, Jv));
-    PetscCall(VecNorm(fp, NORM_INFINITY, &norm));
-    worst = PetscMax(worst, norm);
-  }
-  *error = worst / scale;
-  PetscCall(VecDestroy(&v));
-  PetscCall(VecDestroy(&up));
-  PetscCall(VecDestroy(&um));
-  PetscCall(VecDestroy(&fp));
-  PetscCall(VecDestroy(&fm));
-  PetscCall(VecDestroy(&Jv));
-  PetscCall(MatDestroy(&J));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 static PetscErrorCode TestJacobian(MPI_Comm comm, const char *model, const char *d, PetscBool rough)
 {
   Setup s;
@@ -134,7 +84,7 @@ static PetscErrorCode TestJacobian(MPI_Comm comm, const char *model, const char 
   PetscCall(SetupCreate(comm, model, d, &s));
   PetscCall(DMCreateGlobalVector(s.grid->da, &u));
   PetscCall(FillState(&s, rough, u));
-  PetscCall(JacobianError(&s, 0.5, u, &err));
+  PetscCall(OperatorJacobianError(s.op, 0.5, u, 1e-6, &err));
   PetscCall(PetscSNPrintf(what, sizeof(what), "2D Jacobian vs FD of Apply: -model %s -d %s, %s state, %d rank(s)", model, d, rough ? "rough" : "smooth", size));
   PetscCall(Report(comm, (PetscBool)(err < 1e-6), what, err, 1e-6));
   PetscCall(VecDestroy(&u));
